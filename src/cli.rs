@@ -1,0 +1,83 @@
+//! Command-line interface: one args struct per command; doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// newsroom: a static site generator for curated tech news.
+#[derive(Debug, Parser)]
+#[command(name = "newsroom", version, about)]
+pub struct Cli {
+    /// The site's root directory (holds config.toml, content/, templates/, static/).
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render content/ through the templates into a static site.
+    Build(BuildArgs),
+    /// Create a new site that builds with the embedded default theme.
+    Init(InitArgs),
+    /// Turn scraped articles (text or HTML) into Markdown files with front matter.
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BuildArgs {
+    /// Where to write the site (default: <root>/public).
+    #[arg(short = 'o', long)]
+    pub output_dir: Option<PathBuf>,
+    /// Overrides config.toml's base_url, e.g. https://example.org/news/.
+    #[arg(short = 'u', long, env = "NEWSROOM_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Also build articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// Directory to create (must not exist or be empty).
+    pub dir: PathBuf,
+    /// Also copy the default theme into templates/ for editing.
+    #[arg(long)]
+    pub templates: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ConvertArgs {
+    /// Files, directories (recursive) or `-` for standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory (default: the site's content/).
+    #[arg(short = 'o', long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the Markdown instead of writing files.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// List every dropped block with its rule id and reason.
+    #[arg(long)]
+    pub explain: bool,
+    /// Source brand to record (overrides detection).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// URL the input was scraped from.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Language code (overrides detection).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Keep ASCII punctuation between Chinese characters as it is.
+    #[arg(long)]
+    pub keep_punctuation: bool,
+    /// Largest input accepted, in bytes.
+    #[arg(long, default_value_t = 20 * 1024 * 1024)]
+    pub max_size: u64,
+}

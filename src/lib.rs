@@ -1,0 +1,31 @@
+//! newsroom: a static site generator for curated tech news.
+//!
+//! ```text
+//! convert:  bytes → blocks → boilerplate rules → metadata → tags → Article → content/<file>.md
+//! build:    content/**/*.md → FrontMatter + body → Page → Library → views → tera → public/
+//! ```
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod convert;
+pub mod fsx;
+pub mod init;
+pub mod markdown;
+pub mod render;
+pub mod slug;
+pub mod text;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+
+/// Runs one command; `Ok` carries the exit code for commands that report partial failure.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Build(args) => build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
+        Command::Init(args) => init::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Convert(args) => convert::run(&cli.root, args),
+    }
+}

@@ -1,0 +1,87 @@
+//! URL slugs. Chinese (and any non-Latin script) is transliterated: 微软 → `wei-ruan`.
+
+/// Lowercase ASCII slug of `text`: letters and digits joined by single `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    let mut buf = [0u8; 4];
+    for ch in text.chars() {
+        let translit: &str = if ch.is_ascii() {
+            ch.encode_utf8(&mut buf)
+        } else {
+            deunicode::deunicode_char(ch).unwrap_or(" ")
+        };
+        // deunicode gives "Wei " for 微: a trailing space separates syllables.
+        let syllable_break = !ch.is_ascii() && is_cjk(ch);
+        if syllable_break {
+            pending_dash = !out.is_empty();
+        }
+        for c in translit.chars() {
+            if c.is_ascii_alphanumeric() {
+                if pending_dash && !out.is_empty() {
+                    out.push('-');
+                }
+                pending_dash = false;
+                out.push(c.to_ascii_lowercase());
+            } else {
+                pending_dash = true;
+            }
+        }
+        if syllable_break {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// A slug for a title: [`slugify`], cut at a word boundary to at most `max` characters.
+pub fn slugify_title(text: &str, max: usize) -> String {
+    let s = slugify(text);
+    if s.len() <= max {
+        return s;
+    }
+    let cut = s[..=max].rfind('-').unwrap_or(max);
+    s[..cut].trim_end_matches('-').to_string()
+}
+
+/// Han ideographs, kana, hangul and their punctuation block.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'   // kana
+        | '\u{3400}'..='\u{4DBF}' // CJK ext A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified
+        | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
+        | '\u{AC00}'..='\u{D7AF}' // hangul
+        | '\u{20000}'..='\u{2FA1F}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_becomes_pinyin_syllables() {
+        assert_eq!(slugify("微软"), "wei-ruan");
+        assert_eq!(slugify("火币"), "huo-bi");
+        assert_eq!(slugify("货币"), "huo-bi");
+        assert_eq!(slugify("OpenAI 融资：微软参投"), "openai-rong-zi-wei-ruan-can-tou");
+        assert_eq!(slugify("用AI做"), "yong-ai-zuo");
+    }
+
+    #[test]
+    fn latin_text_is_kebab_case() {
+        assert_eq!(slugify("Artificial Intelligence"), "artificial-intelligence");
+        assert_eq!(slugify("  Hello, World!  "), "hello-world");
+        assert_eq!(slugify("Café Déjà-vu"), "cafe-deja-vu");
+        assert_eq!(slugify("GPT-4o"), "gpt-4o");
+    }
+
+    #[test]
+    fn title_slugs_are_capped_at_a_word_boundary() {
+        let s = slugify_title("微软与 OpenAI，远没有看起来「亲密无间」", 30);
+        assert!(s.len() <= 30, "{s}");
+        assert!(!s.ends_with('-'));
+        assert!(s.starts_with("wei-ruan-yu-openai"));
+    }
+}
