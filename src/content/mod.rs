@@ -1,5 +1,9 @@
 //! The content model: front matter, pages, the library of pages and terms. No tera here.
 
 pub mod front_matter;
+pub mod library;
+pub mod page;
 
 pub use front_matter::{Date, Extra, FrontMatter};
+pub use library::Library;
+pub use page::{Diagnostic, Page};

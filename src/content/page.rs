@@ -1,0 +1,254 @@
+//! One article: its front matter, where it lives, its rendered body and text measures.
+//! Parsed from `&str` so tests need no files; no tera here.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::front_matter::{Date, FrontMatter, FrontMatterError};
+use crate::markdown::{self, Rendered};
+use crate::slug::slugify;
+use crate::text::{self, WordCount};
+
+/// Length budget of automatic summaries, in characters.
+pub const SUMMARY_CHARS: usize = 120;
+
+/// A problem in one content file, reported as `path:line: message`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl Diagnostic {
+    pub fn new(file: &Path, line: Option<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.to_path_buf(),
+            line,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    fn from_front_matter(file: &Path, e: FrontMatterError) -> Diagnostic {
+        Diagnostic {
+            file: file.to_path_buf(),
+            line: Some(e.line),
+            column: e.column,
+            message: e.message,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path of the source file relative to `content/`.
+    pub file: PathBuf,
+    pub meta: FrontMatter,
+    /// The date used for ordering: front matter, or a `YYYY-MM-DD-` file-name prefix.
+    pub date: Option<Date>,
+    pub slug: String,
+    /// Site-relative path of the page, e.g. `news/wei-ruan/` (no leading slash).
+    pub path: String,
+    pub language: String,
+    pub rendered: Rendered,
+    /// Plain-text summary: the description, or the body cut at a sentence end.
+    pub summary: String,
+    pub words: WordCount,
+    pub reading_minutes: u32,
+}
+
+/// Splits `2023-06-08-some-title` into the date and the rest (Zola's convention).
+fn date_prefix(stem: &str) -> (Option<Date>, &str) {
+    let b = stem.as_bytes();
+    if b.len() > 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && (b[10] == b'-' || b[10] == b'_')
+        && stem[..10].chars().all(|c| c.is_ascii_digit() || c == '-')
+        && let Ok(d) = Date::parse(&stem[..10])
+    {
+        return (Some(d), &stem[11..]);
+    }
+    (None, stem)
+}
+
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(needle))
+        .map(|i| i + 1)
+}
+
+impl Page {
+    /// Parses an article. `file` is relative to `content/` and only used for names and paths.
+    pub fn parse(text: &str, file: &Path, config: &Config) -> Result<Page, Vec<Diagnostic>> {
+        let (meta, body) =
+            FrontMatter::parse(text).map_err(|e| vec![Diagnostic::from_front_matter(file, e)])?;
+        let mut errors = Vec::new();
+        if meta.title.trim().is_empty() {
+            errors.push(Diagnostic::new(file, Some(1), "missing `title`"));
+        }
+        for (tax, terms) in &meta.taxonomies {
+            if !config.taxonomies.contains_key(tax) {
+                let declared: Vec<&str> = config.taxonomies.keys().map(String::as_str).collect();
+                errors.push(Diagnostic::new(
+                    file,
+                    line_of(text, tax),
+                    format!(
+                        "unknown taxonomy `{tax}`; config.toml declares: {}",
+                        declared.join(", ")
+                    ),
+                ));
+            }
+            for t in terms {
+                if t.trim().is_empty() {
+                    errors.push(Diagnostic::new(
+                        file,
+                        line_of(text, tax),
+                        format!("empty term in `{tax}`"),
+                    ));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+        let parent = file.parent().unwrap_or(Path::new(""));
+        // A page bundle (`foo/index.md`) is named by its directory.
+        let (stem, parent) = if stem == "index" && parent != Path::new("") {
+            let dir = parent
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or("page");
+            (dir, parent.parent().unwrap_or(Path::new("")))
+        } else {
+            (stem, parent)
+        };
+        let (prefix_date, rest) = date_prefix(stem);
+        let slug = match &meta.slug {
+            Some(s) => slugify(s),
+            None => slugify(rest),
+        };
+        let slug = if slug.is_empty() {
+            slugify(&meta.title)
+        } else {
+            slug
+        };
+        let path = match &meta.path {
+            Some(p) => {
+                let p = p.trim_matches('/');
+                if p.is_empty() {
+                    String::new()
+                } else {
+                    format!("{p}/")
+                }
+            }
+            None => {
+                let mut p = String::new();
+                for comp in parent.components() {
+                    p.push_str(&slugify(&comp.as_os_str().to_string_lossy()));
+                    p.push('/');
+                }
+                p.push_str(&slug);
+                p.push('/');
+                p
+            }
+        };
+        let rendered = markdown::render(body, &config.markdown);
+        let summary = match &meta.description {
+            Some(d) if !d.trim().is_empty() => d.trim().to_string(),
+            _ => text::summarize(
+                rendered
+                    .text
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or(""),
+                SUMMARY_CHARS,
+            ),
+        };
+        let words = text::count_words(&rendered.text);
+        let reading_minutes = text::reading_minutes(
+            words,
+            config.reading.cjk_chars_per_minute,
+            config.reading.words_per_minute,
+        );
+        let language = meta
+            .extra
+            .language
+            .clone()
+            .unwrap_or_else(|| config.language.clone());
+        Ok(Page {
+            file: file.to_path_buf(),
+            date: meta.date.or(prefix_date),
+            meta,
+            slug,
+            path,
+            language,
+            rendered,
+            summary,
+            words,
+            reading_minutes,
+        })
+    }
+
+    pub fn is_draft(&self) -> bool {
+        self.meta.draft
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str, file: &str) -> Result<Page, Vec<Diagnostic>> {
+        Page::parse(text, Path::new(file), &Config::default())
+    }
+
+    #[test]
+    fn path_comes_from_file_name_without_date_prefix() {
+        let p = page("+++\ntitle = \"T\"\n+++\nbody", "news/2023-06-08-微软.md").unwrap();
+        assert_eq!(p.path, "news/wei-ruan/");
+        assert_eq!(p.date.unwrap().ymd(), "2023-06-08");
+        let p = page("+++\ntitle = \"T\"\nslug = \"Custom Slug\"\n+++\n", "a.md").unwrap();
+        assert_eq!(p.path, "custom-slug/");
+        let p = page("+++\ntitle = \"T\"\n+++\n", "bundle/index.md").unwrap();
+        assert_eq!(p.path, "bundle/");
+    }
+
+    #[test]
+    fn unknown_taxonomy_is_an_error_with_line() {
+        let errs = page(
+            "+++\ntitle = \"T\"\n[taxonomies]\ntags = [\"x\"]\n+++\n",
+            "a.md",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line, Some(4));
+        assert!(errs[0].message.contains("unknown taxonomy `tags`"));
+    }
+
+    #[test]
+    fn summary_and_reading_time_follow_the_body() {
+        let body = format!("{}。第二句。\n\nSecond paragraph.", "字".repeat(60));
+        let p = page(&format!("+++\ntitle = \"T\"\n+++\n{body}"), "a.md").unwrap();
+        assert_eq!(p.summary, format!("{}。第二句。", "字".repeat(60)));
+        assert_eq!(p.words.cjk_chars, 63);
+        assert_eq!(p.words.latin_words, 2);
+        assert_eq!(p.reading_minutes, 1);
+    }
+}

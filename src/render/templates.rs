@@ -1,0 +1,80 @@
+//! The default theme is real files in `templates/`, embedded in the binary; a site's own
+//! `templates/` overrides any of them by name and may add more.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use tera::Tera;
+
+use crate::fsx;
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/", $name)))),*]
+    };
+}
+
+/// The default theme: (name, source).
+pub const DEFAULT_THEME: &[(&str, &str)] = embedded!(
+    "base.html",
+    "index.html",
+    "page.html",
+    "section.html",
+    "taxonomy_list.html",
+    "taxonomy_single.html",
+    "404.html",
+    "partials/card.html",
+    "partials/pager.html",
+    "partials/tags.html",
+    "atom.xml",
+    "rss.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "style.css",
+);
+
+/// Loads the default theme overlaid with `<root>/templates/**`.
+pub fn load(root: &Path) -> Result<Tera> {
+    let mut sources: BTreeMap<String, String> = DEFAULT_THEME
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry
+                .with_context(|| format!("failed to read templates in `{}`", dir.display()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let name = rel.to_string_lossy().replace('\\', "/");
+            if name.split('/').any(|c| c.starts_with('.')) {
+                continue;
+            }
+            sources.insert(name, fsx::read_to_string(entry.path())?);
+        }
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| anyhow::anyhow!("{}", render_error(&e)))
+        .context("template error")?;
+    Ok(tera)
+}
+
+/// A tera error with its whole cause chain (template name, line and the reason).
+pub fn render_error(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let s = c.to_string();
+        if !msg.contains(&s) {
+            msg.push_str(": ");
+            msg.push_str(&s);
+        }
+        cause = c.source();
+    }
+    msg
+}
