@@ -214,8 +214,10 @@ mod tests {
 
     #[test]
     fn base_path_of_sub_path_site() {
-        let mut c = Config::default();
-        c.base_url = "https://example.org/news".into();
+        let mut c = Config {
+            base_url: "https://example.org/news".into(),
+            ..Config::default()
+        };
         assert_eq!(c.base_url(), "https://example.org/news/");
         assert_eq!(c.base_path(), "/news/");
         c.base_url = "https://example.org".into();

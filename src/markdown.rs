@@ -80,7 +80,22 @@ fn first_char(e: &Event) -> Option<char> {
     }
 }
 
-pub fn render(md: &str, cfg: &MarkdownConfig) -> Rendered {
+/// Root-relative link targets (`/img/a.png`) mean the site root: under a sub-path they get
+/// the base path in front, so content written for `/` works wherever the site is published.
+fn rebase<'a>(url: &'a str, base_path: &str) -> std::borrow::Cow<'a, str> {
+    if base_path != "/"
+        && url.starts_with('/')
+        && !url.starts_with("//")
+        && !url.starts_with(base_path)
+    {
+        std::borrow::Cow::Owned(format!("{}{}", base_path.trim_end_matches('/'), url))
+    } else {
+        std::borrow::Cow::Borrowed(url)
+    }
+}
+
+/// Renders a body for a site published at `base_path` (`/` or `/news/`).
+pub fn render(md: &str, cfg: &MarkdownConfig, base_path: &str) -> Rendered {
     let events: Vec<Event> = Parser::new_ext(md, options(cfg)).collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut text = String::new();
@@ -143,7 +158,7 @@ pub fn render(md: &str, cfg: &MarkdownConfig) -> Rendered {
                     link_stack.push(LinkHandling::Dropped);
                 } else {
                     let mut html = String::from("<a href=\"");
-                    let _ = escape_href(&mut html, dest_url);
+                    let _ = escape_href(&mut html, &rebase(dest_url, base_path));
                     html.push('"');
                     if !title.is_empty() {
                         html.push_str(" title=\"");
@@ -195,7 +210,7 @@ pub fn render(md: &str, cfg: &MarkdownConfig) -> Rendered {
                     out.push(Event::Text(alt.into()));
                 } else {
                     let mut html = String::from("<img src=\"");
-                    let _ = escape_href(&mut html, dest_url);
+                    let _ = escape_href(&mut html, &rebase(dest_url, base_path));
                     html.push_str("\" alt=\"");
                     let _ = escape_html(&mut html, &alt);
                     html.push('"');
@@ -331,7 +346,7 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, &MarkdownConfig::default()).html
+        render(md, &MarkdownConfig::default(), "/").html
     }
 
     #[test]
@@ -370,6 +385,18 @@ mod tests {
     }
 
     #[test]
+    fn root_relative_links_follow_the_base_path() {
+        let r = render(
+            "[a](/news/x/) ![i](/img/a.png) [b](//cdn.example/x)",
+            &MarkdownConfig::default(),
+            "/sub/",
+        );
+        assert!(r.html.contains(r#"href="/sub/news/x/""#), "{}", r.html);
+        assert!(r.html.contains(r#"src="/sub/img/a.png""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="//cdn.example/x""#), "{}", r.html);
+    }
+
+    #[test]
     fn soft_breaks_between_han_characters_vanish() {
         let out = html("中文段落\n继续写\nand English\nwords");
         assert!(out.contains("中文段落继续写"), "{out}");
@@ -381,6 +408,7 @@ mod tests {
         let r = render(
             "## 潜在的竞争\n\n## 潜在的竞争\n\n### Part Two",
             &MarkdownConfig::default(),
+            "/",
         );
         assert!(
             r.html.contains(r#"<h2 id="qian-zai-de-jing-zheng">"#),
@@ -410,6 +438,7 @@ mod tests {
         let r = render(
             "First para.\n\n<!-- more -->\n\nSecond.",
             &MarkdownConfig::default(),
+            "/",
         );
         assert_eq!(r.summary_html.as_deref(), Some("<p>First para.</p>\n"));
         assert!(!r.html.contains("more"));

@@ -66,14 +66,12 @@ fn is_sentence_end(text: &str, idx: usize, c: char) -> bool {
 pub fn summarize(text: &str, budget: usize) -> String {
     let text = text.trim();
     let mut last_end = None;
-    let mut count = 0;
     let mut cut_at = text.len();
-    for (i, c) in text.char_indices() {
+    for (count, (i, c)) in text.char_indices().enumerate() {
         if count == budget {
             cut_at = i;
             break;
         }
-        count += 1;
         if is_sentence_end(text, i, c) {
             let mut end = i + c.len_utf8();
             // Keep a closing quote or bracket that belongs to the sentence.

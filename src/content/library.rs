@@ -85,7 +85,7 @@ enum Loaded {
     Skipped,
 }
 
-fn parse_section(text: &str, file: &Path) -> Result<Section, Diagnostic> {
+fn parse_section(text: &str, rel: &Path, file: &Path) -> Result<Section, Diagnostic> {
     let split = front_matter::split(text).map_err(|e| Diagnostic {
         file: file.to_path_buf(),
         line: Some(e.line),
@@ -108,7 +108,7 @@ fn parse_section(text: &str, file: &Path) -> Result<Section, Diagnostic> {
             .map_err(|e| Diagnostic::new(file, Some(split.front_matter_line), e.to_string()))?,
     };
     let mut path = String::new();
-    for comp in file.parent().unwrap_or(Path::new("")).components() {
+    for comp in rel.parent().unwrap_or(Path::new("")).components() {
         path.push_str(&slugify(&comp.as_os_str().to_string_lossy()));
         path.push('/');
     }
@@ -156,7 +156,7 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
             let text = std::fs::read_to_string(&full)
                 .map_err(|e| vec![Diagnostic::new(shown, None, format!("cannot read: {e}"))])?;
             if rel.file_name().is_some_and(|n| n == "_index.md") {
-                let section = parse_section(&text, shown).map_err(|d| vec![d])?;
+                let section = parse_section(&text, rel, shown).map_err(|d| vec![d])?;
                 if section.meta.draft && !drafts {
                     return Ok(Loaded::Skipped);
                 }

@@ -170,7 +170,7 @@ impl Page {
                 p
             }
         };
-        let rendered = markdown::render(body, &config.markdown);
+        let rendered = markdown::render(body, &config.markdown, &config.base_path());
         let summary = match &meta.description {
             Some(d) if !d.trim().is_empty() => d.trim().to_string(),
             _ => text::summarize(

@@ -17,8 +17,21 @@ pub struct DiskOutput {
     pub root: PathBuf,
 }
 
+/// Output paths are site-relative and stay inside the output: no root, no `..`.
+pub fn check_path(path: &str) -> Result<()> {
+    let ok = !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !ok {
+        anyhow::bail!("refusing to write `{path}`: output paths must stay inside the site");
+    }
+    Ok(())
+}
+
 impl Output for DiskOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        check_path(path)?;
         fsx::write(&self.root.join(path), bytes)
     }
 }
@@ -39,6 +52,7 @@ pub struct MemoryOutput {
 
 impl Output for MemoryOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        check_path(path)?;
         self.files
             .lock()
             .expect("memory output poisoned")

@@ -207,7 +207,12 @@ impl<'a> CardView<'a> {
             summary: &page.summary,
             authors: &page.meta.authors,
             source: page.meta.extra.source.as_deref(),
-            source_url: page.meta.extra.source_url.as_deref(),
+            source_url: page
+                .meta
+                .extra
+                .source_url
+                .as_deref()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
             language: &page.language,
             reading_time: page.reading_minutes,
             taxonomies: terms,

@@ -1,0 +1,438 @@
+//! The site builder, end to end: the real binary on fixture sites.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use scraper::{Html, Selector};
+
+/// Maps an internal link to the file a static host would serve for it.
+fn resolve(out: &Path, base_path: &str, page_rel: &str, link: &str) -> Option<std::path::PathBuf> {
+    let link = link.split(['#', '?']).next().unwrap_or("");
+    if link.is_empty() {
+        return Some(out.join(page_rel));
+    }
+    let site_path = if let Some(rest) = link.strip_prefix(base_path) {
+        rest.to_string()
+    } else if link.starts_with('/') {
+        return None; // outside the base path: broken under a sub-path
+    } else {
+        let dir = Path::new(page_rel).parent().unwrap_or(Path::new(""));
+        dir.join(link).to_string_lossy().into_owned()
+    };
+    let p = out.join(site_path.trim_start_matches('/'));
+    if p.is_dir() {
+        Some(p.join("index.html"))
+    } else {
+        Some(p)
+    }
+}
+
+/// Every internal `href`/`src` of every HTML page resolves to a built file.
+fn check_links(out: &Path, base_url: &str, base_path: &str) -> usize {
+    let sel = Selector::parse("a[href], link[href], img[src], script[src]").unwrap();
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for (rel, bytes) in tree(out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).expect("utf-8 page");
+        let doc = Html::parse_document(&html);
+        assert!(doc.errors.len() < 5, "{rel} parses badly: {:?}", doc.errors);
+        for el in doc.select(&sel) {
+            let v = el.value();
+            let url = v.attr("href").or(v.attr("src")).unwrap();
+            let origin = &base_url[..base_url[8..].find('/').map_or(base_url.len(), |i| i + 8)];
+            let url = match url.strip_prefix(origin) {
+                Some(rest) => rest.to_string(),
+                None if url.contains("://") || url.starts_with("mailto:") => continue,
+                None => url.to_string(),
+            };
+            let url = if url.is_empty() { "/".to_string() } else { url };
+            checked += 1;
+            match resolve(out, base_path, &rel, &url) {
+                Some(p) if p.is_file() => {}
+                _ => broken.push(format!("{rel}: {url}")),
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "broken internal links:\n{}",
+        broken.join("\n")
+    );
+    checked
+}
+
+#[test]
+fn default_site_builds_with_seed_article_terms_and_feeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = build(&repo_root(), &out, &[]);
+    assert_ok(&o);
+    for f in [
+        "index.html",
+        "companies/index.html",
+        "companies/microsoft/index.html",
+        "companies/openai/index.html",
+        "topics/index.html",
+        "topics/artificial-intelligence/index.html",
+        "atom.xml",
+        "rss.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "style.css",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    let seed = tree(&out)
+        .into_iter()
+        .find(|(_, b)| String::from_utf8_lossy(b).contains("<h1>微软与 OpenAI"))
+        .map(|(p, _)| p)
+        .expect("the seed article has a page");
+    let html = read(&out.join(&seed));
+    assert!(html.contains("看似亲密无间的微软与 OpenAI"), "seed body");
+    assert!(html.contains(r#"<html lang="zh">"#));
+    assert!(
+        stderr(&o).contains("Built "),
+        "summary line: {}",
+        stderr(&o)
+    );
+    check_links(&out, "https://example.org/", "/");
+}
+
+#[test]
+fn internal_links_resolve_at_root_and_under_a_sub_path() {
+    for (base_url, base_path) in [
+        ("https://example.org/", "/"),
+        ("https://example.org/news-site/", "/news-site/"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        assert_ok(&build(&fixture("basic"), &out, &["--base-url", base_url]));
+        let n = check_links(&out, base_url, base_path);
+        assert!(n > 100, "only {n} links checked");
+        // Pagination: 5 dated + 1 undated article at 2 per page.
+        assert!(out.join("page/3/index.html").is_file());
+        assert!(!out.join("page/4/index.html").exists());
+        assert!(out.join("companies/openai/page/3/index.html").is_file());
+        assert!(
+            out.join("news/page/2/index.html").is_file(),
+            "section pages"
+        );
+        assert!(
+            out.join("old/explainer/index.html").is_file(),
+            "alias redirect"
+        );
+        let css = read(&out.join("index.html"));
+        assert!(css.contains(&format!(r#"href="{base_path}style.css""#)));
+    }
+}
+
+#[test]
+fn articles_are_newest_first_with_undated_last_and_drafts_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert_ok(&build(&fixture("basic"), &out, &[]));
+    let p1 = read(&out.join("index.html"));
+    let first = p1.find("第 5 篇").expect("newest on page 1");
+    let second = p1.find("第 4 篇").expect("second newest on page 1");
+    assert!(first < second);
+    let last = read(&out.join("page/3/index.html"));
+    assert!(last.contains("An undated English explainer"));
+    assert!(!out.join("draft/index.html").exists());
+    let en = read(&out.join("undated-english/index.html"));
+    assert!(en.contains(r#"<html lang="en">"#), "lang from the article");
+
+    let tmp2 = tempfile::tempdir().unwrap();
+    let out2 = tmp2.path().join("public");
+    assert_ok(&build(&fixture("basic"), &out2, &["--drafts"]));
+    assert!(out2.join("draft/index.html").is_file());
+}
+
+fn xml_root_and_links(xml: &str) -> (String, Vec<String>) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut root = String::new();
+    let mut links = Vec::new();
+    let mut in_text_link = false;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.name().as_ref().to_string();
+                if root.is_empty() {
+                    root = name.clone();
+                }
+                for a in e.attributes() {
+                    let a = a.unwrap();
+                    if a.key.as_ref() == "href" {
+                        #[allow(deprecated)]
+                        links.push(a.unescape_value().unwrap().into_owned());
+                    }
+                }
+                in_text_link = matches!(name.as_str(), "loc" | "link" | "guid");
+            }
+            Event::Text(t) if in_text_link && !t.as_ref().trim().is_empty() => {
+                links.push(t.into_inner().trim().to_string());
+            }
+            Event::End(_) => in_text_link = false,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (root, links)
+}
+
+#[test]
+fn feeds_and_sitemap_are_xml_with_absolute_urls_and_the_right_items() {
+    let base = "https://example.org/sub/";
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert_ok(&build(&fixture("basic"), &out, &["--base-url", base]));
+
+    let atom = read(&out.join("atom.xml"));
+    let (root, links) = xml_root_and_links(&atom);
+    assert_eq!(root, "feed");
+    assert!(links.iter().all(|l| l.starts_with(base)), "{links:?}");
+    assert_eq!(atom.matches("<entry").count(), 3, "feed_limit = 3");
+    assert!(
+        atom.contains("第 5 篇") && !atom.contains("第 2 篇"),
+        "the newest three"
+    );
+
+    let rss = read(&out.join("rss.xml"));
+    let (root, links) = xml_root_and_links(&rss);
+    assert_eq!(root, "rss");
+    assert!(links.iter().all(|l| l.starts_with(base)), "{links:?}");
+    assert!(
+        rss.contains("<pubDate>Sun, 5 May 2024 08:00:00 +0800</pubDate>"),
+        "{rss}"
+    );
+
+    let term = read(&out.join("companies/microsoft/atom.xml"));
+    assert_eq!(term.matches("<entry").count(), 1);
+    assert!(term.contains("An undated English explainer"));
+
+    let sitemap = read(&out.join("sitemap.xml"));
+    let (root, locs) = xml_root_and_links(&sitemap);
+    assert_eq!(root, "urlset");
+    assert!(locs.iter().all(|l| l.starts_with(base)), "{locs:?}");
+    for want in [
+        "news/story-1/",
+        "undated-english/",
+        "companies/openai/",
+        "topics/semiconductors/",
+    ] {
+        assert!(
+            locs.contains(&format!("{base}{want}")),
+            "sitemap lacks {want}"
+        );
+    }
+    assert!(!locs.iter().any(|l| l.contains("draft")));
+    assert!(read(&out.join("robots.txt")).contains(&format!("Sitemap: {base}sitemap.xml")));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert_ok(&build(&fixture("basic"), &a, &[]));
+    assert_ok(&build(&fixture("basic"), &b, &[]));
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(v == &tb[k], "{k} differs between builds");
+    }
+}
+
+#[test]
+fn broken_front_matter_reports_every_file_and_keeps_the_old_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("previous.html"), "old site").unwrap();
+    let o = build(&fixture("broken"), &out, &[]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("bad-toml.md:3:"), "{err}");
+    assert!(
+        err.contains("unknown-key.md:3:1:") && err.contains("categroy"),
+        "{err}"
+    );
+    assert!(err.contains("2 errors"), "{err}");
+    assert_eq!(read(&out.join("previous.html")), "old site");
+    assert_eq!(tree(&out).len(), 1, "nothing else written");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no staging directory left behind");
+}
+
+#[test]
+fn unknown_config_key_names_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = build(&fixture("bad-config"), &tmp.path().join("public"), &[]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("config.toml:5:1:") && err.contains("paginate"),
+        "{err}"
+    );
+}
+
+/// Executable things in an HTML document or fragment: script elements, event handlers,
+/// script URLs, frames.
+fn executable(html: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let mut found = Vec::new();
+    for el in doc
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        let v = el.value();
+        if matches!(v.name(), "script" | "iframe" | "object" | "embed" | "frame") {
+            found.push(format!("<{}>", v.name()));
+        }
+        for (name, value) in v.attrs() {
+            let squashed: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_lowercase();
+            if name.to_lowercase().starts_with("on")
+                || squashed.contains("javascript:")
+                || squashed.contains("vbscript:")
+                || (name == "style" && squashed.contains("url("))
+            {
+                found.push(format!("<{} {name}={value}>", v.name()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn nothing_executable_from_markdown_reaches_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert_ok(&build(&fixture("xss"), &out, &[]));
+    let mut checked = 0;
+    for (rel, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if rel.ends_with(".html") {
+            assert_eq!(executable(&text), Vec::<String>::new(), "{rel}");
+            checked += 1;
+        } else if rel.ends_with(".xml") {
+            // Entry content is escaped HTML that feed readers render: unescape and check it.
+            let mut rest = text.as_str();
+            while let Some(i) = rest
+                .find("<content type=\"html\"")
+                .or_else(|| rest.find("<description>"))
+            {
+                let body_start = i + rest[i..].find('>').unwrap() + 1;
+                let body_end = body_start + rest[body_start..].find("</").unwrap();
+                let html = rest[body_start..body_end]
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&#x27;", "'")
+                    .replace("&amp;", "&");
+                assert_eq!(executable(&html), Vec::<String>::new(), "{rel}");
+                checked += 1;
+                rest = &rest[body_end..];
+            }
+        }
+    }
+    assert!(checked >= 8, "checked {checked}");
+    let page = read(&out.join("attack/index.html"));
+    assert!(
+        page.contains("md link") && page.contains("Hello"),
+        "text is kept"
+    );
+    assert!(
+        page.contains("Attack &lt;script&gt;"),
+        "the title is shown as text"
+    );
+    assert!(
+        !page.contains("alert('source')"),
+        "a javascript: source_url is not linked"
+    );
+}
+
+#[test]
+fn look_alike_company_names_get_two_term_pages_and_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = build(&fixture("lookalike"), &out, &[]);
+    assert_ok(&o);
+    let a = read(&out.join("companies/huo-bi/index.html"));
+    let b = read(&out.join("companies/huo-bi-2/index.html"));
+    assert!(a.contains("火币新闻") && !a.contains("货币新闻"));
+    assert!(b.contains("货币新闻") && !b.contains("火币新闻"));
+    let err = stderr(&o);
+    assert!(err.contains("warning:") && err.contains("huo-bi"), "{err}");
+}
+
+#[test]
+fn init_then_build_works_with_the_embedded_theme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("my-site");
+    let o = bin().arg("init").arg(&site).output().unwrap();
+    assert_ok(&o);
+    assert!(!site.join("templates").exists());
+    let o = bin()
+        .arg("--root")
+        .arg(&site)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    assert!(site.join("public/index.html").is_file());
+    assert!(site.join("public/companies/openai/index.html").is_file());
+    // A second init into the now non-empty directory refuses.
+    let o = bin().arg("init").arg(&site).output().unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not empty"));
+}
+
+#[test]
+fn a_site_template_overrides_the_default_and_errors_name_the_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("s");
+    assert_ok(&bin().arg("init").arg(&site).output().unwrap());
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(site.join("templates/404.html"), "custom {{ config.title }}").unwrap();
+    assert_ok(
+        &bin()
+            .arg("--root")
+            .arg(&site)
+            .arg("build")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(read(&site.join("public/404.html")), "custom My Tech News");
+
+    std::fs::write(
+        site.join("templates/404.html"),
+        "line one\n{{ config.title | nosuchfilter }}",
+    )
+    .unwrap();
+    let o = bin()
+        .arg("--root")
+        .arg(&site)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("404.html") && err.contains("nosuchfilter"),
+        "{err}"
+    );
+    assert!(
+        site.join("public/index.html").is_file(),
+        "previous output kept"
+    );
+}
