@@ -24,6 +24,24 @@ pub enum Command {
     Init(InitArgs),
     /// Turn scraped articles (text or HTML) into Markdown files with front matter.
     Convert(ConvertArgs),
+    /// Preview the site with live reload: builds in memory, never touches public/.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port).
+    #[arg(short, long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to bind; anything but loopback makes the preview reachable from other machines.
+    #[arg(short, long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Also show articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args, Clone)]

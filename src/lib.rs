@@ -14,6 +14,7 @@ pub mod fsx;
 pub mod init;
 pub mod markdown;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod text;
 
@@ -27,5 +28,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Init(args) => init::run(args).map(|_| ExitCode::SUCCESS),
         Command::Convert(args) => convert::run(&cli.root, args),
+        Command::Serve(args) => serve::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -64,8 +65,9 @@ pub struct Taxonomy {
 
 #[derive(Debug, Default)]
 pub struct Library {
-    /// Newest first; undated articles after dated ones.
-    pub pages: Vec<Page>,
+    /// Newest first; undated articles after dated ones. Shared, so an update re-parses only
+    /// what changed.
+    pub pages: Vec<Arc<Page>>,
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
     /// Things the user should know that do not stop the build.
@@ -145,9 +147,13 @@ pub fn content_files(content_dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
-/// Loads and parses every content file in parallel; all problems are returned together.
-pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library, Vec<Diagnostic>> {
-    let files = content_files(content_dir).map_err(|d| vec![d])?;
+/// Reads and parses `files` (relative to `content_dir`) in parallel.
+fn parse_files(
+    content_dir: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    drafts: bool,
+) -> (Vec<Arc<Page>>, Vec<Section>, Vec<Diagnostic>) {
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|rel| {
@@ -183,13 +189,73 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
     let mut sections = Vec::new();
     for r in results {
         match r {
-            Ok(Loaded::Page(p)) => pages.push(*p),
+            Ok(Loaded::Page(p)) => pages.push(Arc::new(*p)),
             Ok(Loaded::Section(s)) => sections.push(*s),
             Ok(Loaded::Skipped) => {}
             Err(mut e) => errors.append(&mut e),
         }
     }
+    (pages, sections, errors)
+}
 
+/// Loads and parses every content file in parallel; all problems are returned together.
+pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library, Vec<Diagnostic>> {
+    let files = content_files(content_dir).map_err(|d| vec![d])?;
+    let (pages, sections, errors) = parse_files(content_dir, &files, config, drafts);
+    assemble(pages, sections, config, errors)
+}
+
+impl Library {
+    /// A new library with the articles at `changed` (absolute paths under `content_dir`,
+    /// created, edited or deleted) parsed again; every other page is shared with `self`.
+    /// A changed `_index.md` reloads everything.
+    pub fn update(
+        &self,
+        content_dir: &Path,
+        config: &Config,
+        drafts: bool,
+        changed: &[PathBuf],
+    ) -> Result<Library, Vec<Diagnostic>> {
+        if changed
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n == "_index.md"))
+        {
+            return load(content_dir, config, drafts);
+        }
+        let changed_set: std::collections::HashSet<&Path> =
+            changed.iter().map(PathBuf::as_path).collect();
+        let mut pages: Vec<Arc<Page>> = self
+            .pages
+            .iter()
+            .filter(|p| !changed_set.contains(p.file.as_path()))
+            .cloned()
+            .collect();
+        let rels: Vec<PathBuf> = changed
+            .iter()
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
+            .filter_map(|p| p.strip_prefix(content_dir).ok().map(Path::to_path_buf))
+            .collect();
+        let (mut new_pages, _, errors) = parse_files(content_dir, &rels, config, drafts);
+        pages.append(&mut new_pages);
+        let sections = self
+            .sections
+            .iter()
+            .map(|s| Section {
+                pages: Vec::new(),
+                ..s.clone()
+            })
+            .collect();
+        assemble(pages, sections, config, errors)
+    }
+}
+
+/// Orders pages, finds URL collisions, fills sections and builds the term index.
+fn assemble(
+    mut pages: Vec<Arc<Page>>,
+    mut sections: Vec<Section>,
+    config: &Config,
+    mut errors: Vec<Diagnostic>,
+) -> Result<Library, Vec<Diagnostic>> {
     // Reading order: newest first, undated last, then by path for stable output.
     pages.sort_by(|a, b| {
         b.date
@@ -254,7 +320,7 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
 
 /// Groups pages by term. Names that differ only in case are one term; different names that
 /// transliterate to one slug (火币 / 货币) stay two terms with distinct slugs, and a warning.
-pub fn build_taxonomy(name: &str, pages: &[Page], warnings: &mut Vec<String>) -> Taxonomy {
+pub fn build_taxonomy(name: &str, pages: &[Arc<Page>], warnings: &mut Vec<String>) -> Taxonomy {
     struct Acc {
         variants: BTreeMap<String, usize>,
         pages: Vec<usize>,
@@ -328,7 +394,10 @@ mod tests {
 
     #[test]
     fn look_alike_slugs_are_kept_apart_with_a_warning() {
-        let pages = vec![page("a", &["火币"], "a.md"), page("b", &["货币"], "b.md")];
+        let pages = vec![
+            Arc::new(page("a", &["火币"], "a.md")),
+            Arc::new(page("b", &["货币"], "b.md")),
+        ];
         let mut warnings = Vec::new();
         let t = build_taxonomy("companies", &pages, &mut warnings);
         let got: Vec<(&str, &str)> = t
@@ -344,8 +413,8 @@ mod tests {
     #[test]
     fn case_variants_are_one_term() {
         let pages = vec![
-            page("a", &["OpenAI"], "a.md"),
-            page("b", &["OpenAI", "openai"], "b.md"),
+            Arc::new(page("a", &["OpenAI"], "a.md")),
+            Arc::new(page("b", &["OpenAI", "openai"], "b.md")),
         ];
         let t = build_taxonomy("companies", &pages, &mut Vec::new());
         assert_eq!(t.terms.len(), 1);

@@ -70,6 +70,8 @@ pub struct Page {
     pub summary: String,
     pub words: WordCount,
     pub reading_minutes: u32,
+    /// Hash of the file's text: what changed between two builds is found by comparing it.
+    pub source_hash: u64,
 }
 
 /// Splits `2023-06-08-some-title` into the date and the rest (Zola's convention).
@@ -204,6 +206,12 @@ impl Page {
             summary,
             words,
             reading_minutes,
+            source_hash: {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                text.hash(&mut h);
+                h.finish()
+            },
         })
     }
 

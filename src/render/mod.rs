@@ -5,7 +5,8 @@ pub mod output;
 pub mod templates;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
@@ -58,6 +59,33 @@ pub struct Renderer<'a> {
     terms: Vec<PageTerms>,
     /// Per page: its card as a tera value, built once and shared by every list it is on.
     cards: Vec<Value>,
+    /// Per page: a fingerprint of everything its card and page are made from.
+    card_fps: Vec<u64>,
+}
+
+/// Cards by fingerprint, kept between renders by `serve`.
+pub type CardCache = HashMap<u64, Value>;
+
+/// Output file → fingerprint of its inputs, from the previous render. Comparing fingerprints
+/// is how `serve` re-renders only what an edit affects.
+#[derive(Debug, Default, Clone)]
+pub struct Manifest {
+    jobs: HashMap<String, (u64, Vec<String>)>,
+}
+
+impl Manifest {
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+}
+
+fn fp(parts: impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
 }
 
 /// What a build produced.
@@ -65,11 +93,26 @@ pub struct Renderer<'a> {
 pub struct Stats {
     pub pages: usize,
     pub terms: usize,
+    /// Files the site has.
     pub files: usize,
+    /// Files rendered this time (all of them, unless a previous manifest was given).
+    pub rendered: usize,
+    /// Files deleted because what made them is gone.
+    pub removed: usize,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, library: &'a Library, tera: &'a mut Tera) -> Renderer<'a> {
+        Self::with_cache(config, library, tera, &CardCache::default())
+    }
+
+    /// Like [`Renderer::new`], reusing the cards of unchanged pages from an earlier render.
+    pub fn with_cache(
+        config: &'a Config,
+        library: &'a Library,
+        tera: &'a mut Tera,
+        cache: &CardCache,
+    ) -> Renderer<'a> {
         let urls = Urls::new(config);
         tera.global_context()
             .insert("config", &SiteView::new(config, &urls));
@@ -79,11 +122,27 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|p| views::page_terms(p, &index, &urls))
             .collect();
+        let card_fps: Vec<u64> = library
+            .pages
+            .par_iter()
+            .zip(terms.par_iter())
+            .map(|(p, t)| {
+                let slugs: Vec<(&String, Vec<&str>)> = t
+                    .iter()
+                    .map(|(k, v)| (k, v.iter().map(|l| l.slug.as_str()).collect()))
+                    .collect();
+                fp((p.source_hash, &p.path, slugs))
+            })
+            .collect();
         let cards = library
             .pages
             .par_iter()
             .zip(terms.par_iter())
-            .map(|(p, t)| Value::from_serializable(&CardView::new(p, t, &urls)))
+            .zip(card_fps.par_iter())
+            .map(|((p, t), f)| match cache.get(f) {
+                Some(v) => v.clone(),
+                None => Value::from_serializable(&CardView::new(p, t, &urls)),
+            })
             .collect();
         Renderer {
             config,
@@ -92,6 +151,7 @@ impl<'a> Renderer<'a> {
             urls,
             terms,
             cards,
+            card_fps,
         }
     }
 
@@ -164,12 +224,36 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// The cards of this render, for the next one.
+    pub fn card_cache(&self) -> CardCache {
+        self.card_fps
+            .iter()
+            .copied()
+            .zip(self.cards.iter().cloned())
+            .collect()
+    }
+
     /// Renders every file into `out`. Errors from all jobs are collected.
     pub fn render_all(&self, out: &dyn Output) -> Result<Stats> {
+        self.render_changed(&Manifest::default(), out)
+            .map(|(s, _)| s)
+    }
+
+    /// Renders the files whose inputs differ from `prev` (all, for an empty manifest), removes
+    /// files whose job is gone, and returns the new manifest.
+    pub fn render_changed(&self, prev: &Manifest, out: &dyn Output) -> Result<(Stats, Manifest)> {
         let jobs = self.jobs();
-        let errors: Vec<String> = jobs
+        let keyed: Vec<(String, u64, &Job)> = jobs
             .par_iter()
-            .filter_map(|job| self.run(job, out).err().map(|e| format!("{e:#}")))
+            .map(|j| (self.outputs(j)[0].clone(), self.fingerprint(j), j))
+            .collect();
+        let dirty: Vec<&(String, u64, &Job)> = keyed
+            .iter()
+            .filter(|(k, f, _)| prev.jobs.get(k).is_none_or(|(pf, _)| pf != f))
+            .collect();
+        let errors: Vec<String> = dirty
+            .par_iter()
+            .filter_map(|(_, _, job)| self.run(job, out).err().map(|e| format!("{e:#}")))
             .collect();
         if !errors.is_empty() {
             let n = errors.len();
@@ -179,11 +263,174 @@ impl<'a> Renderer<'a> {
             }
             return Err(anyhow!("{msg}"));
         }
-        Ok(Stats {
+        let mut manifest = Manifest::default();
+        for (k, f, j) in &keyed {
+            manifest.jobs.insert(k.clone(), (*f, self.outputs(j)));
+        }
+        let mut removed = 0;
+        for (k, (_, outputs)) in &prev.jobs {
+            let kept: &[String] = manifest.jobs.get(k).map_or(&[], |(_, o)| o.as_slice());
+            for o in outputs.iter().filter(|o| !kept.contains(o)) {
+                out.remove(o)?;
+                removed += 1;
+            }
+        }
+        let stats = Stats {
             pages: self.library.pages.len(),
             terms: self.library.taxonomies.iter().map(|t| t.terms.len()).sum(),
-            files: jobs.len(),
-        })
+            files: manifest.jobs.values().map(|(_, o)| o.len()).sum(),
+            rendered: dirty.iter().map(|(_, _, j)| self.outputs(j).len()).sum(),
+            removed,
+        };
+        Ok((stats, manifest))
+    }
+
+    /// The files a job writes; the first names the job.
+    fn outputs(&self, job: &Job) -> Vec<String> {
+        let lib = self.library;
+        let listing = |path: &str, pager: usize| {
+            let mut v = vec![format!("{}index.html", Self::pager_path(path, pager))];
+            if pager == 1 {
+                v.push(format!("{path}page/1/index.html"));
+            }
+            v
+        };
+        match job {
+            Job::Page(i) => vec![format!("{}index.html", lib.pages[*i].path)],
+            Job::Index { section, pager } => {
+                let path = section.map_or("", |si| lib.sections[si].path.as_str());
+                listing(path, *pager)
+            }
+            Job::TermList(ti) => vec![format!("{}/index.html", lib.taxonomies[*ti].name)],
+            Job::Term { tax, term, pager } => {
+                let t = &lib.taxonomies[*tax];
+                listing(&format!("{}/{}/", t.name, t.terms[*term].slug), *pager)
+            }
+            Job::TermFeed { tax, term } => {
+                let t = &lib.taxonomies[*tax];
+                vec![format!("{}/{}/atom.xml", t.name, t.terms[*term].slug)]
+            }
+            Job::Feed(name) => vec![name.to_string()],
+            Job::Sitemap => vec!["sitemap.xml".into()],
+            Job::Robots => vec!["robots.txt".into()],
+            Job::NotFound => vec!["404.html".into()],
+            Job::Style => vec!["style.css".into()],
+            Job::Redirect { from, .. } => vec![if from.ends_with(".html") {
+                from.clone()
+            } else {
+                format!("{from}index.html")
+            }],
+        }
+    }
+
+    /// A hash of everything a job's output is made from (templates and config aside: a change
+    /// there re-renders everything).
+    fn fingerprint(&self, job: &Job) -> u64 {
+        let lib = self.library;
+        let cfg = self.config;
+        let fps = |items: &[usize], skip: usize, take: usize| -> Vec<u64> {
+            items
+                .iter()
+                .skip(skip)
+                .take(take)
+                .map(|&i| self.card_fps[i])
+                .collect()
+        };
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| lib.pages.get(i))
+                .map(|p| (p.meta.title.clone(), p.path.clone()))
+        };
+        match job {
+            Job::Page(i) => fp((
+                "page",
+                self.card_fps[*i],
+                neighbour(i.checked_sub(1)),
+                neighbour(Some(i + 1)),
+            )),
+            Job::Index { section, pager } => {
+                let (items, per, meta): (Vec<usize>, usize, String) = match section {
+                    None => (
+                        (0..lib.pages.len()).collect(),
+                        cfg.paginate_by,
+                        format!(
+                            "{:?}",
+                            lib.sections
+                                .iter()
+                                .find(|s| s.path.is_empty())
+                                .map(|s| &s.meta)
+                        ),
+                    ),
+                    Some(si) => {
+                        let s = &lib.sections[*si];
+                        (
+                            s.pages.clone(),
+                            s.meta.paginate_by.unwrap_or(cfg.paginate_by).max(1),
+                            format!("{:?}", s.meta),
+                        )
+                    }
+                };
+                fp(("index", meta, items.len(), fps(&items, pager * per, per)))
+            }
+            Job::TermList(ti) => {
+                let t = &lib.taxonomies[*ti];
+                let terms: Vec<(&str, &str, usize)> = t
+                    .terms
+                    .iter()
+                    .map(|t| (t.name.as_str(), t.slug.as_str(), t.pages.len()))
+                    .collect();
+                fp(("terms", &t.name, terms))
+            }
+            Job::Term { tax, term, pager } => {
+                let taxo = &lib.taxonomies[*tax];
+                let t = &taxo.terms[*term];
+                let per = cfg.taxonomy_paginate_by(&taxo.name);
+                fp((
+                    "term",
+                    &t.name,
+                    &t.slug,
+                    t.pages.len(),
+                    fps(&t.pages, pager * per, per),
+                ))
+            }
+            Job::TermFeed { tax, term } => {
+                let t = &lib.taxonomies[*tax].terms[*term];
+                fp((
+                    "term-feed",
+                    &t.name,
+                    fps(&t.pages, 0, cfg.feed_limit.max(1)),
+                ))
+            }
+            Job::Feed(name) => {
+                let all: Vec<usize> = (0..lib.pages.len().min(cfg.feed_limit.max(1))).collect();
+                fp(("feed", name, fps(&all, 0, all.len())))
+            }
+            Job::Sitemap => {
+                let pages: Vec<(&str, Option<String>)> = lib
+                    .pages
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.path.as_str(),
+                            p.meta.updated.or(p.date).map(|d| d.rfc3339()),
+                        )
+                    })
+                    .collect();
+                let terms: Vec<Vec<(&str, Option<usize>)>> = lib
+                    .taxonomies
+                    .iter()
+                    .map(|t| {
+                        t.terms
+                            .iter()
+                            .map(|t| (t.slug.as_str(), t.pages.first().copied()))
+                            .collect()
+                    })
+                    .collect();
+                let sections: Vec<&str> = lib.sections.iter().map(|s| s.path.as_str()).collect();
+                fp(("sitemap", pages, terms, sections))
+            }
+            Job::Robots | Job::NotFound | Job::Style => fp(format!("{job:?}")),
+            Job::Redirect { from, to } => fp(("redirect", from, to)),
+        }
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String> {
