@@ -322,10 +322,10 @@ impl Server {
             return;
         }
         let mut state = self.hub.state.lock().expect("hub poisoned").clone();
-        if let Some(e) = &state.error {
-            if stream.write_all(error_event(e).as_bytes()).is_err() {
-                return;
-            }
+        if let Some(e) = &state.error
+            && stream.write_all(error_event(e).as_bytes()).is_err()
+        {
+            return;
         }
         loop {
             let guard = self.hub.state.lock().expect("hub poisoned");

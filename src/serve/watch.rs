@@ -65,10 +65,8 @@ pub fn classify(root: &Path, paths: &[PathBuf]) -> Change {
                     list.push(path.clone());
                 }
             }
-            Some("static") if rel.components().count() > 1 => {
-                if !change.assets.contains(path) {
-                    change.assets.push(path.clone());
-                }
+            Some("static") if rel.components().count() > 1 && !change.assets.contains(path) => {
+                change.assets.push(path.clone());
             }
             _ => {}
         }
