@@ -76,9 +76,19 @@ pub fn render_pages(
     cards: &CardCache,
     out: &dyn Output,
 ) -> Result<RenderedSite> {
+    let t = std::time::Instant::now();
     let mut tera = templates::load(root)?;
+    let t1 = t.elapsed();
     let renderer = Renderer::with_cache(config, library, &mut tera, cards);
+    let t2 = t.elapsed();
     let (stats, manifest) = renderer.render_changed(prev, out)?;
+    if std::env::var_os("NEWSROOM_TRACE").is_some() {
+        eprintln!(
+            "trace: templates {t1:?}, renderer {:?}, render {:?}",
+            t2 - t1,
+            t.elapsed() - t2
+        );
+    }
     Ok(RenderedSite {
         stats,
         manifest,

@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod convert;
 pub mod fsx;
+pub mod hash;
 pub mod init;
 pub mod markdown;
 pub mod render;

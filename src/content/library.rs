@@ -222,7 +222,7 @@ impl Library {
         {
             return load(content_dir, config, drafts);
         }
-        let changed_set: std::collections::HashSet<&Path> =
+        let changed_set: std::collections::HashSet<&Path, crate::hash::FxBuildHasher> =
             changed.iter().map(PathBuf::as_path).collect();
         let mut pages: Vec<Arc<Page>> = self
             .pages
@@ -257,14 +257,13 @@ fn assemble(
     mut errors: Vec<Diagnostic>,
 ) -> Result<Library, Vec<Diagnostic>> {
     // Reading order: newest first, undated last, then by path for stable output.
-    pages.sort_by(|a, b| {
-        b.date
-            .map(|d| d.timestamp())
-            .cmp(&a.date.map(|d| d.timestamp()))
+    pages.par_sort_unstable_by(|a, b| {
+        b.sort_key
+            .cmp(&a.sort_key)
             .then_with(|| a.path.cmp(&b.path))
     });
 
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut seen: crate::hash::FxHashMap<&str, &Path> = Default::default();
     for p in &pages {
         let first = p.path.split('/').next().unwrap_or("");
         if reserved(first, config) {
@@ -325,18 +324,30 @@ pub fn build_taxonomy(name: &str, pages: &[Arc<Page>], warnings: &mut Vec<String
         variants: BTreeMap<String, usize>,
         pages: Vec<usize>,
     }
-    let mut by_key: BTreeMap<String, Acc> = BTreeMap::new();
+    // Exact spellings first (no allocation per mention), then spellings that differ only in
+    // case are merged.
+    let mut exact: crate::hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (i, p) in pages.iter().enumerate() {
         for t in p.meta.terms(name) {
-            let display = t.trim();
-            let acc = by_key.entry(display.to_lowercase()).or_insert_with(|| Acc {
-                variants: BTreeMap::new(),
-                pages: Vec::new(),
-            });
-            *acc.variants.entry(display.to_string()).or_insert(0) += 1;
-            if acc.pages.last() != Some(&i) {
-                acc.pages.push(i);
+            let v = exact.entry(t.trim()).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
             }
+        }
+    }
+    let mut by_key: BTreeMap<String, Acc> = BTreeMap::new();
+    for (display, list) in exact {
+        let acc = by_key.entry(display.to_lowercase()).or_insert_with(|| Acc {
+            variants: BTreeMap::new(),
+            pages: Vec::new(),
+        });
+        acc.variants.insert(display.to_string(), list.len());
+        acc.pages.extend(list);
+    }
+    for acc in by_key.values_mut() {
+        if acc.variants.len() > 1 {
+            acc.pages.sort_unstable();
+            acc.pages.dedup();
         }
     }
     let mut used: HashMap<String, String> = HashMap::new();

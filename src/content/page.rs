@@ -70,6 +70,8 @@ pub struct Page {
     pub summary: String,
     pub words: WordCount,
     pub reading_minutes: u32,
+    /// Seconds since the epoch of `date`, for ordering; `None` when undated.
+    pub sort_key: Option<i64>,
     /// Hash of the file's text: what changed between two builds is found by comparing it.
     pub source_hash: u64,
 }
@@ -195,9 +197,11 @@ impl Page {
             .language
             .clone()
             .unwrap_or_else(|| config.language.clone());
+        let date = meta.date.or(prefix_date);
         Ok(Page {
             file: file.to_path_buf(),
-            date: meta.date.or(prefix_date),
+            sort_key: date.map(|d| d.timestamp().as_second()),
+            date,
             meta,
             slug,
             path,
@@ -206,12 +210,7 @@ impl Page {
             summary,
             words,
             reading_minutes,
-            source_hash: {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                text.hash(&mut h);
-                h.finish()
-            },
+            source_hash: crate::hash::fingerprint(text),
         })
     }
 

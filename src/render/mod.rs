@@ -6,7 +6,8 @@ pub mod templates;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
+use std::sync::OnceLock;
 
 use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
@@ -55,12 +56,16 @@ pub struct Renderer<'a> {
     library: &'a Library,
     tera: &'a Tera,
     urls: Urls,
-    /// Per page: its term links.
-    terms: Vec<PageTerms>,
+    /// `(taxonomy, term) → (name, slug)`, to link a page's terms.
+    index: views::TermIndex,
+    /// Per page: its term links, made when first needed (most pages' cards come from the cache).
+    terms: Vec<OnceLock<PageTerms>>,
     /// Per page: its card as a tera value, built once and shared by every list it is on.
     cards: Vec<Value>,
     /// Per page: a fingerprint of everything its card and page are made from.
     card_fps: Vec<u64>,
+    /// Every page index, in reading order: the index listing.
+    all: Vec<usize>,
 }
 
 /// Cards by fingerprint, kept between renders by `serve`.
@@ -70,7 +75,7 @@ pub type CardCache = HashMap<u64, Value>;
 /// is how `serve` re-renders only what an edit affects.
 #[derive(Debug, Default, Clone)]
 pub struct Manifest {
-    jobs: HashMap<String, (u64, Vec<String>)>,
+    jobs: crate::hash::FxHashMap<String, (u64, Vec<String>)>,
 }
 
 impl Manifest {
@@ -82,10 +87,16 @@ impl Manifest {
     }
 }
 
+struct Listing<'a> {
+    path: &'a str,
+    items: &'a [usize],
+    per: usize,
+    meta: Option<&'a crate::content::library::SectionMeta>,
+    template: &'a str,
+}
+
 fn fp(parts: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    parts.hash(&mut h);
-    h.finish()
+    crate::hash::fingerprint(parts)
 }
 
 /// What a build produced.
@@ -117,42 +128,34 @@ impl<'a> Renderer<'a> {
         tera.global_context()
             .insert("config", &SiteView::new(config, &urls));
         let index = views::term_index(library);
-        let terms: Vec<PageTerms> = library
-            .pages
-            .par_iter()
-            .map(|p| views::page_terms(p, &index, &urls))
-            .collect();
+        // Term slugs are in every card: when any changes (rare), every card is rebuilt.
+        let terms_fp = fp(&index);
         let card_fps: Vec<u64> = library
             .pages
             .par_iter()
-            .zip(terms.par_iter())
-            .map(|(p, t)| {
-                let slugs: Vec<(&String, Vec<&str>)> = t
-                    .iter()
-                    .map(|(k, v)| (k, v.iter().map(|l| l.slug.as_str()).collect()))
-                    .collect();
-                fp((p.source_hash, &p.path, slugs))
-            })
+            .map(|p| fp((p.source_hash, &p.path, terms_fp)))
             .collect();
-        let cards = library
-            .pages
-            .par_iter()
-            .zip(terms.par_iter())
-            .zip(card_fps.par_iter())
-            .map(|((p, t), f)| match cache.get(f) {
-                Some(v) => v.clone(),
-                None => Value::from_serializable(&CardView::new(p, t, &urls)),
-            })
-            .collect();
-        Renderer {
+        let mut r = Renderer {
             config,
             library,
             tera,
             urls,
-            terms,
-            cards,
+            index,
+            terms: (0..library.pages.len()).map(|_| OnceLock::new()).collect(),
+            cards: Vec::new(),
             card_fps,
-        }
+            all: (0..library.pages.len()).collect(),
+        };
+        r.cards = (0..library.pages.len())
+            .into_par_iter()
+            .map(|i| match cache.get(&r.card_fps[i]) {
+                Some(v) => v.clone(),
+                None => {
+                    Value::from_serializable(&CardView::new(&library.pages[i], r.terms(i), &r.urls))
+                }
+            })
+            .collect();
+        r
     }
 
     fn jobs(&self) -> Vec<Job> {
@@ -224,6 +227,40 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    fn terms(&self, i: usize) -> &PageTerms {
+        self.terms[i]
+            .get_or_init(|| views::page_terms(&self.library.pages[i], &self.index, &self.urls))
+    }
+
+    /// A listing: the index (`None`) or a section: its path, articles, page size, metadata
+    /// and template.
+    fn listing(&self, section: Option<usize>) -> Listing<'_> {
+        let lib = self.library;
+        match section {
+            None => Listing {
+                path: "",
+                items: &self.all,
+                per: self.config.paginate_by,
+                meta: lib
+                    .sections
+                    .iter()
+                    .find(|s| s.path.is_empty())
+                    .map(|s| &s.meta),
+                template: "index.html",
+            },
+            Some(si) => {
+                let s = &lib.sections[si];
+                Listing {
+                    path: &s.path,
+                    items: &s.pages,
+                    per: s.meta.paginate_by.unwrap_or(self.config.paginate_by).max(1),
+                    meta: Some(&s.meta),
+                    template: s.meta.template.as_deref().unwrap_or("section.html"),
+                }
+            }
+        }
+    }
+
     /// The cards of this render, for the next one.
     pub fn card_cache(&self) -> CardCache {
         self.card_fps
@@ -243,13 +280,13 @@ impl<'a> Renderer<'a> {
     /// files whose job is gone, and returns the new manifest.
     pub fn render_changed(&self, prev: &Manifest, out: &dyn Output) -> Result<(Stats, Manifest)> {
         let jobs = self.jobs();
-        let keyed: Vec<(String, u64, &Job)> = jobs
+        let keyed: Vec<(Vec<String>, u64, &Job)> = jobs
             .par_iter()
-            .map(|j| (self.outputs(j)[0].clone(), self.fingerprint(j), j))
+            .map(|j| (self.outputs(j), self.fingerprint(j), j))
             .collect();
-        let dirty: Vec<&(String, u64, &Job)> = keyed
+        let dirty: Vec<&(Vec<String>, u64, &Job)> = keyed
             .iter()
-            .filter(|(k, f, _)| prev.jobs.get(k).is_none_or(|(pf, _)| pf != f))
+            .filter(|(o, f, _)| prev.jobs.get(&o[0]).is_none_or(|(pf, _)| pf != f))
             .collect();
         let errors: Vec<String> = dirty
             .par_iter()
@@ -263,9 +300,11 @@ impl<'a> Renderer<'a> {
             }
             return Err(anyhow!("{msg}"));
         }
+        let rendered = dirty.iter().map(|(o, _, _)| o.len()).sum();
         let mut manifest = Manifest::default();
-        for (k, f, j) in &keyed {
-            manifest.jobs.insert(k.clone(), (*f, self.outputs(j)));
+        manifest.jobs.reserve(keyed.len());
+        for (o, f, _) in keyed {
+            manifest.jobs.insert(o[0].clone(), (f, o));
         }
         let mut removed = 0;
         for (k, (_, outputs)) in &prev.jobs {
@@ -279,7 +318,7 @@ impl<'a> Renderer<'a> {
             pages: self.library.pages.len(),
             terms: self.library.taxonomies.iter().map(|t| t.terms.len()).sum(),
             files: manifest.jobs.values().map(|(_, o)| o.len()).sum(),
-            rendered: dirty.iter().map(|(_, _, j)| self.outputs(j).len()).sum(),
+            rendered,
             removed,
         };
         Ok((stats, manifest))
@@ -338,7 +377,7 @@ impl<'a> Renderer<'a> {
         };
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| lib.pages.get(i))
-                .map(|p| (p.meta.title.clone(), p.path.clone()))
+                .map(|p| (p.meta.title.as_str(), p.path.as_str()))
         };
         match job {
             Job::Page(i) => fp((
@@ -348,28 +387,14 @@ impl<'a> Renderer<'a> {
                 neighbour(Some(i + 1)),
             )),
             Job::Index { section, pager } => {
-                let (items, per, meta): (Vec<usize>, usize, String) = match section {
-                    None => (
-                        (0..lib.pages.len()).collect(),
-                        cfg.paginate_by,
-                        format!(
-                            "{:?}",
-                            lib.sections
-                                .iter()
-                                .find(|s| s.path.is_empty())
-                                .map(|s| &s.meta)
-                        ),
-                    ),
-                    Some(si) => {
-                        let s = &lib.sections[*si];
-                        (
-                            s.pages.clone(),
-                            s.meta.paginate_by.unwrap_or(cfg.paginate_by).max(1),
-                            format!("{:?}", s.meta),
-                        )
-                    }
-                };
-                fp(("index", meta, items.len(), fps(&items, pager * per, per)))
+                let l = self.listing(*section);
+                let meta = format!("{:?}", l.meta);
+                fp((
+                    "index",
+                    meta,
+                    l.items.len(),
+                    fps(l.items, pager * l.per, l.per),
+                ))
             }
             Job::TermList(ti) => {
                 let t = &lib.taxonomies[*ti];
@@ -502,7 +527,7 @@ impl<'a> Renderer<'a> {
             Job::Page(i) => {
                 let page = &lib.pages[*i];
                 let mut ctx = self.base_context(&page.path, &page.language);
-                ctx.insert("page", &PageView::new(lib, *i, &self.terms[*i], &self.urls));
+                ctx.insert("page", &PageView::new(lib, *i, self.terms(*i), &self.urls));
                 let template = page.meta.template.as_deref().unwrap_or("page.html");
                 let html = self
                     .render(template, &ctx)
@@ -510,30 +535,13 @@ impl<'a> Renderer<'a> {
                 out.write(&format!("{}index.html", page.path), html.as_bytes())
             }
             Job::Index { section, pager } => {
-                let (path, items, per, meta, template): (&str, Vec<usize>, usize, _, &str) =
-                    match section {
-                        None => {
-                            let root = lib.sections.iter().find(|s| s.path.is_empty());
-                            (
-                                "",
-                                (0..lib.pages.len()).collect(),
-                                cfg.paginate_by,
-                                root.map(|s| &s.meta),
-                                "index.html",
-                            )
-                        }
-                        Some(si) => {
-                            let s = &lib.sections[*si];
-                            let per = s.meta.paginate_by.unwrap_or(cfg.paginate_by).max(1);
-                            (
-                                s.path.as_str(),
-                                s.pages.clone(),
-                                per,
-                                Some(&s.meta),
-                                s.meta.template.as_deref().unwrap_or("section.html"),
-                            )
-                        }
-                    };
+                let Listing {
+                    path,
+                    items,
+                    per,
+                    meta,
+                    template,
+                } = self.listing(*section);
                 let out_path = Self::pager_path(path, *pager);
                 let mut ctx = self.base_context(&out_path, &cfg.language);
                 let title = meta.and_then(|m| m.title.clone());
@@ -550,7 +558,7 @@ impl<'a> Renderer<'a> {
                         ("permalink", Value::from(self.urls.permalink(path))),
                     ]),
                 );
-                ctx.insert_value("paginator", self.paginator(path, &items, per, *pager));
+                ctx.insert_value("paginator", self.paginator(path, items, per, *pager));
                 let html = self.render(template, &ctx)?;
                 out.write(&format!("{out_path}index.html"), html.as_bytes())?;
                 if *pager == 1 {
@@ -609,8 +617,7 @@ impl<'a> Renderer<'a> {
                 out.write(&format!("{path}atom.xml"), xml.as_bytes())
             }
             Job::Feed(name) => {
-                let items: Vec<usize> = (0..lib.pages.len()).collect();
-                let xml = self.feed(name, &cfg.title, "", &items)?;
+                let xml = self.feed(name, &cfg.title, "", &self.all)?;
                 out.write(name, xml.as_bytes())
             }
             Job::Sitemap => {
@@ -702,7 +709,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .take(limit)
             .map(|&i| Entry {
-                card: CardView::new(&lib.pages[i], &self.terms[i], &self.urls),
+                card: CardView::new(&lib.pages[i], self.terms(i), &self.urls),
                 content: &lib.pages[i].rendered.html,
             })
             .collect();
