@@ -26,6 +26,19 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Preview the site with live reload: builds in memory, never touches public/.
     Serve(ServeArgs),
+    /// Build without writing and report broken links and anchors, incomplete articles and
+    /// near-duplicate stories.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// Also check external links (with curl; slow, needs the network).
+    #[arg(long)]
+    pub external: bool,
+    /// Also check articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -6,6 +6,7 @@
 //! ```
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Init(args) => init::run(args).map(|_| ExitCode::SUCCESS),
         Command::Convert(args) => convert::run(&cli.root, args),
+        Command::Check(args) => check::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
     }
 }

@@ -436,3 +436,110 @@ fn a_site_template_overrides_the_default_and_errors_name_the_template() {
         "previous output kept"
     );
 }
+
+#[test]
+fn check_reports_broken_links_anchors_and_near_duplicates_with_file_names() {
+    let o = bin()
+        .arg("--root")
+        .arg(fixture("check"))
+        .arg("check")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("2024-05-01-links.md:13: broken link `/no-such-story/`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2024-05-01-links.md:15: broken anchor `/original-story/#no-such-heading`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("#xi-jie"),
+        "an existing anchor is fine: {err}"
+    );
+    assert!(
+        err.contains("2024-05-03-same-story-elsewhere.md: near-duplicate of")
+            && err.contains("2024-05-02-original-story.md` ("),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning:") && err.contains("untagged.md: no date, no source, no tags"),
+        "{err}"
+    );
+    assert!(err.contains("check: 2 errors"), "{err}");
+}
+
+#[test]
+fn check_with_only_warnings_exits_zero_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("s");
+    copy_dir(&fixture("basic"), &site);
+    let o = bin()
+        .arg("--root")
+        .arg(&site)
+        .arg("check")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("undated-english.md: no date, no source"),
+        "{err}"
+    );
+    assert!(!site.join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn check_external_finds_a_dead_link_on_a_local_server() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming().take(8) {
+            let mut s = s.unwrap();
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]);
+            let status = if req.contains("GET /alive") || req.contains("HEAD /alive") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = s.write_all(
+                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(
+        site.join("config.toml"),
+        "title = \"x\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/a.md"),
+        format!("+++\ntitle = \"A\"\n+++\n[ok](http://127.0.0.1:{port}/alive)\n\n[dead](http://127.0.0.1:{port}/dead)\n"),
+    )
+    .unwrap();
+    let o = bin()
+        .arg("--root")
+        .arg(site)
+        .arg("check")
+        .arg("--external")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "a.md:6: external link `http://127.0.0.1:{port}/dead`: HTTP 404"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("/alive`"), "{err}");
+}
