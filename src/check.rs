@@ -320,7 +320,7 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<(usize, usize, f64
             (s >= threshold).then_some((a, b, s))
         })
         .collect();
-    pairs.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    pairs.sort_by_key(|p| (p.0, p.1));
     pairs
 }
 
