@@ -29,6 +29,30 @@ pub enum Command {
     /// Build without writing and report broken links and anchors, incomplete articles and
     /// near-duplicate stories.
     Check(CheckArgs),
+    /// Build, then commit the site onto a branch (e.g. gh-pages) and optionally push it.
+    Publish(PublishArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PublishArgs {
+    /// Branch that receives the built site.
+    #[arg(long, default_value = "gh-pages")]
+    pub branch: String,
+    /// Push the branch to this remote after committing.
+    #[arg(long)]
+    pub remote: Option<String>,
+    /// Commit message (default: names the source commit).
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// Base URL to build with, e.g. https://user.github.io/repo/.
+    #[arg(short = 'u', long, env = "NEWSROOM_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Custom domain: writes a CNAME file for GitHub Pages.
+    #[arg(long)]
+    pub cname: Option<String>,
+    /// Where to build (default: <root>/public).
+    #[arg(short = 'o', long)]
+    pub output_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -15,6 +15,7 @@ pub mod fsx;
 pub mod hash;
 pub mod init;
 pub mod markdown;
+pub mod publish;
 pub mod render;
 pub mod serve;
 pub mod slug;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Init(args) => init::run(args).map(|_| ExitCode::SUCCESS),
         Command::Convert(args) => convert::run(&cli.root, args),
+        Command::Publish(args) => publish::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Check(args) => check::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
     }

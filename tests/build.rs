@@ -543,3 +543,88 @@ fn check_external_finds_a_dead_link_on_a_local_server() {
     );
     assert!(!err.contains("/alive`"), "{err}");
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+#[test]
+fn publish_commits_exactly_the_built_site_to_a_branch_and_pushes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let bare = tmp.path().join("remote.git");
+    assert_ok(&bin().arg("init").arg(&site).output().unwrap());
+    git(&site, &["init", "-q", "-b", "main"]);
+    git(&site, &["add", "-A"]);
+    git(&site, &["commit", "-q", "-m", "site"]);
+    git(
+        tmp.path(),
+        &["init", "-q", "--bare", bare.to_str().unwrap()],
+    );
+    git(&site, &["remote", "add", "origin", bare.to_str().unwrap()]);
+    let head_before = git(&site, &["rev-parse", "HEAD"]);
+
+    let publish = |msg: &str| {
+        bin()
+            .arg("--root")
+            .arg(&site)
+            .args([
+                "publish",
+                "--branch",
+                "gh-pages",
+                "--remote",
+                "origin",
+                "--message",
+                msg,
+            ])
+            .env_remove("NEWSROOM_BASE_URL")
+            .output()
+            .unwrap()
+    };
+    assert_ok(&publish("first"));
+    let files = git(&bare, &["ls-tree", "-r", "--name-only", "gh-pages"]);
+    let mut published: Vec<&str> = files.lines().collect();
+    published.sort();
+    let built = tree(&site.join("public"));
+    let mut expected: Vec<&str> = built.keys().map(String::as_str).collect();
+    expected.push(".nojekyll");
+    expected.sort();
+    assert_eq!(
+        published, expected,
+        "the branch holds exactly the built site"
+    );
+
+    // The source branch, its working tree and index are untouched.
+    assert_eq!(git(&site, &["symbolic-ref", "--short", "HEAD"]), "main");
+    assert_eq!(git(&site, &["rev-parse", "HEAD"]), head_before);
+    assert_eq!(git(&site, &["status", "--porcelain"]), "");
+
+    // An edit and a second publish: one more commit on top.
+    let welcome = site.join("content/welcome.md");
+    let text = read(&welcome).replace("下一步", "接下来");
+    std::fs::write(&welcome, text).unwrap();
+    assert_ok(&publish("second"));
+    assert_eq!(git(&bare, &["rev-list", "--count", "gh-pages"]), "2");
+    assert_eq!(
+        git(&bare, &["log", "-1", "--format=%s", "gh-pages"]),
+        "second"
+    );
+    // Publishing an unchanged site adds nothing.
+    assert_ok(&publish("third"));
+    assert_eq!(git(&bare, &["rev-list", "--count", "gh-pages"]), "2");
+}
