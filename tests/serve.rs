@@ -146,3 +146,80 @@ fn a_broken_edit_is_an_error_and_the_site_stays() {
         "last good site kept"
     );
 }
+
+/// Sends a raw request line (no client-side normalisation of `..`) and returns the status.
+fn raw_status(port: u16, target: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = String::new();
+    let _ = s.read_to_string(&mut buf);
+    buf.lines().next().unwrap_or("").to_string()
+}
+
+#[test]
+fn the_server_binds_loopback_and_never_serves_outside_the_site() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    make_site(&root, 3);
+    // A secret next to the site, and a symlink out of static/.
+    std::fs::write(root.join("secret.txt"), "secret").unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc", root.join("static/etc")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .arg("--root")
+        .arg(&root)
+        .args(["serve", "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    let port: u16 = url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    assert!(raw_status(port, "/").contains("200"));
+    assert!(raw_status(port, "/news/a00001/").contains("200"));
+    for t in [
+        "/../secret.txt",
+        "/../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/news/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/news/%2e%2e/%2e%2e/secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/static/../secret.txt",
+        "/etc/passwd%00.html",
+        "/config.toml",
+        "/content/news/a00001.md",
+    ] {
+        assert!(
+            raw_status(port, t).contains("404"),
+            "{t}: {}",
+            raw_status(port, t)
+        );
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+}
