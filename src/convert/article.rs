@@ -124,7 +124,7 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
             continue;
         }
         if in_header
-            && metadata::is_date_line(&text)
+            && metadata::is_dateline(&text)
             && let Some(hit) = metadata::find_date(&text, day_first)
         {
             dates.push((hit, i));
@@ -169,7 +169,7 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
         .min_by_key(|(h, i)| (h.priority, *i))
         .map(|(h, _)| h.date);
 
-    boilerplate::apply_rules(&mut blocks, &hits, rules);
+    boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
     headings::merge_number_lines(&mut blocks);
     boilerplate::apply_structure(&mut blocks, title, first_body);
     headings::assign_roles(&mut blocks);

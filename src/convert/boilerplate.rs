@@ -69,7 +69,9 @@ fn drop_with(block: &mut Block, rule: &Rule) {
 }
 
 /// Applies the data rules' verdicts to open blocks; a section header takes the list under it.
-pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules) {
+/// Lists are taken only in the body (from `body_start`): above it, a header such as
+/// "Latest" is a menu item, and the structure stage decides about the lines around it.
+pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, body_start: usize) {
     let mut i = 0;
     while i < blocks.len() {
         if !blocks[i].is_open() {
@@ -94,7 +96,7 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules) {
                 // The titles under the header: short, not prose, up to a paragraph or heading.
                 let mut j = i + 1;
                 let mut taken = 0;
-                while j < blocks.len() && taken < 15 {
+                while i >= body_start && j < blocks.len() && taken < 15 {
                     let b = &blocks[j];
                     if b.is_open() {
                         if is_prose(&b.text) || super::headings::numbered_heading(&b.text).is_some()

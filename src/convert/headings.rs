@@ -19,9 +19,19 @@ pub fn caption(text: &str) -> Option<(&str, &str)> {
         .unwrap()
     });
     static PAREN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?P<c>.+?)\s*(?P<credit>[(（](?:图片来源|图源|摄影|image|photo|source|credit)\s*[:：].{1,60}[)）])$")
+        Regex::new(r"(?i)^(?P<c>.+?)\s*(?P<credit>[(（](?:(?:图片来源|图源|摄影|image|photo|source|credit)\s*[:：].{1,60}|[^()（）]{0,40}(?:getty images|reuters|ap photo|afp|bloomberg|shutterstock|unsplash|视觉中国|新华社|东方IC))[)）])$")
             .unwrap()
     });
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?P<credit>(?:图片|配图|图)\s*[:：])\s*(?P<c>\S.{5,80})$").unwrap()
+    });
+    if let Some(caps) = LABELLED.captures(text) {
+        let c = caps.name("c")?;
+        if units(c.as_str()) >= 6 && !c.as_str().ends_with(['。', '.']) {
+            let credit = caps.name("credit")?;
+            return Some((c.as_str(), credit.as_str()));
+        }
+    }
     let caps = CAPTION.captures(text).or_else(|| PAREN.captures(text))?;
     let c = caps.name("c")?;
     let credit = caps.name("credit")?;

@@ -134,10 +134,21 @@ pub fn is_date_line(line: &str) -> bool {
         return false;
     }
     static LABELS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:published|posted|updated|last updated|modified|edited|on|at|date|time|发布于|发布时间|发布日期|发表于|发表时间|更新于|更新时间|更新|发布|时间|日期|首发于|星期[一二三四五六日天]|周[一二三四五六日天]|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|\d{1,2}:\d{2}(?::\d{2})?|am|pm|utc|gmt|[+\-]\d{2}:?\d{2}|[:：|｜·•,，\-–—/()（）\s])")
+        Regex::new(r"(?i)(?:published|posted|updated|last updated|modified|edited|on|at|date|time|发布于|发布时间|发布日期|发表于|发表时间|更新于|更新时间|更新|发布|时间|日期|首发于|星期[一二三四五六日天]|周[一二三四五六日天]|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|\d{1,2}:\d{2}(?::\d{2})?|a\.m\.|p\.m\.|am|pm|utc|gmt|[+\-]\d{2}:?\d{2}|[:：|｜·•,，\-–—/()（）\s])")
             .unwrap()
     });
-    LABELS.replace_all(&rest, "").trim().is_empty()
+    // What is left besides labels may be a stray word or two (`p.m.`), never a sentence.
+    super::blocks::units(&LABELS.replace_all(&rest, "")) <= 4
+}
+
+/// A short header line carrying a date besides a few words (`Odaily星球日报 · 2024-05-14 16:02`):
+/// in the byline area, such a line is metadata.
+pub fn is_dateline(line: &str) -> bool {
+    if is_date_line(line) {
+        return true;
+    }
+    let rest = strip_dates(line);
+    rest.len() < line.len() && super::blocks::units(&rest) <= 12 && !super::blocks::is_prose(line)
 }
 
 /// A relative date ("3小时前", "Updated 3 days ago") on a short line.
@@ -267,7 +278,13 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
         let names = split_names(value, zh)?;
         for name in names {
             let (role, name) = match role {
-                Role::Author if is_outlet(&name, rules) => (Role::Credit, name),
+                Role::Author | Role::Editor | Role::Translator | Role::Reviewer
+                    if is_outlet(&name, rules) =>
+                {
+                    (Role::Credit, name)
+                }
+                // An image library credited as a source is an image credit, not an outlet.
+                Role::Credit if is_stock_photo(&name) => continue,
                 r => (r, name),
             };
             let list = match role {
@@ -312,7 +329,11 @@ fn split_names(value: &str, zh: bool) -> Option<Vec<String>> {
     };
     let mut names = Vec::new();
     for p in parts {
-        let p = p.trim().trim_start_matches('@').trim();
+        let p = p
+            .trim()
+            .trim_start_matches('@')
+            .trim_end_matches(['.', '。', ',', '，', ';', '；'])
+            .trim();
         if p.is_empty() {
             continue;
         }
@@ -354,6 +375,13 @@ fn is_outlet(name: &str, rules: &Rules) -> bool {
             .is_some_and(|m| m.len() * 2 > name.len())
     }) || (MEDIA.is_match(name) && !name.contains(' ') && name.chars().any(crate::slug::is_cjk))
         || MEDIA.is_match(name) && name.split_whitespace().count() == 1
+}
+
+fn is_stock_photo(name: &str) -> bool {
+    static STOCK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:unsplash|shutterstock|getty(?: images)?|pexels|pixabay|istock|adobe stock|视觉中国|东方IC|图虫创意|摄图网|网络)$").unwrap()
+    });
+    STOCK.is_match(name.trim())
 }
 
 /// A creator handle on its own line (`@TechPulseDaily`).

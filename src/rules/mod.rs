@@ -276,7 +276,10 @@ fn compile_rule(raw: RawRule) -> Result<Rule> {
 fn compile_source(s: &RawSource) -> Result<Source> {
     let mut alts = Vec::new();
     let mut domains = Vec::new();
-    for name in std::iter::once(&s.name).chain(&s.aliases) {
+    // Longest first: the regex takes the first alternative that matches (`Gate学院` over `Gate`).
+    let mut names: Vec<&String> = std::iter::once(&s.name).chain(&s.aliases).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    for name in names {
         alts.push(alias_pattern(name));
     }
     for d in &s.domains {
