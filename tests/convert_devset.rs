@@ -1,4 +1,4 @@
-//! The dev-set scrapes as a corpus (copied into tests/fixtures/scrapes): every text case must
+//! The dev-set scrapes as a corpus (copied into tests/fixtures/scrapes): every case (text or HTML) must
 //! keep its `keep` snippets, lose its `drop` snippets, turn its `headings` into Markdown headings
 //! and get title, date, authors, source and language right — the same checks as
 //! ../shared/tools/scrape_score.py, so a regression fails `cargo test` before CI's scorer run.
@@ -16,7 +16,7 @@ fn cases() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.join("input.txt").is_file())
+        .filter(|p| p.join("expected.toml").is_file())
         .collect();
     v.sort();
     v
@@ -31,9 +31,18 @@ fn norm(s: &str) -> String {
 
 fn convert(case: &Path) -> (newsroom::content::FrontMatter, String) {
     let rules = Rules::defaults().unwrap();
-    let bytes = fs::read(case.join("input.txt")).unwrap();
-    let text = String::from_utf8(bytes.clone()).unwrap();
-    let a = article::analyze(&text, &rules, &article::Options::default());
+    let html = case.join("input.html").is_file();
+    let path = case.join(if html { "input.html" } else { "input.txt" });
+    let bytes = fs::read(&path).unwrap();
+    let text = newsroom::convert::input::decode(&bytes, Some(&path))
+        .unwrap()
+        .text;
+    let opts = article::Options::default();
+    let a = if html {
+        article::analyze_html(&text, &rules, &opts)
+    } else {
+        article::analyze(&text, &rules, &opts)
+    };
     let hash = write::input_hash(&bytes);
     let style = write::Style::default();
     let fm = write::front_matter(&a, &hash, "x", style);
@@ -51,7 +60,7 @@ fn strings(v: Option<&toml::Value>) -> Vec<String> {
 }
 
 #[test]
-fn every_text_case_scores_perfectly() {
+fn every_case_scores_perfectly() {
     let mut failures = Vec::new();
     for case in cases() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();

@@ -5,9 +5,12 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::blocks::{self, Block, Decision, Role, inner_sentences, is_prose, last_mark, units};
+use super::blocks::{
+    self, Block, Decision, Hint, Role, inner_sentences, is_prose, last_mark, units,
+};
 use super::boilerplate::{self, Hit, whole_hit};
 use super::headings;
+use super::html;
 use super::metadata::{self, Byline, DateHit};
 use super::normalize::normalize_chars;
 use crate::content::Date;
@@ -67,18 +70,43 @@ fn key(text: &str) -> String {
         .collect()
 }
 
-/// Runs the whole text pipeline.
+/// Runs the whole pipeline on a plain-text scrape.
 pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
     let normalized = normalize_chars(text);
-    let mut blocks = blocks::split_lines(&normalized);
+    analyze_blocks(blocks::split_lines(&normalized), None, rules, opts)
+}
+
+/// Runs the whole pipeline on an HTML page.
+pub fn analyze_html(page: &str, rules: &Rules, opts: &Options) -> Article {
+    let (blocks, head) = html::parse(page);
+    analyze_blocks(blocks, Some(&head), rules, opts)
+}
+
+fn analyze_blocks(
+    mut blocks: Vec<Block>,
+    head: Option<&html::Head>,
+    rules: &Rules,
+    opts: &Options,
+) -> Article {
     let hits: Vec<Option<Hit>> = blocks
         .iter()
         .map(|b| boilerplate::match_rules(&b.text, rules))
         .collect();
-    let rough_lang = metadata::detect_language(&normalized);
+    let all_text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    let rough_lang = metadata::detect_language(&all_text.join("\n"));
     let day_first = rough_lang != "en";
 
-    let title = find_title(&blocks, &hits, rules);
+    // HTML: the <h1>, else the line matching the <title>/og:title; text: see find_title.
+    let title = blocks
+        .iter()
+        .position(|b| b.hint == Hint::Title)
+        .filter(|&i| !whole_hit(hits[i]))
+        .or_else(|| {
+            let t = strip_site_suffix(head?.title.as_deref()?, rules);
+            let k = key(&t);
+            blocks.iter().position(|b| key(&b.text) == k)
+        })
+        .or_else(|| find_title(&blocks, &hits, rules));
     let title_key = title.map(|t| key(&blocks[t].text));
     let first_body = blocks.iter().enumerate().position(|(i, b)| {
         title.is_none_or(|t| i > t)
@@ -111,7 +139,9 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
             continue;
         }
         let text = blocks[i].text.clone();
-        let in_header = i < header_end;
+        // The byline area: above the first paragraph, or right under the title (a dek may come
+        // before the byline).
+        let in_header = i < header_end || title.is_some_and(|t| i > t && i <= t + 6);
         if in_header
             && metadata::is_relative_date_line(&text)
             && metadata::find_date(&text, day_first).is_none()
@@ -121,14 +151,6 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
                 "meta.relative-date",
                 "relative date (no date is guessed from it)",
             );
-            continue;
-        }
-        if in_header
-            && metadata::is_dateline(&text)
-            && let Some(hit) = metadata::find_date(&text, day_first)
-        {
-            dates.push((hit, i));
-            blocks[i].drop("meta.date", "publication or update date (front matter)");
             continue;
         }
         if (in_header || text.chars().count() <= 40)
@@ -142,6 +164,14 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
                 "meta.byline",
                 "byline (authors, editors, credits → front matter)",
             );
+            continue;
+        }
+        if in_header
+            && metadata::is_dateline(&text)
+            && let Some(hit) = metadata::find_date(&text, day_first)
+        {
+            dates.push((hit, i));
+            blocks[i].drop("meta.date", "publication or update date (front matter)");
             continue;
         }
         if in_header && metadata::is_handle(&text) && meta.handle.is_none() {
@@ -164,10 +194,30 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
             }
         }
     }
-    meta.date = dates
-        .iter()
-        .min_by_key(|(h, i)| (h.priority, *i))
-        .map(|(h, _)| h.date);
+    meta.date = head
+        .and_then(|h| h.published.as_deref())
+        .and_then(|p| {
+            Date::parse(p)
+                .ok()
+                .or_else(|| metadata::find_date(p, day_first).map(|h| h.date))
+        })
+        .or_else(|| {
+            dates
+                .iter()
+                .min_by_key(|(h, i)| (h.priority, *i))
+                .map(|(h, _)| h.date)
+        });
+    if meta.byline.authors.is_empty()
+        && let Some(h) = head
+    {
+        for a in &h.authors {
+            let person = metadata::parse_byline(&format!("By {a}"), rules)
+                .is_some_and(|b| b.authors == [a.clone()]);
+            if person {
+                meta.byline.authors.push(a.clone());
+            }
+        }
+    }
 
     boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
     headings::merge_number_lines(&mut blocks);
@@ -183,19 +233,29 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
             body_text.push_str(t);
         }
     }
+    let page_lang = head
+        .and_then(|h| h.lang.as_deref())
+        .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
+        .filter(|l| (2..=3).contains(&l.len()));
     meta.language = opts
         .lang
         .clone()
+        .or(page_lang)
         .unwrap_or_else(|| metadata::detect_language(&body_text));
-    meta.source_url = opts.url.clone();
+    meta.source_url = opts
+        .url
+        .clone()
+        .or_else(|| head.and_then(|h| h.url.clone()));
+    let from_url = |u: Option<&str>| u.and_then(|u| metadata::source_from_url(u, rules));
+    let site_name = head
+        .and_then(|h| h.site_name.as_deref())
+        .and_then(|n| metadata::source_from_chrome(std::iter::once(n), rules));
     meta.source = opts
         .source
         .clone()
-        .or_else(|| {
-            opts.url
-                .as_deref()
-                .and_then(|u| metadata::source_from_url(u, rules))
-        })
+        .or_else(|| from_url(opts.url.as_deref()))
+        .or_else(|| from_url(head.and_then(|h| h.url.as_deref())))
+        .or(site_name)
         .or_else(|| metadata::source_from_chrome(chrome_lines(&blocks), rules));
     Article { meta, blocks }
 }

@@ -6,7 +6,7 @@
 //! paragraph are the byline area; what follows the last paragraph of the article (promos,
 //! related lists, footers) is chrome too.
 
-use super::blocks::{Block, Decision, Drop, Role, is_prose, units};
+use super::blocks::{Block, Decision, Drop, Hint, Role, is_prose, units};
 use crate::rules::{Rule, RuleKind, Rules};
 
 /// A data rule's verdict on one block, before structure is known.
@@ -142,7 +142,10 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
         }
         if title.is_some_and(|t| i < t) {
             b.drop("structure.before-title", "site chrome above the title");
-        } else if first_body.is_some_and(|f| i < f) && !is_caption_like(&b.text) {
+        } else if first_body.is_some_and(|f| i < f)
+            && !is_caption_like(&b.text)
+            && !matches!(b.hint, Hint::Heading | Hint::Caption)
+        {
             if units(&b.text) <= 40 || title.is_none() {
                 b.drop(
                     "structure.header",

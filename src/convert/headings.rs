@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::blocks::{Block, Decision, Role, bullet_text, ends_sentence, is_prose, units, words};
+use super::blocks::{
+    Block, Decision, Hint, Role, bullet_text, ends_sentence, is_prose, units, words,
+};
 
 /// Content and credit of an image caption (`说明 | 图片来源:X`); `None` for other lines.
 pub fn caption(text: &str) -> Option<(&str, &str)> {
@@ -143,6 +145,23 @@ pub fn assign_roles(blocks: &mut [Block]) {
             continue;
         }
         let text = blocks[i].kept.clone();
+        // What the markup says comes first (HTML scrapes).
+        let hinted = match &blocks[i].hint {
+            Hint::Title | Hint::Heading if !is_prose(&text) || units(&text) <= 40 => {
+                let bare = bold_line(&text).unwrap_or(&text);
+                blocks[i].kept = numbered_heading(bare).unwrap_or(bare).to_string();
+                Some(Role::Heading)
+            }
+            Hint::ListItem => Some(Role::ListItem),
+            Hint::Caption => Some(Role::Caption),
+            Hint::Quote => Some(Role::Quote),
+            Hint::TableRow(..) => Some(Role::TableRow),
+            _ => None,
+        };
+        if let Some(role) = hinted {
+            blocks[i].decision = Decision::Keep(role);
+            continue;
+        }
         if caption(&text).is_some() {
             blocks[i].decision = Decision::Keep(Role::Caption);
             continue;

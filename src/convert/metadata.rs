@@ -270,7 +270,11 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
         if whole.end() > end {
             return None;
         }
-        let value = line[whole.end()..end].trim();
+        let mut value = line[whole.end()..end].trim();
+        // `Written by X • July 14, 2023 • 6 minute read`: names end at a separator.
+        if !zh && let Some(cut) = value.find(['•', '·', '|']) {
+            value = value[..cut].trim();
+        }
         let role = if zh { zh_role(label) } else { en_role(label) };
         if value.is_empty() {
             return None;
@@ -304,7 +308,13 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
 }
 
 fn strip_dates(line: &str) -> String {
-    let s = YMD.replace_all(line, " ");
+    // Counters and reading times share the byline's line (`作者:陈默 阅读 12,368`).
+    static COUNTERS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:(?:阅读|浏览|阅读量|热度)\s*[:：]?\s*[\d.,]+\s*[万千kKwW]?\+?|\b\d+\s*(?:-\s*)?min(?:ute)?s?\s*read\b|\b[\d.,]+\s*[km]?\s*views?\b)")
+            .unwrap()
+    });
+    let s = COUNTERS.replace_all(line, " ");
+    let s = YMD.replace_all(&s, " ");
     let s = MONTH_FIRST.replace_all(&s, " ");
     let s = DAY_FIRST.replace_all(&s, " ");
     let s = RELATIVE.replace_all(&s, " ");
@@ -586,6 +596,17 @@ mod tests {
         );
         assert!(parse_byline("文心X1发布现场 | 图片来源：百度", &r).is_none());
         assert!(parse_byline("作者认为，这不重要。", &r).is_none());
+        let b = parse_byline(
+            "Written by Daniel Ortiz • July 14, 2023 • 6 minute read",
+            &r,
+        )
+        .unwrap();
+        assert_eq!(b.authors, ["Daniel Ortiz"]);
+        let b = parse_byline("作者:陈默 来源:金色财经 2024-06-13 09:41 阅读 12,368", &r).unwrap();
+        assert_eq!(
+            (b.authors, b.credits),
+            (vec!["陈默".to_string()], vec!["金色财经".to_string()])
+        );
     }
 
     #[test]

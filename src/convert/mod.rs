@@ -17,6 +17,7 @@ pub mod article;
 pub mod blocks;
 pub mod boilerplate;
 pub mod headings;
+pub mod html;
 pub mod input;
 pub mod metadata;
 pub mod normalize;
@@ -233,10 +234,10 @@ fn prepare(
         Origin::Stdin => None,
     };
     let decoded = input::decode(&bytes, path).map_err(|e| e.0)?;
-    if decoded.kind == Kind::Html {
-        return Err("HTML input not supported yet (only plain-text scrapes for now)".into());
-    }
-    let article = article::analyze(&decoded.text, rules, opts);
+    let article = match decoded.kind {
+        Kind::Html => article::analyze_html(&decoded.text, rules, opts),
+        Kind::Text => article::analyze(&decoded.text, rules, opts),
+    };
     if article.kept().next().is_none() {
         return Err("no article text found (every line looks like page chrome)".into());
     }
