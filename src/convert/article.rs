@@ -174,6 +174,23 @@ fn analyze_blocks(
             blocks[i].drop("meta.date", "publication or update date (front matter)");
             continue;
         }
+        // A feed post without a handle: `名字` then `关注`/`Follow` above the title.
+        if in_header
+            && title.is_some_and(|t| i < t)
+            && meta.handle.is_none()
+            && meta.byline.authors.is_empty()
+            && metadata::is_follow_button(&text)
+            && let Some(p) = i.checked_sub(1)
+            && blocks[p].is_open()
+            && !whole_hit(hits[p])
+            && units(&blocks[p].text) <= 24
+            && !blocks::ends_sentence(&blocks[p].text)
+            && metadata::find_date(&blocks[p].text, day_first).is_none()
+        {
+            meta.byline.authors.push(blocks[p].text.clone());
+            blocks[p].drop("meta.poster", "the poster's name (author of a square/feed post)");
+            continue;
+        }
         if in_header && metadata::is_handle(&text) && meta.handle.is_none() {
             meta.handle = Some(text.clone());
             blocks[i].drop("meta.handle", "creator handle of the poster");

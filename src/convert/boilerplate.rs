@@ -96,12 +96,23 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
                 // The titles under the header: short, not prose, up to a paragraph or heading.
                 let mut j = i + 1;
                 let mut taken = 0;
+                let mut paragraphs = 0;
                 while i >= body_start && j < blocks.len() && taken < 15 {
                     let b = &blocks[j];
+                    if matches!(hits[j], Some(Hit::Section(_))) {
+                        break;
+                    }
                     if b.is_open() {
-                        if is_prose(&b.text) || super::headings::numbered_heading(&b.text).is_some()
+                        if super::headings::numbered_heading(&b.text).is_some()
+                            || matches!(b.hint, Hint::Heading | Hint::Title)
                         {
                             break;
+                        }
+                        if is_prose(&b.text) {
+                            if paragraphs >= rule.take_paragraphs {
+                                break;
+                            }
+                            paragraphs += 1;
                         }
                         if hits[j].is_none() {
                             let reason = format!("{} (an item under it)", rule.reason);

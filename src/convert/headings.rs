@@ -34,6 +34,17 @@ pub fn caption(text: &str) -> Option<(&str, &str)> {
             return Some((c.as_str(), credit.as_str()));
         }
     }
+    // `Samsung unveiled the Fold6 in Paris. Source: Samsung`
+    static AFTER_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?P<c>.+?[.。!?！？])\s*(?P<credit>(?:图片来源|图源|image|images|photo|photograph|picture|source|credit|credits)\s*[:：].{1,60})$")
+            .unwrap()
+    });
+    if let Some(caps) = AFTER_SENTENCE.captures(text) {
+        let (c, credit) = (caps.name("c")?, caps.name("credit")?);
+        if units(c.as_str()) >= 4 && units(c.as_str()) <= 120 {
+            return Some((c.as_str(), credit.as_str()));
+        }
+    }
     let caps = CAPTION.captures(text).or_else(|| PAREN.captures(text))?;
     let c = caps.name("c")?;
     let credit = caps.name("credit")?;
@@ -102,6 +113,7 @@ fn short_heading(text: &str) -> bool {
         (1..=14).contains(&words(text))
     };
     ok_len
+        && super::blocks::inner_sentences(text) == 0
         && !ends_sentence(text)
         && !text.ends_with(['，', ',', '：', ':', '、'])
         && !text.contains('。')
@@ -200,7 +212,11 @@ pub fn assign_roles(blocks: &mut [Block]) {
         let nx = next_kept(blocks, i);
         let between = p
             .is_some_and(|p| is_prose(&blocks[p].kept) || blocks[p].role() == Some(Role::Caption))
-            && nx.is_some_and(|x| is_prose(&blocks[x].kept));
+            && nx.is_some_and(|x| {
+                is_prose(&blocks[x].kept)
+                    || bullet_text(&blocks[x].kept).is_some()
+                    || matches!(blocks[x].hint, Hint::ListItem | Hint::TableRow(..) | Hint::Quote)
+            });
         if between && !is_prose(&text) && short_heading(&text) && looks_like_heading_start(&text) {
             blocks[i].decision = Decision::Keep(Role::Heading);
         }
@@ -288,6 +304,10 @@ mod tests {
             Some(("《The Information》的相关报道", "图片来源:The Information"))
         );
         assert_eq!(caption("图片来源:由无界 AI工具生成"), None);
+        assert_eq!(
+            caption("Samsung unveiled the Galaxy Z Fold6 in Paris. Source: Samsung"),
+            Some(("Samsung unveiled the Galaxy Z Fold6 in Paris.", "Source: Samsung"))
+        );
         assert_eq!(caption("文｜周舟 来源：极客视界"), None);
     }
 }

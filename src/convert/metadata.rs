@@ -379,7 +379,11 @@ fn is_outlet(name: &str, rules: &Rules) -> bool {
         Regex::new(r"(?i)(?:财经|日报|晚报|新闻|资讯|研究院|研究所|科技网|网$|社$|媒体|时报|周刊|杂志|\bnews\b|\bdaily\b|\btimes\b|\bpost\b|\bjournal\b|\bmedia\b|\bpress\b|\breuters\b|\bbloomberg\b)")
             .unwrap()
     });
-    rules.sources.iter().any(|s| {
+    static ORG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^The\s|\b(?:Inc|Ltd|LLC|Media|News|Times|Post|Journal|Daily|Review|Capital|Research|Labs|Ventures|Group|Magazine|Weekly|Insider|Wire|Report)\.?$)")
+            .unwrap()
+    });
+    ORG.is_match(name) || rules.sources.iter().any(|s| {
         s.pattern
             .find(name)
             .is_some_and(|m| m.len() * 2 > name.len())
@@ -392,6 +396,14 @@ fn is_stock_photo(name: &str) -> bool {
         Regex::new(r"(?i)^(?:unsplash|shutterstock|getty(?: images)?|pexels|pixabay|istock|adobe stock|视觉中国|东方IC|图虫创意|摄图网|网络)$").unwrap()
     });
     STOCK.is_match(name.trim())
+}
+
+/// The follow button under a poster's name.
+pub fn is_follow_button(line: &str) -> bool {
+    matches!(
+        line.trim().to_lowercase().as_str(),
+        "关注" | "+ 关注" | "+关注" | "follow" | "+ follow" | "+follow" | "subscribe"
+    )
 }
 
 /// A creator handle on its own line (`@TechPulseDaily`).
@@ -578,6 +590,8 @@ mod tests {
             parse_byline("By Priya Raman", &r).unwrap().authors,
             ["Priya Raman"]
         );
+        let b = parse_byline("原文作者：Jane Doe，The Information", &r).unwrap();
+        assert_eq!((b.authors, b.credits), (vec!["Jane Doe".to_string()], vec!["The Information".to_string()]));
         let b = parse_byline("By Jane Doe, Bloomberg", &r).unwrap();
         assert_eq!(
             (b.authors, b.credits),
