@@ -143,3 +143,14 @@ fn seed_markdown_snapshot() {
         format!("{}\n---\n{}", r.file_name, r.content)
     );
 }
+
+/// Every case's whole output, so that a rule change shows up as a reviewable diff.
+#[test]
+fn every_case_snapshot() {
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let (fm, body) = convert(&case);
+        let doc = fm.to_file_string(&body);
+        insta::assert_snapshot!(format!("case_{name}"), doc);
+    }
+}

@@ -102,9 +102,15 @@ fn analyze_blocks(
         .position(|b| b.hint == Hint::Title)
         .filter(|&i| !whole_hit(hits[i]))
         .or_else(|| {
+            // The line the <title> starts with (`Title | Unknown Site` → `Title`).
             let t = strip_site_suffix(head?.title.as_deref()?, rules);
             let k = key(&t);
-            blocks.iter().position(|b| key(&b.text) == k)
+            blocks.iter().position(|b| key(&b.text) == k).or_else(|| {
+                blocks.iter().position(|b| {
+                    let bk = key(&b.text);
+                    title_shaped(&b.text) && k.starts_with(&bk) && bk.len() * 2 >= k.len()
+                })
+            })
         })
         .or_else(|| find_title(&blocks, &hits, rules));
     let title_key = title.map(|t| key(&blocks[t].text));
@@ -188,7 +194,10 @@ fn analyze_blocks(
             && metadata::find_date(&blocks[p].text, day_first).is_none()
         {
             meta.byline.authors.push(blocks[p].text.clone());
-            blocks[p].drop("meta.poster", "the poster's name (author of a square/feed post)");
+            blocks[p].drop(
+                "meta.poster",
+                "the poster's name (author of a square/feed post)",
+            );
             continue;
         }
         if in_header && metadata::is_handle(&text) && meta.handle.is_none() {
@@ -338,7 +347,7 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
         !whole_hit(hits[i])
             && title_shaped(t)
             && !metadata::is_handle(t)
-            && !metadata::is_date_line(t)
+            && !metadata::is_dateline(t)
             && !metadata::is_relative_date_line(t)
             && metadata::parse_byline(t, rules).is_none()
     };
@@ -362,7 +371,7 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
         .collect();
     let followed_by_meta = |i: usize| {
         blocks[i + 1..blocks.len().min(i + 6)].iter().any(|b| {
-            metadata::is_date_line(&b.text)
+            metadata::is_dateline(&b.text)
                 || metadata::is_relative_date_line(&b.text)
                 || metadata::parse_byline(&b.text, rules).is_some()
         })
@@ -424,5 +433,25 @@ mod tests {
             "Can GPUs Help?"
         );
         assert_eq!(strip_site_suffix("A - B", &rules), "A - B");
+    }
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::*;
+
+    #[test]
+    fn an_html_page_without_h1_finds_its_title_from_the_head() {
+        let page = r#"<html lang="en"><head><title>Chips Are Back - Some Unknown Blog</title></head>
+            <body><div>Home</div><div class="t">Chips Are Back</div><div>By Ann Lee</div>
+            <p>Chipmakers reported strong quarterly results on Tuesday, lifted by demand for AI servers.</p>
+            <p>Analysts expect the trend to continue into next year as more data centers come online.</p>
+            </body></html>"#;
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(page, &rules, &Options::default());
+        assert_eq!(a.meta.title.as_deref(), Some("Chips Are Back"));
+        assert_eq!(a.meta.byline.authors, ["Ann Lee"]);
+        assert_eq!(a.meta.language, "en");
+        assert_eq!(a.kept().count(), 2);
     }
 }

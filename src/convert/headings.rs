@@ -215,7 +215,10 @@ pub fn assign_roles(blocks: &mut [Block]) {
             && nx.is_some_and(|x| {
                 is_prose(&blocks[x].kept)
                     || bullet_text(&blocks[x].kept).is_some()
-                    || matches!(blocks[x].hint, Hint::ListItem | Hint::TableRow(..) | Hint::Quote)
+                    || matches!(
+                        blocks[x].hint,
+                        Hint::ListItem | Hint::TableRow(..) | Hint::Quote
+                    )
             });
         if between && !is_prose(&text) && short_heading(&text) && looks_like_heading_start(&text) {
             blocks[i].decision = Decision::Keep(Role::Heading);
@@ -306,7 +309,10 @@ mod tests {
         assert_eq!(caption("图片来源:由无界 AI工具生成"), None);
         assert_eq!(
             caption("Samsung unveiled the Galaxy Z Fold6 in Paris. Source: Samsung"),
-            Some(("Samsung unveiled the Galaxy Z Fold6 in Paris.", "Source: Samsung"))
+            Some((
+                "Samsung unveiled the Galaxy Z Fold6 in Paris.",
+                "Source: Samsung"
+            ))
         );
         assert_eq!(caption("文｜周舟 来源：极客视界"), None);
     }

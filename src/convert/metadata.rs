@@ -383,11 +383,13 @@ fn is_outlet(name: &str, rules: &Rules) -> bool {
         Regex::new(r"(?:^The\s|\b(?:Inc|Ltd|LLC|Media|News|Times|Post|Journal|Daily|Review|Capital|Research|Labs|Ventures|Group|Magazine|Weekly|Insider|Wire|Report)\.?$)")
             .unwrap()
     });
-    ORG.is_match(name) || rules.sources.iter().any(|s| {
-        s.pattern
-            .find(name)
-            .is_some_and(|m| m.len() * 2 > name.len())
-    }) || (MEDIA.is_match(name) && !name.contains(' ') && name.chars().any(crate::slug::is_cjk))
+    ORG.is_match(name)
+        || rules.sources.iter().any(|s| {
+            s.pattern
+                .find(name)
+                .is_some_and(|m| m.len() * 2 > name.len())
+        })
+        || (MEDIA.is_match(name) && !name.contains(' ') && name.chars().any(crate::slug::is_cjk))
         || MEDIA.is_match(name) && name.split_whitespace().count() == 1
 }
 
@@ -591,7 +593,13 @@ mod tests {
             ["Priya Raman"]
         );
         let b = parse_byline("原文作者：Jane Doe，The Information", &r).unwrap();
-        assert_eq!((b.authors, b.credits), (vec!["Jane Doe".to_string()], vec!["The Information".to_string()]));
+        assert_eq!(
+            (b.authors, b.credits),
+            (
+                vec!["Jane Doe".to_string()],
+                vec!["The Information".to_string()]
+            )
+        );
         let b = parse_byline("By Jane Doe, Bloomberg", &r).unwrap();
         assert_eq!(
             (b.authors, b.credits),
