@@ -329,7 +329,12 @@ fn strip_site_suffix(title: &str, rules: &Rules) -> String {
 
 fn title_shaped(text: &str) -> bool {
     let u = units(text);
+    // Letters, not a ticker (`BTC/USDT 67,123.4 +2.31%`).
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = text.chars().filter(char::is_ascii_digit).count();
     (6..=120).contains(&u)
+        && letters >= 4
+        && digits * 2 <= letters
         && !matches!(
             last_mark(text),
             Some('。' | '.' | '；' | ';' | ',' | '，' | ':' | '：')
@@ -363,12 +368,6 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
     let repeated: Vec<usize> = (0..blocks.len())
         .filter(|&i| candidate(i) && counts[&key(&blocks[i].text)] >= 2)
         .collect();
-    if let Some(&i) = repeated.iter().find(|&&i| i < first_prose) {
-        return Some(i);
-    }
-    let before: Vec<usize> = (0..first_prose.min(blocks.len()))
-        .filter(|&i| candidate(i))
-        .collect();
     let followed_by_meta = |i: usize| {
         blocks[i + 1..blocks.len().min(i + 6)].iter().any(|b| {
             metadata::is_dateline(&b.text)
@@ -376,6 +375,29 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
                 || metadata::parse_byline(&b.text, rules).is_some()
         })
     };
+    // A headline is followed by its date or byline, and repeated soon after as the image alt;
+    // a ticker or menu line repeated in the chrome is neither.
+    let repeat_soon = |i: usize| {
+        let k = key(&blocks[i].text);
+        blocks[i + 1..blocks.len().min(i + 12)]
+            .iter()
+            .any(|b| key(&b.text) == k)
+    };
+    if let Some(&i) = repeated
+        .iter()
+        .filter(|&&i| i < first_prose)
+        .max_by_key(|&&i| {
+            (
+                usize::from(followed_by_meta(i)) + usize::from(repeat_soon(i)),
+                std::cmp::Reverse(i),
+            )
+        })
+    {
+        return Some(i);
+    }
+    let before: Vec<usize> = (0..first_prose.min(blocks.len()))
+        .filter(|&i| candidate(i))
+        .collect();
     before
         .iter()
         .copied()

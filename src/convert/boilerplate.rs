@@ -239,6 +239,8 @@ mod tests {
             "普通投资者应控制仓位、避免杠杆。",
             "文心一言全面免费，百度的大模型账本怎么算",
             "Next, the company plans to open a second factory.",
+            "推理性能：H100 > A100",
+            "By the numbers",
         ] {
             assert_eq!(rule_id(s), None, "{s}");
         }

@@ -366,6 +366,9 @@ fn looks_like_latin_name(p: &str) -> bool {
     let toks: Vec<&str> = p.split_whitespace().collect();
     !toks.is_empty()
         && toks.len() <= 5
+        && toks
+            .iter()
+            .any(|t| t.chars().next().is_some_and(char::is_alphabetic))
         && toks.iter().all(|t| {
             let first = t.chars().next().unwrap_or(' ');
             (first.is_uppercase() || PARTICLES.contains(t) || first.is_ascii_digit() && t.len() > 1)
@@ -618,6 +621,8 @@ mod tests {
         );
         assert!(parse_byline("文心X1发布现场 | 图片来源：百度", &r).is_none());
         assert!(parse_byline("作者认为，这不重要。", &r).is_none());
+        assert!(parse_byline("By 2030", &r).is_none());
+        assert!(parse_byline("By the numbers", &r).is_none());
         let b = parse_byline(
             "Written by Daniel Ortiz • July 14, 2023 • 6 minute read",
             &r,
