@@ -170,7 +170,7 @@ fn walk(node: NodeRef<'_, Node>, hint: Hint, lines: &mut Lines) {
             if block {
                 lines.flush();
             }
-            if name == "p" && bold_only(node) {
+            if block && !matches!(hint, Hint::Title | Hint::Heading) && bold_only(node) {
                 lines.push_text("**", &hint);
                 for c in node.children() {
                     walk(c, hint.clone(), lines);
