@@ -154,3 +154,25 @@ fn every_case_snapshot() {
         insta::assert_snapshot!(format!("case_{name}"), doc);
     }
 }
+
+/// What `convert` writes reads back as the same front matter (the contract `build` relies on),
+/// and its Markdown carries no raw HTML (a scraped `<script>` can only ever be text).
+#[test]
+fn every_case_round_trips_and_has_no_raw_html() {
+    use pulldown_cmark::{Event, Parser};
+    for case in cases() {
+        let (fm, body) = convert(&case);
+        let doc = fm.to_file_string(&body);
+        let (again, body2) = newsroom::content::FrontMatter::parse(&doc)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        assert_eq!(again, fm, "{}", case.display());
+        assert_eq!(body2, body);
+        for ev in Parser::new(&body) {
+            assert!(
+                !matches!(ev, Event::Html(_) | Event::InlineHtml(_)),
+                "{}: raw HTML {ev:?}",
+                case.display()
+            );
+        }
+    }
+}
