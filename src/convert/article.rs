@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::blocks::{
-    self, Block, Decision, Hint, Role, inner_sentences, is_prose, last_mark, units,
-};
+use super::blocks::{self, Block, Hint, Role, inner_sentences, is_prose, last_mark, units};
 use super::boilerplate::{self, Hit, whole_hit};
 use super::headings;
 use super::html;
@@ -96,21 +94,28 @@ fn analyze_blocks(
     let rough_lang = metadata::detect_language(&all_text.join("\n"));
     let day_first = rough_lang != "en";
 
-    // HTML: the <h1>, else the line matching the <title>/og:title; text: see find_title.
-    let title = blocks
+    // HTML: the <h1> (the one the <title> starts with, when a logo is an <h1> too), else the
+    // line the <title>/og:title starts with; text: see find_title.
+    let head_key = head
+        .and_then(|h| h.title.as_deref())
+        .map(|t| key(&strip_site_suffix(t, rules)));
+    let matches_head = |b: &Block| {
+        let bk = key(&b.text);
+        head_key.as_ref().is_some_and(|k| {
+            !bk.is_empty() && (k == &bk || (k.starts_with(&bk) && bk.len() * 2 >= k.len()))
+        })
+    };
+    let h1s: Vec<usize> = (0..blocks.len())
+        .filter(|&i| blocks[i].hint == Hint::Title && !whole_hit(hits[i]))
+        .collect();
+    let title = h1s
         .iter()
-        .position(|b| b.hint == Hint::Title)
-        .filter(|&i| !whole_hit(hits[i]))
+        .copied()
+        .find(|&i| matches_head(&blocks[i]))
+        .or_else(|| h1s.iter().copied().find(|&i| title_shaped(&blocks[i].text)))
+        .or_else(|| h1s.first().copied())
         .or_else(|| {
-            // The line the <title> starts with (`Title | Unknown Site` → `Title`).
-            let t = strip_site_suffix(head?.title.as_deref()?, rules);
-            let k = key(&t);
-            blocks.iter().position(|b| key(&b.text) == k).or_else(|| {
-                blocks.iter().position(|b| {
-                    let bk = key(&b.text);
-                    title_shaped(&b.text) && k.starts_with(&bk) && bk.len() * 2 >= k.len()
-                })
-            })
+            (0..blocks.len()).find(|&i| title_shaped(&blocks[i].text) && matches_head(&blocks[i]))
         })
         .or_else(|| find_title(&blocks, &hits, rules));
     let title_key = title.map(|t| key(&blocks[t].text));
@@ -406,11 +411,6 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
         .or_else(|| repeated.first().copied())
 }
 
-/// Whether a block was decided as `role`.
-pub fn has_role(b: &Block, role: Role) -> bool {
-    b.decision == Decision::Keep(role)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,5 +475,23 @@ mod html_tests {
         assert_eq!(a.meta.byline.authors, ["Ann Lee"]);
         assert_eq!(a.meta.language, "en");
         assert_eq!(a.kept().count(), 2);
+    }
+}
+
+#[cfg(test)]
+mod h1_tests {
+    use super::*;
+
+    #[test]
+    fn a_logo_h1_is_not_the_title() {
+        let page = r#"<html><head><title>英伟达发布新一代芯片 - 某某财经</title></head><body>
+            <h1 class="logo">某某财经</h1><nav>首页 快讯</nav>
+            <article><h1>英伟达发布新一代芯片</h1><p>作者：李四</p>
+            <p>英伟达周一发布了新一代数据中心芯片，性能较上一代提升显著。</p></article></body></html>"#;
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(page, &rules, &Options::default());
+        assert_eq!(a.meta.title.as_deref(), Some("英伟达发布新一代芯片"));
+        assert_eq!(a.meta.byline.authors, ["李四"]);
+        assert_eq!(a.meta.language, "zh");
     }
 }

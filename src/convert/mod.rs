@@ -113,12 +113,7 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
                 eprintln!("  {line}");
             }
         }
-        let target = unique_target(
-            &out_dir,
-            &ready.rendered.file_name,
-            &ready.hash,
-            &mut claimed,
-        );
+        let target = unique_target(&out_dir, &ready.rendered.file_name, &mut claimed);
         if args.dry_run {
             eprintln!("would write {} (dry run)", target.display());
             print!("{}", ready.rendered.content);
@@ -273,13 +268,7 @@ fn excerpt(text: &str, max: usize) -> String {
 
 /// The target path; a second input of this batch with the same name (and other content) gets
 /// `-2`, `-3`… rather than overwriting the first.
-fn unique_target(
-    out_dir: &Path,
-    name: &str,
-    hash: &str,
-    claimed: &mut BTreeSet<PathBuf>,
-) -> PathBuf {
-    let _ = hash;
+fn unique_target(out_dir: &Path, name: &str, claimed: &mut BTreeSet<PathBuf>) -> PathBuf {
     let stem = name.strip_suffix(".md").unwrap_or(name);
     let mut n = 1;
     loop {
