@@ -315,7 +315,8 @@ fn language(blocks: &[Block], meta: &Meta, head: Option<&html::Head>, opts: &Opt
 }
 
 /// `--source`, else the brand of `--url`, of the page's `og:url`/canonical link, of its
-/// `og:site_name`, else the brand named most in the page's own chrome.
+/// `og:site_name` (as written when it is no known brand), else the brand named most in the
+/// page's own chrome.
 fn source(
     blocks: &[Block],
     head: Option<&html::Head>,
@@ -326,11 +327,18 @@ fn source(
     let site_name = head
         .and_then(|h| h.site_name.as_deref())
         .and_then(|n| metadata::source_from_chrome(std::iter::once(n), rules));
+    // A site we have no entry for still names itself in og:site_name.
+    let raw_site_name = head
+        .and_then(|h| h.site_name.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 40)
+        .map(str::to_string);
     opts.source
         .clone()
         .or_else(|| from_url(opts.url.as_deref()))
         .or_else(|| from_url(head.and_then(|h| h.url.as_deref())))
         .or(site_name)
+        .or(raw_site_name)
         .or_else(|| metadata::source_from_chrome(chrome_lines(blocks), rules))
 }
 
@@ -536,5 +544,28 @@ mod h1_tests {
         assert_eq!(a.meta.title.as_deref(), Some("英伟达发布新一代芯片"));
         assert_eq!(a.meta.byline.authors, ["李四"]);
         assert_eq!(a.meta.language, "zh");
+    }
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::*;
+
+    #[test]
+    fn a_related_list_in_the_middle_of_the_body_goes_with_its_titles() {
+        let page = "某财经\n\n芯片出口新规落地，英伟达再推特供版\n\n作者：王五\n\n2024-01-05\n\n美国商务部发布新规，进一步收紧对华先进芯片出口。\n\n推荐阅读\n\n1、比特币跌破4万美元\n\n2、以太坊升级推迟\n\n英伟达随后表示，将推出符合新规的特供版芯片。\n\n分析人士认为，新规对国内大模型公司的影响仍需观察。\n";
+        let rules = Rules::defaults().unwrap();
+        let a = analyze(page, &rules, &Options::default());
+        let kept: Vec<&str> = a.kept().map(|(_, t)| t).collect();
+        assert_eq!(
+            kept,
+            [
+                "美国商务部发布新规，进一步收紧对华先进芯片出口。",
+                "英伟达随后表示，将推出符合新规的特供版芯片。",
+                "分析人士认为，新规对国内大模型公司的影响仍需观察。",
+            ]
+        );
+        assert_eq!(a.meta.byline.authors, ["王五"]);
+        assert_eq!(a.meta.date.unwrap().ymd(), "2024-01-05");
     }
 }

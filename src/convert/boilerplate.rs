@@ -103,7 +103,14 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
                         break;
                     }
                     if b.is_open() {
-                        if super::headings::numbered_heading(&b.text).is_some()
+                        // A numbered heading ends the list; numbered titles in a row
+                        // (`1、…` `2、…`) are the list.
+                        let numbered = |k: usize| {
+                            blocks.get(k).is_some_and(|b| {
+                                super::headings::numbered_heading(&b.text).is_some()
+                            })
+                        };
+                        if (numbered(j) && !numbered(j + 1) && !numbered(j - 1))
                             || matches!(b.hint, Hint::Heading | Hint::Title)
                         {
                             break;
