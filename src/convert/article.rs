@@ -248,7 +248,19 @@ fn take_metadata_lines(
                 meta.handle = Some(text.clone());
                 blocks[i].drop("meta.handle", "creator handle of the poster");
             }
-            if let Some(p) = i.checked_sub(1)
+            // The poster's name is just above, or above the post's date (`名字 / 3小时前 / 关注`).
+            let is_meta_line = |b: &Block| {
+                matches!(&b.decision, blocks::Decision::Drop(d)
+                    if matches!(d.rule.as_str(), "meta.date" | "meta.relative-date" | "meta.handle"))
+            };
+            let mut p = i.checked_sub(1);
+            while let Some(k) = p
+                && k + 3 > i
+                && is_meta_line(&blocks[k])
+            {
+                p = k.checked_sub(1);
+            }
+            if let Some(p) = p
                 && poster_like(&blocks[p], hits[p])
             {
                 let name = blocks[p].text.clone();
