@@ -120,11 +120,13 @@ fn check_links(
                         r.to_string()
                     }
                 });
-        if link.contains("://")
-            || link.starts_with("//")
-            || link.starts_with("mailto:")
-            || link.starts_with("tel:")
-        {
+        // Other hosts and schemes (`https:`, `mailto:`, `data:` …) are not internal links.
+        let has_scheme = link.split_once(':').is_some_and(|(s, _)| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if has_scheme || link.starts_with("//") {
             return None;
         }
         let (path, anchor) = match link.split_once('#') {

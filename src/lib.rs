@@ -17,6 +17,7 @@ pub mod init;
 pub mod markdown;
 pub mod publish;
 pub mod render;
+pub mod rules;
 pub mod serve;
 pub mod slug;
 pub mod text;

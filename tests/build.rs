@@ -47,7 +47,12 @@ fn check_links(out: &Path, base_url: &str, base_path: &str) -> usize {
             let origin = &base_url[..base_url[8..].find('/').map_or(base_url.len(), |i| i + 8)];
             let url = match url.strip_prefix(origin) {
                 Some(rest) => rest.to_string(),
-                None if url.contains("://") || url.starts_with("mailto:") => continue,
+                None if url.contains("://")
+                    || url.starts_with("mailto:")
+                    || url.starts_with("data:") =>
+                {
+                    continue;
+                }
                 None => url.to_string(),
             };
             let url = if url.is_empty() { "/".to_string() } else { url };

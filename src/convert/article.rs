@@ -1,0 +1,583 @@
+//! The pipeline for one decoded text: normalise → blocks → title and metadata lines →
+//! boilerplate rules → structure → roles → [`Article`]. Pure: no I/O, no output format.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::blocks::{self, Block, Hint, Role, inner_sentences, is_prose, last_mark, units};
+use super::boilerplate::{self, Hit, whole_hit};
+use super::headings;
+use super::html;
+use super::metadata::{self, Byline, DateHit};
+use super::normalize::normalize_chars;
+use crate::content::Date;
+use crate::rules::Rules;
+
+/// What the user told us about the input.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Everything known about the article besides its text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    /// A relative date the page showed instead of a date ("3小时前"): no date is guessed.
+    pub relative_date: Option<String>,
+    pub byline: Byline,
+    /// A creator handle (`@TechPulseDaily`) of a square/feed post.
+    pub handle: Option<String>,
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    pub language: String,
+}
+
+/// A converted article: metadata and every block with its decision.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub meta: Meta,
+    pub blocks: Vec<Block>,
+}
+
+impl Article {
+    /// Kept blocks with their role and text, in order: what the Markdown and a tagger use.
+    pub fn kept(&self) -> impl Iterator<Item = (Role, &str)> {
+        self.blocks
+            .iter()
+            .filter_map(|b| b.role().map(|r| (r, b.kept.as_str())))
+    }
+
+    /// Every drop: (line, drop), in order.
+    pub fn drops(&self) -> impl Iterator<Item = (usize, &blocks::Drop)> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.drops().map(move |d| (b.line, d)))
+    }
+}
+
+/// A key for comparing lines: NFKC, no whitespace, lower case.
+fn key(text: &str) -> String {
+    text.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Runs the whole pipeline on a plain-text scrape.
+pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
+    let normalized = normalize_chars(text);
+    analyze_blocks(blocks::split_lines(&normalized), None, rules, opts)
+}
+
+/// Runs the whole pipeline on an HTML page.
+pub fn analyze_html(page: &str, rules: &Rules, opts: &Options) -> Article {
+    let (blocks, head) = html::parse(page);
+    analyze_blocks(blocks, Some(&head), rules, opts)
+}
+
+fn analyze_blocks(
+    mut blocks: Vec<Block>,
+    head: Option<&html::Head>,
+    rules: &Rules,
+    opts: &Options,
+) -> Article {
+    let hits: Vec<Option<Hit>> = blocks
+        .iter()
+        .map(|b| boilerplate::match_rules(&b.text, rules))
+        .collect();
+    let all_text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    let day_first = metadata::detect_language(&all_text.join("\n")) != "en";
+
+    let title = choose_title(&blocks, &hits, head, rules);
+    let title_key = title.map(|t| key(&blocks[t].text));
+    let first_body = blocks.iter().enumerate().position(|(i, b)| {
+        title.is_none_or(|t| i > t)
+            && !whole_hit(hits[i])
+            && is_prose(&b.text)
+            && title_key.as_deref() != Some(key(&b.text).as_str())
+    });
+    if let Some(k) = &title_key {
+        drop_title_lines(&mut blocks, k);
+    }
+    let mut meta = Meta::default();
+    let dates = take_metadata_lines(
+        &mut blocks,
+        &hits,
+        title,
+        first_body,
+        day_first,
+        rules,
+        &mut meta,
+    );
+    meta.date = publication_date(head, &dates, day_first);
+    if meta.byline.authors.is_empty()
+        && let Some(h) = head
+    {
+        meta.byline.authors = head_authors(h, rules);
+    }
+
+    boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
+    headings::merge_number_lines(&mut blocks);
+    boilerplate::apply_structure(&mut blocks, title, first_body);
+    headings::assign_roles(&mut blocks);
+    boilerplate::keep_rest(&mut blocks);
+
+    meta.title = title.map(|t| strip_site_suffix(&blocks[t].text, rules));
+    meta.language = language(&blocks, &meta, head, opts);
+    meta.source_url = opts
+        .url
+        .clone()
+        .or_else(|| head.and_then(|h| h.url.clone()));
+    meta.source = source(&blocks, head, rules, opts);
+    Article { meta, blocks }
+}
+
+/// HTML: the `<h1>` (the one the `<title>` starts with, when a logo is an `<h1>` too), else the
+/// line the `<title>`/`og:title` starts with; text scrapes: see [`find_title`].
+fn choose_title(
+    blocks: &[Block],
+    hits: &[Option<Hit>],
+    head: Option<&html::Head>,
+    rules: &Rules,
+) -> Option<usize> {
+    let head_key = head
+        .and_then(|h| h.title.as_deref())
+        .map(|t| key(&strip_site_suffix(t, rules)));
+    let matches_head = |b: &Block| {
+        let bk = key(&b.text);
+        head_key.as_ref().is_some_and(|k| {
+            !bk.is_empty() && (k == &bk || (k.starts_with(&bk) && bk.len() * 2 >= k.len()))
+        })
+    };
+    let h1s: Vec<usize> = (0..blocks.len())
+        .filter(|&i| blocks[i].hint == Hint::Title && !whole_hit(hits[i]))
+        .collect();
+    h1s.iter()
+        .copied()
+        .find(|&i| matches_head(&blocks[i]))
+        .or_else(|| h1s.iter().copied().find(|&i| title_shaped(&blocks[i].text)))
+        .or_else(|| h1s.first().copied())
+        .or_else(|| {
+            (0..blocks.len()).find(|&i| title_shaped(&blocks[i].text) && matches_head(&blocks[i]))
+        })
+        .or_else(|| find_title(blocks, hits, rules))
+}
+
+/// The title and its repeats (headline, image alt) leave the body.
+fn drop_title_lines(blocks: &mut [Block], title_key: &str) {
+    let mut first = true;
+    for b in blocks.iter_mut().filter(|b| key(&b.text) == title_key) {
+        if first {
+            b.drop("title", "the title (written to the front matter)");
+            first = false;
+        } else {
+            b.drop("title.repeat", "the title repeated (headline or image alt)");
+        }
+    }
+}
+
+/// Metadata lines become front matter and leave the body: dates and relative dates in the byline
+/// area, bylines (there or anywhere as a short line), a feed post's poster above its handle or
+/// follow button. Returns the dates seen, with their block index.
+fn take_metadata_lines(
+    blocks: &mut [Block],
+    hits: &[Option<Hit>],
+    title: Option<usize>,
+    first_body: Option<usize>,
+    day_first: bool,
+    rules: &Rules,
+    meta: &mut Meta,
+) -> Vec<(DateHit, usize)> {
+    let header_end = first_body.unwrap_or(blocks.len());
+    let poster_like = |b: &Block, hit: Option<Hit>| {
+        b.is_open()
+            && !whole_hit(hit)
+            && units(&b.text) <= 24
+            && !blocks::ends_sentence(&b.text)
+            && metadata::find_date(&b.text, day_first).is_none()
+    };
+    let mut dates = Vec::new();
+    for i in 0..blocks.len() {
+        if !blocks[i].is_open() {
+            continue;
+        }
+        let text = blocks[i].text.clone();
+        // The byline area: above the first paragraph, or right under the title (a dek may come
+        // before the byline).
+        let in_header = i < header_end || title.is_some_and(|t| i > t && i <= t + 6);
+        if in_header
+            && metadata::is_relative_date_line(&text)
+            && metadata::find_date(&text, day_first).is_none()
+        {
+            meta.relative_date.get_or_insert(text.clone());
+            blocks[i].drop(
+                "meta.relative-date",
+                "relative date (no date is guessed from it)",
+            );
+        } else if (in_header || text.chars().count() <= 40)
+            && let Some(b) = metadata::parse_byline(&text, rules)
+        {
+            if in_header && let Some(hit) = metadata::find_date(&text, day_first) {
+                dates.push((hit, i));
+            }
+            meta.byline.merge(b);
+            blocks[i].drop(
+                "meta.byline",
+                "byline (authors, editors, credits → front matter)",
+            );
+        } else if in_header
+            && metadata::is_dateline(&text)
+            && let Some(hit) = metadata::find_date(&text, day_first)
+        {
+            dates.push((hit, i));
+            blocks[i].drop("meta.date", "publication or update date (front matter)");
+        } else if in_header
+            && meta.handle.is_none()
+            && (metadata::is_handle(&text)
+                // A feed post without a handle: `名字` then `关注`/`Follow` above the title.
+                || (metadata::is_follow_button(&text)
+                    && title.is_some_and(|t| i < t)
+                    && meta.byline.authors.is_empty()))
+        {
+            if metadata::is_handle(&text) {
+                meta.handle = Some(text.clone());
+                blocks[i].drop("meta.handle", "creator handle of the poster");
+            }
+            // The poster's name is just above, or above the post's date (`名字 / 3小时前 / 关注`).
+            let is_meta_line = |b: &Block| {
+                matches!(&b.decision, blocks::Decision::Drop(d)
+                    if matches!(d.rule.as_str(), "meta.date" | "meta.relative-date" | "meta.handle"))
+            };
+            let mut p = i.checked_sub(1);
+            while let Some(k) = p
+                && k + 3 > i
+                && is_meta_line(&blocks[k])
+            {
+                p = k.checked_sub(1);
+            }
+            if let Some(p) = p
+                && poster_like(&blocks[p], hits[p])
+            {
+                let name = blocks[p].text.clone();
+                if !meta.byline.authors.contains(&name) {
+                    meta.byline.authors.push(name);
+                }
+                blocks[p].drop(
+                    "meta.poster",
+                    "the poster's name (author of a square/feed post)",
+                );
+            }
+        }
+    }
+    dates
+}
+
+/// The page's declared publication date (HTML meta, JSON-LD), else the best date line: one
+/// labelled as published, then an unlabelled one, then an update date; the earliest first.
+fn publication_date(
+    head: Option<&html::Head>,
+    dates: &[(DateHit, usize)],
+    day_first: bool,
+) -> Option<Date> {
+    head.and_then(|h| h.published.as_deref())
+        .and_then(|p| {
+            Date::parse(p)
+                .ok()
+                .or_else(|| metadata::find_date(p, day_first).map(|h| h.date))
+        })
+        .or_else(|| {
+            dates
+                .iter()
+                .min_by_key(|(h, i)| (h.priority, *i))
+                .map(|(h, _)| h.date)
+        })
+}
+
+/// Authors from `<meta name=author>`/JSON-LD, when they are people (not the site).
+fn head_authors(head: &html::Head, rules: &Rules) -> Vec<String> {
+    head.authors
+        .iter()
+        .filter(|a| {
+            metadata::parse_byline(&format!("By {a}"), rules)
+                .is_some_and(|b| b.authors == [a.to_string()])
+        })
+        .cloned()
+        .collect()
+}
+
+/// `--lang`, else `<html lang>` (primary subtag), else detected from the kept text.
+fn language(blocks: &[Block], meta: &Meta, head: Option<&html::Head>, opts: &Options) -> String {
+    let page_lang = head
+        .and_then(|h| h.lang.as_deref())
+        .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
+        .filter(|l| (2..=3).contains(&l.len()));
+    opts.lang.clone().or(page_lang).unwrap_or_else(|| {
+        let mut text = meta.title.clone().unwrap_or_default();
+        for t in blocks.iter().filter_map(Block::kept_text) {
+            text.push('\n');
+            text.push_str(t);
+        }
+        metadata::detect_language(&text)
+    })
+}
+
+/// `--source`, else the brand of `--url`, of the page's `og:url`/canonical link, of its
+/// `og:site_name` (as written when it is no known brand), else the brand named most in the
+/// page's own chrome.
+fn source(
+    blocks: &[Block],
+    head: Option<&html::Head>,
+    rules: &Rules,
+    opts: &Options,
+) -> Option<String> {
+    let from_url = |u: Option<&str>| u.and_then(|u| metadata::source_from_url(u, rules));
+    let site_name = head
+        .and_then(|h| h.site_name.as_deref())
+        .and_then(|n| metadata::source_from_chrome(std::iter::once(n), rules));
+    // A site we have no entry for still names itself in og:site_name.
+    let raw_site_name = head
+        .and_then(|h| h.site_name.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 40)
+        .map(str::to_string);
+    opts.source
+        .clone()
+        .or_else(|| from_url(opts.url.as_deref()))
+        .or_else(|| from_url(head.and_then(|h| h.url.as_deref())))
+        .or(site_name)
+        .or(raw_site_name)
+        .or_else(|| metadata::source_from_chrome(chrome_lines(blocks), rules))
+}
+
+/// Dropped text that is the site's own chrome: not the title, bylines or related-article titles
+/// (which name other things).
+fn chrome_lines(blocks: &[Block]) -> impl Iterator<Item = &str> {
+    blocks.iter().flat_map(|b| {
+        b.drops()
+            .filter(|d| {
+                !d.rule.starts_with("title")
+                    && !d.rule.starts_with("related.")
+                    && !matches!(
+                        d.rule.as_str(),
+                        "meta.byline" | "meta.poster" | "meta.handle"
+                    )
+            })
+            .map(|d| d.text.as_str())
+    })
+}
+
+/// `Title | Binance Academy`, `Title_金色财经` → `Title`, when the suffix is a known source.
+fn strip_site_suffix(title: &str, rules: &Rules) -> String {
+    let t = title.trim();
+    let t = t
+        .strip_prefix("**")
+        .and_then(|s| s.strip_suffix("**"))
+        .unwrap_or(t);
+    for sep in [" | ", "｜", " - ", " – ", " — ", "_", " · "] {
+        if let Some((head, tail)) = t.rsplit_once(sep) {
+            let tail = tail.trim();
+            if !head.trim().is_empty()
+                && rules.sources.iter().any(|s| {
+                    s.pattern
+                        .find(tail)
+                        .is_some_and(|m| m.len() * 2 >= tail.len())
+                })
+            {
+                return head.trim().to_string();
+            }
+        }
+    }
+    t.to_string()
+}
+
+fn title_shaped(text: &str) -> bool {
+    let u = units(text);
+    // Letters, not a ticker (`BTC/USDT 67,123.4 +2.31%`).
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    (6..=120).contains(&u)
+        && letters >= 4
+        && digits * 2 <= letters
+        && !matches!(
+            last_mark(text),
+            Some('。' | '.' | '；' | ';' | ',' | '，' | ':' | '：')
+        )
+        && inner_sentences(text) <= 1
+        && headings::caption(text).is_none()
+        && blocks::bullet_text(text).is_none()
+}
+
+/// The title: a substantial line the page repeats (headline + image alt), else the first
+/// substantial line above the first paragraph, preferring one followed by a date or byline.
+fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<usize> {
+    let candidate = |i: usize| -> bool {
+        let t = &blocks[i].text;
+        !whole_hit(hits[i])
+            && title_shaped(t)
+            && !metadata::is_handle(t)
+            && !metadata::is_dateline(t)
+            && !metadata::is_relative_date_line(t)
+            && metadata::parse_byline(t, rules).is_none()
+    };
+    let first_prose = blocks
+        .iter()
+        .enumerate()
+        .position(|(i, b)| !whole_hit(hits[i]) && is_prose(&b.text))
+        .unwrap_or(blocks.len());
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for b in blocks {
+        *counts.entry(key(&b.text)).or_default() += 1;
+    }
+    let repeated: Vec<usize> = (0..blocks.len())
+        .filter(|&i| candidate(i) && counts[&key(&blocks[i].text)] >= 2)
+        .collect();
+    let followed_by_meta = |i: usize| {
+        blocks[i + 1..blocks.len().min(i + 6)].iter().any(|b| {
+            metadata::is_dateline(&b.text)
+                || metadata::is_relative_date_line(&b.text)
+                || metadata::parse_byline(&b.text, rules).is_some()
+        })
+    };
+    // A headline is followed by its date or byline, and repeated soon after as the image alt;
+    // a ticker or menu line repeated in the chrome is neither.
+    let repeat_soon = |i: usize| {
+        let k = key(&blocks[i].text);
+        blocks[i + 1..blocks.len().min(i + 12)]
+            .iter()
+            .any(|b| key(&b.text) == k)
+    };
+    if let Some(&i) = repeated
+        .iter()
+        .filter(|&&i| i < first_prose)
+        .max_by_key(|&&i| {
+            (
+                usize::from(followed_by_meta(i)) + usize::from(repeat_soon(i)),
+                std::cmp::Reverse(i),
+            )
+        })
+    {
+        return Some(i);
+    }
+    let before: Vec<usize> = (0..first_prose.min(blocks.len()))
+        .filter(|&i| candidate(i))
+        .collect();
+    before
+        .iter()
+        .copied()
+        .find(|&i| followed_by_meta(i))
+        .or_else(|| before.first().copied())
+        .or_else(|| repeated.first().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_page() {
+        let page = "复制成功\n\n分享至\n\n主页 > 科技 >\n\n大模型公司再获融资，估值翻倍\n\n2024.02.21\n\n作者 | 陈拾\n编辑 | 许言\n\n大模型公司再获融资，估值翻倍\n\n图片来源:由无界 AI工具生成\n\n国内大模型赛道又迎来一笔大额融资。\n\n01巨头为何抢着站队\n\n过去一年，巨头几乎把头部大模型公司投了个遍。\n\n免责声明:本文不构成任何投资建议。\n\n相关推荐\n\n什么是零知识证明?一文读懂ZK技术\n\nindustry-frontier\n";
+        let rules = Rules::defaults().unwrap();
+        let a = analyze(page, &rules, &Options::default());
+        assert_eq!(
+            a.meta.title.as_deref(),
+            Some("大模型公司再获融资，估值翻倍")
+        );
+        assert_eq!(a.meta.date.unwrap().ymd(), "2024-02-21");
+        assert_eq!(a.meta.byline.authors, ["陈拾"]);
+        assert_eq!(a.meta.byline.editors, ["许言"]);
+        assert_eq!(a.meta.language, "zh");
+        let kept: Vec<_> = a.kept().collect();
+        assert_eq!(
+            kept,
+            [
+                (Role::Paragraph, "国内大模型赛道又迎来一笔大额融资。"),
+                (Role::Heading, "巨头为何抢着站队"),
+                (
+                    Role::Paragraph,
+                    "过去一年，巨头几乎把头部大模型公司投了个遍。"
+                ),
+            ]
+        );
+        assert!(a.drops().all(|(_, d)| !d.rule.is_empty()));
+    }
+
+    #[test]
+    fn site_suffix_is_stripped_from_a_title() {
+        let rules = Rules::defaults().unwrap();
+        assert_eq!(
+            strip_site_suffix("苹果AI入华_金色财经", &rules),
+            "苹果AI入华"
+        );
+        assert_eq!(
+            strip_site_suffix("Can GPUs Help? | Binance Academy", &rules),
+            "Can GPUs Help?"
+        );
+        assert_eq!(strip_site_suffix("A - B", &rules), "A - B");
+    }
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::*;
+
+    #[test]
+    fn an_html_page_without_h1_finds_its_title_from_the_head() {
+        let page = r#"<html lang="en"><head><title>Chips Are Back - Some Unknown Blog</title></head>
+            <body><div>Home</div><div class="t">Chips Are Back</div><div>By Ann Lee</div>
+            <p>Chipmakers reported strong quarterly results on Tuesday, lifted by demand for AI servers.</p>
+            <p>Analysts expect the trend to continue into next year as more data centers come online.</p>
+            </body></html>"#;
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(page, &rules, &Options::default());
+        assert_eq!(a.meta.title.as_deref(), Some("Chips Are Back"));
+        assert_eq!(a.meta.byline.authors, ["Ann Lee"]);
+        assert_eq!(a.meta.language, "en");
+        assert_eq!(a.kept().count(), 2);
+    }
+}
+
+#[cfg(test)]
+mod h1_tests {
+    use super::*;
+
+    #[test]
+    fn a_logo_h1_is_not_the_title() {
+        let page = r#"<html><head><title>英伟达发布新一代芯片 - 某某财经</title></head><body>
+            <h1 class="logo">某某财经</h1><nav>首页 快讯</nav>
+            <article><h1>英伟达发布新一代芯片</h1><p>作者：李四</p>
+            <p>英伟达周一发布了新一代数据中心芯片，性能较上一代提升显著。</p></article></body></html>"#;
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(page, &rules, &Options::default());
+        assert_eq!(a.meta.title.as_deref(), Some("英伟达发布新一代芯片"));
+        assert_eq!(a.meta.byline.authors, ["李四"]);
+        assert_eq!(a.meta.language, "zh");
+    }
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::*;
+
+    #[test]
+    fn a_related_list_in_the_middle_of_the_body_goes_with_its_titles() {
+        let page = "某财经\n\n芯片出口新规落地，英伟达再推特供版\n\n作者：王五\n\n2024-01-05\n\n美国商务部发布新规，进一步收紧对华先进芯片出口。\n\n推荐阅读\n\n1、比特币跌破4万美元\n\n2、以太坊升级推迟\n\n英伟达随后表示，将推出符合新规的特供版芯片。\n\n分析人士认为，新规对国内大模型公司的影响仍需观察。\n";
+        let rules = Rules::defaults().unwrap();
+        let a = analyze(page, &rules, &Options::default());
+        let kept: Vec<&str> = a.kept().map(|(_, t)| t).collect();
+        assert_eq!(
+            kept,
+            [
+                "美国商务部发布新规，进一步收紧对华先进芯片出口。",
+                "英伟达随后表示，将推出符合新规的特供版芯片。",
+                "分析人士认为，新规对国内大模型公司的影响仍需观察。",
+            ]
+        );
+        assert_eq!(a.meta.byline.authors, ["王五"]);
+        assert_eq!(a.meta.date.unwrap().ymd(), "2024-01-05");
+    }
+}
