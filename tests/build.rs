@@ -267,7 +267,11 @@ fn broken_front_matter_reports_every_file_and_keeps_the_old_output() {
         err.contains("unknown-key.md:3:1:") && err.contains("categroy"),
         "{err}"
     );
-    assert!(err.contains("2 errors"), "{err}");
+    assert!(
+        err.contains("good.md:4: internal link `@/missing.md` points to no content file"),
+        "{err}"
+    );
+    assert!(err.contains("3 errors"), "{err}");
     assert_eq!(read(&out.join("previous.html")), "old site");
     assert_eq!(tree(&out).len(), 1, "nothing else written");
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();

@@ -288,6 +288,7 @@ fn assemble(
             ));
         }
     }
+    resolve_internal_links(&mut pages, &sections, config, &mut errors);
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
         return Err(errors);
@@ -315,6 +316,65 @@ fn assemble(
         taxonomies,
         warnings,
     })
+}
+
+/// Replaces Zola-style `@/news/a.md#anchor` links with the linked page's URL; a link to no
+/// content file is an error naming the file and line.
+fn resolve_internal_links(
+    pages: &mut [Arc<Page>],
+    sections: &[Section],
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if pages.iter().all(|p| p.rendered.internal_links.is_empty()) {
+        return;
+    }
+    let base = config.base_path();
+    let mut urls: HashMap<String, String> = pages
+        .iter()
+        .map(|p| (p.content_path.clone(), format!("{base}{}", p.path)))
+        .collect();
+    for s in sections {
+        let file = if s.path.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}_index.md", s.path)
+        };
+        urls.entry(file)
+            .or_insert_with(|| format!("{base}{}", s.path));
+    }
+    for page in pages.iter_mut() {
+        if !page.rendered.html.contains("href=\"@/") {
+            continue;
+        }
+        let page = Arc::make_mut(page);
+        for target in page.rendered.internal_links.clone() {
+            match urls.get(&target) {
+                Some(url) => {
+                    let mut escaped = String::new();
+                    let _ = pulldown_cmark_escape::escape_href(&mut escaped, &target);
+                    let from = format!("href=\"@/{escaped}");
+                    let to = format!("href=\"{url}");
+                    page.rendered.html = page.rendered.html.replace(&from, &to);
+                    if let Some(s) = &mut page.rendered.summary_html {
+                        *s = s.replace(&from, &to);
+                    }
+                }
+                None => {
+                    let text = std::fs::read_to_string(&page.file).unwrap_or_default();
+                    let line = text
+                        .lines()
+                        .position(|l| l.contains(&format!("@/{target}")))
+                        .map(|i| i + 1);
+                    errors.push(Diagnostic::new(
+                        &page.file,
+                        line,
+                        format!("internal link `@/{target}` points to no content file"),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Groups pages by term. Names that differ only in case are one term; different names that

@@ -56,8 +56,11 @@ impl Diagnostic {
 
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// Path of the source file relative to `content/`.
+    /// Path of the source file (relative to `content/` from [`Page::parse`]; the library makes
+    /// it the full path, for messages).
     pub file: PathBuf,
+    /// Path of the source file relative to `content/`, as `@/` links name it.
+    pub content_path: String,
     pub meta: FrontMatter,
     /// The date used for ordering: front matter, or a `YYYY-MM-DD-` file-name prefix.
     pub date: Option<Date>,
@@ -200,6 +203,7 @@ impl Page {
         let date = meta.date.or(prefix_date);
         Ok(Page {
             file: file.to_path_buf(),
+            content_path: file.to_string_lossy().replace('\\', "/"),
             sort_key: date.map(|d| d.timestamp().as_second()),
             date,
             meta,
