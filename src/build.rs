@@ -1,3 +1,1 @@
-pub fn run(_root: &std::path::Path, _args: &crate::cli::BuildArgs) -> anyhow::Result<()> {
-    anyhow::bail!("todo")
-}
+pub fn run(_root: &std::path::Path, _args: &crate::cli::BuildArgs) -> anyhow::Result<()> { anyhow::bail!("todo") }

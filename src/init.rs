@@ -1,3 +1,1 @@
-pub fn run(_args: &crate::cli::InitArgs) -> anyhow::Result<()> {
-    anyhow::bail!("todo")
-}
+pub fn run(_args: &crate::cli::InitArgs) -> anyhow::Result<()> { anyhow::bail!("todo") }
