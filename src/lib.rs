@@ -14,9 +14,10 @@ pub mod fsx;
 pub mod init;
 pub mod markdown;
 pub mod render;
-pub mod rules;
 pub mod slug;
 pub mod text;
+// Rules data for `convert` (listed last to keep merges with the site builder's modules clean).
+pub mod rules;
 
 use std::process::ExitCode;
 
