@@ -170,7 +170,12 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
                     "short line between the title and the first paragraph (byline area)",
                 );
             }
-        } else if last_body.is_some_and(|l| i > l) && !is_prose(&b.text) {
+        } else if last_body.is_some_and(|l| i > l)
+            && !is_prose(&b.text)
+            // Tables, quotes and captions are article furniture, not site chrome.
+            && !matches!(b.hint, Hint::TableRow(..) | Hint::Quote)
+            && !is_caption_like(&b.text)
+        {
             b.drop(
                 "structure.footer",
                 "after the last paragraph of the article (promos, lists, footer)",
