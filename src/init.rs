@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 //! `newsroom init DIR`: a new site that builds with the embedded default theme.
 
 use anyhow::{Result, bail};
@@ -75,3 +76,6 @@ pub fn run(args: &InitArgs) -> Result<()> {
     );
     Ok(())
 }
+=======
+pub fn run(_args: &crate::cli::InitArgs) -> anyhow::Result<()> { anyhow::bail!("todo") }
+>>>>>>> convert
