@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 //! `newsroom build`: config → library → render into a staging directory → swap into place.
 //! A failed build leaves the previous output untouched.
 
@@ -219,6 +218,3 @@ fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
     }
     Ok(())
 }
-=======
-pub fn run(_root: &std::path::Path, _args: &crate::cli::BuildArgs) -> anyhow::Result<()> { anyhow::bail!("todo") }
->>>>>>> convert

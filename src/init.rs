@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 //! `newsroom init DIR`: a new site that builds with the embedded default theme.
 
 use anyhow::{Result, bail};
@@ -76,6 +75,3 @@ pub fn run(args: &InitArgs) -> Result<()> {
     );
     Ok(())
 }
-=======
-pub fn run(_args: &crate::cli::InitArgs) -> anyhow::Result<()> { anyhow::bail!("todo") }
->>>>>>> convert
