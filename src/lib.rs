@@ -14,6 +14,7 @@ pub mod fsx;
 pub mod init;
 pub mod markdown;
 pub mod render;
+pub mod rules;
 pub mod slug;
 pub mod text;
 

@@ -1,0 +1,351 @@
+//! The pipeline for one decoded text: normalise → blocks → title and metadata lines →
+//! boilerplate rules → structure → roles → [`Article`]. Pure: no I/O, no output format.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::blocks::{self, Block, Decision, Role, inner_sentences, is_prose, last_mark, units};
+use super::boilerplate::{self, Hit, whole_hit};
+use super::headings;
+use super::metadata::{self, Byline, DateHit};
+use super::normalize::normalize_chars;
+use crate::content::Date;
+use crate::rules::Rules;
+
+/// What the user told us about the input.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Everything known about the article besides its text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    /// A relative date the page showed instead of a date ("3小时前"): no date is guessed.
+    pub relative_date: Option<String>,
+    pub byline: Byline,
+    /// A creator handle (`@TechPulseDaily`) of a square/feed post.
+    pub handle: Option<String>,
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    pub language: String,
+}
+
+/// A converted article: metadata and every block with its decision.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub meta: Meta,
+    pub blocks: Vec<Block>,
+}
+
+impl Article {
+    /// Kept blocks with their role and text, in order: what the Markdown and a tagger use.
+    pub fn kept(&self) -> impl Iterator<Item = (Role, &str)> {
+        self.blocks
+            .iter()
+            .filter_map(|b| b.role().map(|r| (r, b.kept.as_str())))
+    }
+
+    /// Every drop: (line, drop), in order.
+    pub fn drops(&self) -> impl Iterator<Item = (usize, &blocks::Drop)> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.drops().map(move |d| (b.line, d)))
+    }
+}
+
+/// A key for comparing lines: NFKC, no whitespace, lower case.
+fn key(text: &str) -> String {
+    text.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Runs the whole text pipeline.
+pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
+    let normalized = normalize_chars(text);
+    let mut blocks = blocks::split_lines(&normalized);
+    let hits: Vec<Option<Hit>> = blocks
+        .iter()
+        .map(|b| boilerplate::match_rules(&b.text, rules))
+        .collect();
+    let rough_lang = metadata::detect_language(&normalized);
+    let day_first = rough_lang != "en";
+
+    let title = find_title(&blocks, &hits, rules);
+    let title_key = title.map(|t| key(&blocks[t].text));
+    let first_body = blocks.iter().enumerate().position(|(i, b)| {
+        title.is_none_or(|t| i > t)
+            && !whole_hit(hits[i])
+            && is_prose(&b.text)
+            && title_key.as_deref() != Some(key(&b.text).as_str())
+    });
+    let header_end = first_body.unwrap_or(blocks.len());
+
+    let mut meta = Meta::default();
+    // The title and its repeats (headline, image alt, last breadcrumb).
+    if let Some(k) = &title_key {
+        let mut first = true;
+        for b in blocks.iter_mut() {
+            if &key(&b.text) == k {
+                if first {
+                    b.drop("title", "the title (written to the front matter)");
+                    first = false;
+                } else {
+                    b.drop("title.repeat", "the title repeated (headline or image alt)");
+                }
+            }
+        }
+    }
+
+    // Metadata lines: dates in the byline area, bylines anywhere, a poster above a handle.
+    let mut dates: Vec<(DateHit, usize)> = Vec::new();
+    for i in 0..blocks.len() {
+        if !blocks[i].is_open() {
+            continue;
+        }
+        let text = blocks[i].text.clone();
+        let in_header = i < header_end;
+        if in_header
+            && metadata::is_relative_date_line(&text)
+            && metadata::find_date(&text, day_first).is_none()
+        {
+            meta.relative_date.get_or_insert(text.clone());
+            blocks[i].drop(
+                "meta.relative-date",
+                "relative date (no date is guessed from it)",
+            );
+            continue;
+        }
+        if in_header
+            && metadata::is_dateline(&text)
+            && let Some(hit) = metadata::find_date(&text, day_first)
+        {
+            dates.push((hit, i));
+            blocks[i].drop("meta.date", "publication or update date (front matter)");
+            continue;
+        }
+        if (in_header || text.chars().count() <= 40)
+            && let Some(b) = metadata::parse_byline(&text, rules)
+        {
+            if in_header && let Some(hit) = metadata::find_date(&text, day_first) {
+                dates.push((hit, i));
+            }
+            meta.byline.merge(b);
+            blocks[i].drop(
+                "meta.byline",
+                "byline (authors, editors, credits → front matter)",
+            );
+            continue;
+        }
+        if in_header && metadata::is_handle(&text) && meta.handle.is_none() {
+            meta.handle = Some(text.clone());
+            blocks[i].drop("meta.handle", "creator handle of the poster");
+            if let Some(p) = i.checked_sub(1)
+                && blocks[p].is_open()
+                && !whole_hit(hits[p])
+                && units(&blocks[p].text) <= 24
+                && !blocks::ends_sentence(&blocks[p].text)
+            {
+                let name = blocks[p].text.clone();
+                if !meta.byline.authors.contains(&name) {
+                    meta.byline.authors.push(name);
+                }
+                blocks[p].drop(
+                    "meta.poster",
+                    "the poster's name (author of a square/feed post)",
+                );
+            }
+        }
+    }
+    meta.date = dates
+        .iter()
+        .min_by_key(|(h, i)| (h.priority, *i))
+        .map(|(h, _)| h.date);
+
+    boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
+    headings::merge_number_lines(&mut blocks);
+    boilerplate::apply_structure(&mut blocks, title, first_body);
+    headings::assign_roles(&mut blocks);
+    boilerplate::keep_rest(&mut blocks);
+
+    meta.title = title.map(|t| strip_site_suffix(&blocks[t].text, rules));
+    let mut body_text = meta.title.clone().unwrap_or_default();
+    for b in &blocks {
+        if let Some(t) = b.kept_text() {
+            body_text.push('\n');
+            body_text.push_str(t);
+        }
+    }
+    meta.language = opts
+        .lang
+        .clone()
+        .unwrap_or_else(|| metadata::detect_language(&body_text));
+    meta.source_url = opts.url.clone();
+    meta.source = opts
+        .source
+        .clone()
+        .or_else(|| {
+            opts.url
+                .as_deref()
+                .and_then(|u| metadata::source_from_url(u, rules))
+        })
+        .or_else(|| metadata::source_from_chrome(chrome_lines(&blocks), rules));
+    Article { meta, blocks }
+}
+
+/// Dropped text that is the site's own chrome: not the title, bylines or related-article titles
+/// (which name other things).
+fn chrome_lines(blocks: &[Block]) -> impl Iterator<Item = &str> {
+    blocks.iter().flat_map(|b| {
+        b.drops()
+            .filter(|d| {
+                !d.rule.starts_with("title")
+                    && !d.rule.starts_with("related.")
+                    && !matches!(
+                        d.rule.as_str(),
+                        "meta.byline" | "meta.poster" | "meta.handle"
+                    )
+            })
+            .map(|d| d.text.as_str())
+    })
+}
+
+/// `Title | Binance Academy`, `Title_金色财经` → `Title`, when the suffix is a known source.
+fn strip_site_suffix(title: &str, rules: &Rules) -> String {
+    let t = title.trim();
+    let t = t
+        .strip_prefix("**")
+        .and_then(|s| s.strip_suffix("**"))
+        .unwrap_or(t);
+    for sep in [" | ", "｜", " - ", " – ", " — ", "_", " · "] {
+        if let Some((head, tail)) = t.rsplit_once(sep) {
+            let tail = tail.trim();
+            if !head.trim().is_empty()
+                && rules.sources.iter().any(|s| {
+                    s.pattern
+                        .find(tail)
+                        .is_some_and(|m| m.len() * 2 >= tail.len())
+                })
+            {
+                return head.trim().to_string();
+            }
+        }
+    }
+    t.to_string()
+}
+
+fn title_shaped(text: &str) -> bool {
+    let u = units(text);
+    (6..=120).contains(&u)
+        && !matches!(
+            last_mark(text),
+            Some('。' | '.' | '；' | ';' | ',' | '，' | ':' | '：')
+        )
+        && inner_sentences(text) <= 1
+        && headings::caption(text).is_none()
+        && blocks::bullet_text(text).is_none()
+}
+
+/// The title: a substantial line the page repeats (headline + image alt), else the first
+/// substantial line above the first paragraph, preferring one followed by a date or byline.
+fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<usize> {
+    let candidate = |i: usize| -> bool {
+        let t = &blocks[i].text;
+        !whole_hit(hits[i])
+            && title_shaped(t)
+            && !metadata::is_handle(t)
+            && !metadata::is_date_line(t)
+            && !metadata::is_relative_date_line(t)
+            && metadata::parse_byline(t, rules).is_none()
+    };
+    let first_prose = blocks
+        .iter()
+        .enumerate()
+        .position(|(i, b)| !whole_hit(hits[i]) && is_prose(&b.text))
+        .unwrap_or(blocks.len());
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for b in blocks {
+        *counts.entry(key(&b.text)).or_default() += 1;
+    }
+    let repeated: Vec<usize> = (0..blocks.len())
+        .filter(|&i| candidate(i) && counts[&key(&blocks[i].text)] >= 2)
+        .collect();
+    if let Some(&i) = repeated.iter().find(|&&i| i < first_prose) {
+        return Some(i);
+    }
+    let before: Vec<usize> = (0..first_prose.min(blocks.len()))
+        .filter(|&i| candidate(i))
+        .collect();
+    let followed_by_meta = |i: usize| {
+        blocks[i + 1..blocks.len().min(i + 6)].iter().any(|b| {
+            metadata::is_date_line(&b.text)
+                || metadata::is_relative_date_line(&b.text)
+                || metadata::parse_byline(&b.text, rules).is_some()
+        })
+    };
+    before
+        .iter()
+        .copied()
+        .find(|&i| followed_by_meta(i))
+        .or_else(|| before.first().copied())
+        .or_else(|| repeated.first().copied())
+}
+
+/// Whether a block was decided as `role`.
+pub fn has_role(b: &Block, role: Role) -> bool {
+    b.decision == Decision::Keep(role)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_page() {
+        let page = "复制成功\n\n分享至\n\n主页 > 科技 >\n\n大模型公司再获融资，估值翻倍\n\n2024.02.21\n\n作者 | 陈拾\n编辑 | 许言\n\n大模型公司再获融资，估值翻倍\n\n图片来源:由无界 AI工具生成\n\n国内大模型赛道又迎来一笔大额融资。\n\n01巨头为何抢着站队\n\n过去一年，巨头几乎把头部大模型公司投了个遍。\n\n免责声明:本文不构成任何投资建议。\n\n相关推荐\n\n什么是零知识证明?一文读懂ZK技术\n\nindustry-frontier\n";
+        let rules = Rules::defaults().unwrap();
+        let a = analyze(page, &rules, &Options::default());
+        assert_eq!(
+            a.meta.title.as_deref(),
+            Some("大模型公司再获融资，估值翻倍")
+        );
+        assert_eq!(a.meta.date.unwrap().ymd(), "2024-02-21");
+        assert_eq!(a.meta.byline.authors, ["陈拾"]);
+        assert_eq!(a.meta.byline.editors, ["许言"]);
+        assert_eq!(a.meta.language, "zh");
+        let kept: Vec<_> = a.kept().collect();
+        assert_eq!(
+            kept,
+            [
+                (Role::Paragraph, "国内大模型赛道又迎来一笔大额融资。"),
+                (Role::Heading, "巨头为何抢着站队"),
+                (
+                    Role::Paragraph,
+                    "过去一年，巨头几乎把头部大模型公司投了个遍。"
+                ),
+            ]
+        );
+        assert!(a.drops().all(|(_, d)| !d.rule.is_empty()));
+    }
+
+    #[test]
+    fn site_suffix_is_stripped_from_a_title() {
+        let rules = Rules::defaults().unwrap();
+        assert_eq!(
+            strip_site_suffix("苹果AI入华_金色财经", &rules),
+            "苹果AI入华"
+        );
+        assert_eq!(
+            strip_site_suffix("Can GPUs Help? | Binance Academy", &rules),
+            "Can GPUs Help?"
+        );
+        assert_eq!(strip_site_suffix("A - B", &rules), "A - B");
+    }
+}

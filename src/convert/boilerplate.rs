@@ -1,0 +1,246 @@
+//! Boilerplate stage: data rules (rules/boilerplate.toml) and the page structure decide which
+//! blocks are chrome. Every drop records a rule id and a reason for `--explain`.
+//!
+//! Structure rules (ids `structure.*`, in code because they are about positions, not wording):
+//! everything above the title is site chrome; short lines between the title and the first
+//! paragraph are the byline area; what follows the last paragraph of the article (promos,
+//! related lists, footers) is chrome too.
+
+use super::blocks::{Block, Decision, Drop, Role, is_prose, units};
+use crate::rules::{Rule, RuleKind, Rules};
+
+/// A data rule's verdict on one block, before structure is known.
+#[derive(Debug, Clone, Copy)]
+pub enum Hit {
+    /// The whole block is boilerplate.
+    Whole(usize),
+    /// A cut rule: boilerplate from this byte offset to the end.
+    Tail(usize, usize),
+    /// A section header (related list).
+    Section(usize),
+}
+
+/// The first rule (in file order) that applies to `text`.
+pub fn match_rules(text: &str, rules: &Rules) -> Option<Hit> {
+    let mut best: Option<Hit> = None;
+    for (i, rule) in rules.boilerplate.iter().enumerate() {
+        let Some(pos) = rule.find(text) else { continue };
+        let hit = match rule.kind {
+            RuleKind::Section => Hit::Section(i),
+            RuleKind::Cut => {
+                let start = super::blocks::sentence_start(text, pos);
+                if text[..start].chars().any(char::is_alphanumeric) {
+                    Hit::Tail(i, start)
+                } else {
+                    Hit::Whole(i)
+                }
+            }
+            _ => Hit::Whole(i),
+        };
+        match (best, hit) {
+            (None, h) => best = Some(h),
+            // A whole-block verdict beats a tail cut found by an earlier rule; an earlier cut
+            // beats a later one.
+            (Some(Hit::Tail(_, a)), Hit::Tail(j, b)) if b < a => best = Some(Hit::Tail(j, b)),
+            (Some(Hit::Tail(..)), h @ (Hit::Whole(_) | Hit::Section(_))) => best = Some(h),
+            _ => {}
+        }
+        if matches!(best, Some(Hit::Whole(_) | Hit::Section(_))) {
+            break;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+fn rule_of(hit: Hit) -> usize {
+    match hit {
+        Hit::Whole(i) | Hit::Tail(i, _) | Hit::Section(i) => i,
+    }
+}
+
+/// Whether a data rule drops the whole block.
+pub fn whole_hit(hit: Option<Hit>) -> bool {
+    matches!(hit, Some(Hit::Whole(_) | Hit::Section(_)))
+}
+
+fn drop_with(block: &mut Block, rule: &Rule) {
+    block.drop(&rule.id, &rule.reason);
+}
+
+/// Applies the data rules' verdicts to open blocks; a section header takes the list under it.
+/// Lists are taken only in the body (from `body_start`): above it, a header such as
+/// "Latest" is a menu item, and the structure stage decides about the lines around it.
+pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, body_start: usize) {
+    let mut i = 0;
+    while i < blocks.len() {
+        if !blocks[i].is_open() {
+            i += 1;
+            continue;
+        }
+        match hits[i] {
+            Some(Hit::Whole(r)) => drop_with(&mut blocks[i], &rules.boilerplate[r]),
+            Some(Hit::Tail(r, at)) => {
+                let rule = &rules.boilerplate[r];
+                let b = &mut blocks[i];
+                b.cut = Some(Drop {
+                    rule: rule.id.clone(),
+                    reason: rule.reason.clone(),
+                    text: b.text[at..].trim().to_string(),
+                });
+                b.kept = b.text[..at].trim_end().to_string();
+            }
+            Some(Hit::Section(r)) => {
+                let rule = &rules.boilerplate[r];
+                drop_with(&mut blocks[i], rule);
+                // The titles under the header: short, not prose, up to a paragraph or heading.
+                let mut j = i + 1;
+                let mut taken = 0;
+                while i >= body_start && j < blocks.len() && taken < 15 {
+                    let b = &blocks[j];
+                    if b.is_open() {
+                        if is_prose(&b.text) || super::headings::numbered_heading(&b.text).is_some()
+                        {
+                            break;
+                        }
+                        if hits[j].is_none() {
+                            let reason = format!("{} (an item under it)", rule.reason);
+                            blocks[j].drop(&rule.id, &reason);
+                        }
+                    }
+                    taken += 1;
+                    j += 1;
+                }
+            }
+            None => {}
+        }
+        i += 1;
+    }
+}
+
+/// Structure: chrome above the title, in the byline area and after the last paragraph.
+pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: Option<usize>) {
+    let mut last_body = blocks
+        .iter()
+        .rposition(|b| (b.is_open() || b.role().is_some()) && is_prose(&b.kept));
+    // A list right after the last paragraph belongs to it when the paragraph introduces it.
+    if let Some(l) = last_body
+        && blocks[l].kept.trim_end().ends_with([':', '：'])
+    {
+        let mut j = l + 1;
+        while j < blocks.len()
+            && blocks[j].is_open()
+            && super::blocks::bullet_text(&blocks[j].text).is_some()
+        {
+            j += 1;
+        }
+        last_body = Some(j - 1);
+    }
+    for (i, b) in blocks.iter_mut().enumerate() {
+        if !b.is_open() {
+            continue;
+        }
+        if title.is_some_and(|t| i < t) {
+            b.drop("structure.before-title", "site chrome above the title");
+        } else if first_body.is_some_and(|f| i < f) && !is_caption_like(&b.text) {
+            if units(&b.text) <= 40 || title.is_none() {
+                b.drop(
+                    "structure.header",
+                    "short line between the title and the first paragraph (byline area)",
+                );
+            }
+        } else if last_body.is_some_and(|l| i > l) && !is_prose(&b.text) {
+            b.drop(
+                "structure.footer",
+                "after the last paragraph of the article (promos, lists, footer)",
+            );
+        }
+    }
+}
+
+fn is_caption_like(text: &str) -> bool {
+    super::headings::caption(text).is_some()
+}
+
+/// Marks every still-open block as a kept paragraph.
+pub fn keep_rest(blocks: &mut [Block]) {
+    for b in blocks.iter_mut() {
+        if b.is_open() {
+            b.decision = Decision::Keep(Role::Paragraph);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_id(text: &str) -> Option<String> {
+        let rules = Rules::defaults().unwrap();
+        match_rules(text, &rules).map(|h| rules.boilerplate[rule_of(h)].id.clone())
+    }
+
+    #[test]
+    fn chrome_lines_match_their_rules() {
+        assert_eq!(rule_id("复制成功").as_deref(), Some("share.toast"));
+        assert_eq!(rule_id("分享至").as_deref(), Some("share.widget"));
+        assert_eq!(
+            rule_id("主页 > 比特币 >").as_deref(),
+            Some("nav.breadcrumb")
+        );
+        assert_eq!(
+            rule_id("industry-frontier").as_deref(),
+            Some("tags.category-slug")
+        );
+        assert_eq!(
+            rule_id("图片来源:由无界 AI工具生成").as_deref(),
+            Some("credit.image")
+        );
+        assert_eq!(rule_id("Image: Nvidia").as_deref(), Some("credit.image"));
+        assert_eq!(rule_id("相关推荐").as_deref(), Some("related.list"));
+        assert_eq!(rule_id("阅读 1.8万").as_deref(), Some("meta.counter"));
+        assert_eq!(
+            rule_id("#小米SU7 #电动车 #科技股观察").as_deref(),
+            Some("tags.hashtags")
+        );
+        assert_eq!(
+            rule_id("标签：币安 赵长鹏 合规 美国司法部").as_deref(),
+            Some("tags.line")
+        );
+        assert_eq!(
+            rule_id("扫码加入OKX社群").as_deref(),
+            Some("promo.community")
+        );
+        assert_eq!(
+            rule_id("© 2025 Binance.com").as_deref(),
+            Some("footer.copyright")
+        );
+    }
+
+    #[test]
+    fn article_text_about_risk_is_not_matched() {
+        for s in [
+            "有分析师提醒不宜把单一订单消息等同于长期业绩，需警惕估值透支的风险。",
+            "For investors, the launch does not remove the risks that come with a stock that has more than tripled in a year.",
+            "普通投资者应控制仓位、避免杠杆。",
+            "文心一言全面免费，百度的大模型账本怎么算",
+            "Next, the company plans to open a second factory.",
+        ] {
+            assert_eq!(rule_id(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_disclaimer_glued_to_a_paragraph_is_cut() {
+        let rules = Rules::defaults().unwrap();
+        let t = "需警惕估值透支的风险。免责声明:数字资产交易涉及重大风险。";
+        match match_rules(t, &rules) {
+            Some(Hit::Tail(_, at)) => assert_eq!(&t[..at], "需警惕估值透支的风险。"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            match_rules("本文不构成投资建议。声明：本文转载自极客视界", &rules),
+            Some(Hit::Whole(_))
+        ));
+    }
+}

@@ -1,0 +1,274 @@
+//! Roles of kept blocks: section headings (without their numbering), captions, list items.
+//!
+//! Headings come in the forms the data sets show: `01潜在的竞争暗流涌动`, `一、…`, `1. …`,
+//! `Part 2: …`, a number alone on the line above the heading, all-caps lines, a line that is a
+//! whole bold phrase, and short standalone lines between paragraphs.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::blocks::{Block, Decision, Role, bullet_text, ends_sentence, is_prose, units, words};
+
+/// Content and credit of an image caption (`说明 | 图片来源:X`); `None` for other lines.
+pub fn caption(text: &str) -> Option<(&str, &str)> {
+    static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?P<c>.+?)\s*(?:[|｜丨]|\s[-–—]\s)\s*(?P<credit>(?:图片来源|图源|图片|来源|摄影|图|image|images|photo|photograph|picture|source|credit|credits)\s*[:：].{1,80})$",
+        )
+        .unwrap()
+    });
+    static PAREN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?P<c>.+?)\s*(?P<credit>[(（](?:(?:图片来源|图源|摄影|image|photo|source|credit)\s*[:：].{1,60}|[^()（）]{0,40}(?:getty images|reuters|ap photo|afp|bloomberg|shutterstock|unsplash|视觉中国|新华社|东方IC))[)）])$")
+            .unwrap()
+    });
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?P<credit>(?:图片|配图|图)\s*[:：])\s*(?P<c>\S.{5,80})$").unwrap()
+    });
+    if let Some(caps) = LABELLED.captures(text) {
+        let c = caps.name("c")?;
+        if units(c.as_str()) >= 6 && !c.as_str().ends_with(['。', '.']) {
+            let credit = caps.name("credit")?;
+            return Some((c.as_str(), credit.as_str()));
+        }
+    }
+    let caps = CAPTION.captures(text).or_else(|| PAREN.captures(text))?;
+    let c = caps.name("c")?;
+    let credit = caps.name("credit")?;
+    (units(c.as_str()) >= 2 && !c.as_str().ends_with(['。', '.'])).then(|| {
+        (
+            &text[c.start()..c.end()],
+            &text[credit.start()..credit.end()],
+        )
+    })
+}
+
+static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^(?:
+            (?P<d>0?\d{1,2})\s*(?P<sep>[、.．:：)）]|\s)?\s*
+          | [一二三四五六七八九十]{1,3}\s*[、.．:：]\s*
+          | [(（][一二三四五六七八九十\d]{1,3}[)）]\s*
+          | 第[一二三四五六七八九十\d]{1,3}(?:部分|章|节|篇|幕)\s*[:：、.．]?\s*
+          | (?i:part|chapter|section|step)\s*\d{1,2}\s*[:：.\-–—]?\s*
+        )(?P<rest>\S.*)$",
+    )
+    .unwrap()
+});
+
+/// Numbers that start a sentence rather than a heading (`10万台`, `3月`, `2%`).
+fn unit_after_number(rest: &str) -> bool {
+    rest.starts_with([
+        '年', '月', '日', '号', '万', '亿', '千', '百', '个', '家', '位', '名', '岁', '倍', '元',
+        '%', '％', '天', '周', '小', '分', '秒', '次', '款', '台', '只', '件', '项', '条', '股',
+        '美', '块', '张', '层', '季', '成', '点', '级', '代', ',', '，', '-', '/', '.', ':', '：',
+        '+', '°', 'k', 'K', 'm', 'M', 'b', 'B', 'x', 'X',
+    ])
+}
+
+/// The heading text of a numbered heading line (`01潜在的竞争暗流涌动` → `潜在的竞争暗流涌动`).
+pub fn numbered_heading(text: &str) -> Option<&str> {
+    let caps = NUMBERED.captures(text)?;
+    let rest = caps.name("rest")?;
+    let rest_s = rest.as_str();
+    if caps.name("d").is_some() {
+        let sep = caps.name("sep").map(|m| m.as_str());
+        if sep.is_none() && !rest_s.starts_with(|c: char| crate::slug::is_cjk(c)) {
+            return None;
+        }
+        if sep.is_none() && unit_after_number(rest_s) {
+            return None;
+        }
+        if sep == Some(" ")
+            && !rest_s.starts_with(|c: char| c.is_uppercase() || crate::slug::is_cjk(c))
+        {
+            return None;
+        }
+    }
+    if !short_heading(rest_s) {
+        return None;
+    }
+    Some(&text[rest.start()..rest.end()])
+}
+
+/// Short and not a sentence.
+fn short_heading(text: &str) -> bool {
+    let cjk = text.chars().filter(|c| crate::slug::is_cjk(*c)).count();
+    let ok_len = if cjk * 2 >= text.chars().count() {
+        (2..=32).contains(&cjk)
+    } else {
+        (1..=14).contains(&words(text))
+    };
+    ok_len
+        && !ends_sentence(text)
+        && !text.ends_with(['，', ',', '：', ':', '、'])
+        && !text.contains('。')
+}
+
+/// A number alone on its line, above the heading it belongs to (`01`, `Part 2`, `第一部分`).
+fn number_only(text: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:0?\d{1,2}|[一二三四五六七八九十]{1,3}|(?i:part|chapter|section)\s*\d{1,2}|第[一二三四五六七八九十\d]{1,3}(?:部分|章|节))[.、．]?$")
+            .unwrap()
+    });
+    RE.is_match(text)
+}
+
+fn bold_line(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix("**")?.strip_suffix("**")?;
+    (!inner.contains("**") && !inner.trim().is_empty()).then(|| inner.trim())
+}
+
+fn all_caps(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 4
+        && letters.iter().all(|c| c.is_ascii_uppercase())
+        && (2..=12).contains(&words(text))
+        && !ends_sentence(text)
+}
+
+/// Assigns roles to the open blocks of the article body.
+pub fn assign_roles(blocks: &mut [Block]) {
+    let n = blocks.len();
+    let prev_kept = |blocks: &[Block], i: usize| -> Option<usize> {
+        (0..i)
+            .rev()
+            .find(|&j| blocks[j].is_open() || blocks[j].role().is_some())
+    };
+    let next_kept = |blocks: &[Block], i: usize| -> Option<usize> {
+        (i + 1..n).find(|&j| blocks[j].is_open() || blocks[j].role().is_some())
+    };
+    for i in 0..n {
+        if !blocks[i].is_open() {
+            continue;
+        }
+        let text = blocks[i].kept.clone();
+        if caption(&text).is_some() {
+            blocks[i].decision = Decision::Keep(Role::Caption);
+            continue;
+        }
+        if let Some(inner) = bold_line(&text) {
+            let inner = numbered_heading(inner).unwrap_or(inner).to_string();
+            if short_heading(&inner) || units(&inner) <= 40 {
+                blocks[i].kept = inner;
+                blocks[i].decision = Decision::Keep(Role::Heading);
+                continue;
+            }
+        }
+        if bullet_text(&text).is_some() {
+            blocks[i].decision = Decision::Keep(Role::ListItem);
+            continue;
+        }
+        // A numbered line next to other numbered lines (no blank line between) is a list.
+        let numbered = numbered_heading(&text);
+        if let Some(rest) = numbered {
+            let neighbour_numbered =
+                |j: Option<usize>| j.is_some_and(|j| numbered_heading(&blocks[j].text).is_some());
+            let tight = (!blocks[i].gap_before && neighbour_numbered(i.checked_sub(1)))
+                || (i + 1 < n && !blocks[i + 1].gap_before && neighbour_numbered(Some(i + 1)));
+            if !tight {
+                blocks[i].kept = rest.to_string();
+                blocks[i].decision = Decision::Keep(Role::Heading);
+                continue;
+            }
+        }
+        if all_caps(&text) {
+            blocks[i].decision = Decision::Keep(Role::Heading);
+            continue;
+        }
+        // A short standalone line between two paragraphs.
+        let p = prev_kept(blocks, i);
+        let nx = next_kept(blocks, i);
+        let between = p
+            .is_some_and(|p| is_prose(&blocks[p].kept) || blocks[p].role() == Some(Role::Caption))
+            && nx.is_some_and(|x| is_prose(&blocks[x].kept));
+        if between && !is_prose(&text) && short_heading(&text) && looks_like_heading_start(&text) {
+            blocks[i].decision = Decision::Keep(Role::Heading);
+        }
+    }
+}
+
+fn looks_like_heading_start(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| {
+        c.is_uppercase() || c.is_ascii_digit() || crate::slug::is_cjk(c) || "“「《\"'".contains(c)
+    }) && !text.contains(" | ")
+        && units(text) >= 3
+}
+
+/// A section number alone on its line merges into the heading below it: the number line is
+/// dropped (the numbering is left out) and the next line becomes the heading.
+pub fn merge_number_lines(blocks: &mut [Block]) {
+    let n = blocks.len();
+    for i in 0..n {
+        let is_num = number_only(&blocks[i].text)
+            && match &blocks[i].decision {
+                Decision::Open => true,
+                Decision::Drop(d) => d.rule == "meta.counter",
+                _ => false,
+            };
+        if !is_num {
+            continue;
+        }
+        let Some(next) = (i + 1..n).find(|&j| !blocks[j].text.is_empty()) else {
+            continue;
+        };
+        let prev_prose = (0..i)
+            .rev()
+            .find(|&j| blocks[j].is_open())
+            .is_some_and(|j| is_prose(&blocks[j].kept));
+        let next_text = blocks[next].text.clone();
+        if prev_prose
+            && blocks[next].is_open()
+            && short_heading(&next_text)
+            && !is_prose(&next_text)
+        {
+            blocks[i].drop(
+                "heading.number",
+                "section number (merged into the heading below)",
+            );
+            blocks[next].decision = Decision::Keep(Role::Heading);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_headings_lose_their_numbers() {
+        assert_eq!(
+            numbered_heading("01潜在的竞争暗流涌动"),
+            Some("潜在的竞争暗流涌动")
+        );
+        assert_eq!(
+            numbered_heading("一、管制之下的替代窗口"),
+            Some("管制之下的替代窗口")
+        );
+        assert_eq!(
+            numbered_heading("1. 便宜得“不讲道理”的训练成本"),
+            Some("便宜得“不讲道理”的训练成本")
+        );
+        assert_eq!(
+            numbered_heading("Part 1:免费背后的成本曲线"),
+            Some("免费背后的成本曲线")
+        );
+        assert_eq!(
+            numbered_heading("2. Who gets Blackwell first"),
+            Some("Who gets Blackwell first")
+        );
+        assert_eq!(numbered_heading("10万台SU7下线"), None);
+        assert_eq!(numbered_heading("3月16日,百度发布文心大模型4.5。"), None);
+        assert_eq!(numbered_heading("1. Open the app and tap Settings."), None);
+    }
+
+    #[test]
+    fn captions_with_content() {
+        assert_eq!(
+            caption("《The Information》的相关报道 | 图片来源:The Information"),
+            Some(("《The Information》的相关报道", "图片来源:The Information"))
+        );
+        assert_eq!(caption("图片来源:由无界 AI工具生成"), None);
+        assert_eq!(caption("文｜周舟 来源：极客视界"), None);
+    }
+}

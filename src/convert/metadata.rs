@@ -1,0 +1,626 @@
+//! Metadata recognisers: dates, bylines, posters, language, source brand.
+//!
+//! Each recogniser parses one line (or a list of chrome lines) and says nothing about what to
+//! drop: the boilerplate stage decides which lines are metadata lines. Dates are taken only in
+//! the forms the data sets use; a relative date (3小时前, 3 days ago) gives no date — never a guess.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::content::Date;
+use crate::rules::Rules;
+
+/// A date found in a line, with how much it is the publication date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateHit {
+    pub date: Date,
+    /// 0 = labelled as published, 1 = unlabelled, 2 = labelled as updated.
+    pub priority: u8,
+}
+
+static YMD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)(?:^|[^\d])
+        (?P<y>(?:19|20)\d{2})\s*(?:[.\-/]|年)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|月)\s*(?P<d>\d{1,2})\s*日?
+        (?:\s*(?:T|\s)\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?
+        (?:[^\d]|$)",
+    )
+    .unwrap()
+});
+
+static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b",
+    )
+    .unwrap()
+});
+
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?P<y>(?:19|20)\d{2})\b",
+    )
+    .unwrap()
+});
+
+static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^\d])(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>(?:19|20)\d{2})(?:[^\d]|$)",
+    )
+    .unwrap()
+});
+
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:\d+\s*(?:秒|分钟|小时|个小时|天|日|周|星期|个月|月|年)前|刚刚|昨天|前天|今天|\b\d+\s*(?:s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|y|years?)\s+ago\b|\b(?:yesterday|today|just now)\b)",
+    )
+    .unwrap()
+});
+
+static PUBLISHED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:publish|posted|发布|发表|首发|上线|创建)").unwrap());
+
+static UPDATED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:updat|modif|edited|revis|更新|修改|编辑于)").unwrap());
+
+fn month_number(name: &str) -> Option<i8> {
+    let m = match &name.to_ascii_lowercase()[..3] {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+fn num<T: std::str::FromStr>(caps: &regex::Captures, name: &str) -> Option<T> {
+    caps.name(name)?.as_str().parse().ok()
+}
+
+/// The first absolute date in `line`, if any. `day_first` resolves `08/06/2023` (the page's
+/// locale: day first outside English pages).
+pub fn find_date(line: &str, day_first: bool) -> Option<DateHit> {
+    let priority = if PUBLISHED.is_match(line) {
+        0
+    } else if UPDATED.is_match(line) {
+        2
+    } else {
+        1
+    };
+    let date = if let Some(c) = YMD.captures(line) {
+        let mut d = Date::from_ymd(num(&c, "y")?, num(&c, "m")?, num(&c, "d")?)?;
+        if let (Some(h), Some(m)) = (num::<i8>(&c, "H"), num::<i8>(&c, "M")) {
+            d.time = jiff::civil::Time::new(h, m, num(&c, "S").unwrap_or(0), 0).ok();
+        }
+        d
+    } else if let Some(c) = MONTH_FIRST
+        .captures(line)
+        .or_else(|| DAY_FIRST.captures(line))
+    {
+        Date::from_ymd(num(&c, "y")?, month_number(&c["mon"])?, num(&c, "d")?)?
+    } else if let Some(c) = NUMERIC_DMY.captures(line) {
+        let (a, b): (i8, i8) = (num(&c, "a")?, num(&c, "b")?);
+        let (d, m) = if a > 12 {
+            (a, b)
+        } else if b > 12 || !day_first {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        Date::from_ymd(num(&c, "y")?, m, d)?
+    } else {
+        return None;
+    };
+    Some(DateHit { date, priority })
+}
+
+/// Whether `line` is only a date (with a label such as "Published on" / 发布于, a time, a
+/// weekday), so that it can be dropped as metadata.
+pub fn is_date_line(line: &str) -> bool {
+    let rest = YMD.replace_all(line, " ");
+    let rest = MONTH_FIRST.replace_all(&rest, " ");
+    let rest = DAY_FIRST.replace_all(&rest, " ");
+    let rest = NUMERIC_DMY.replace_all(&rest, " ");
+    if rest.len() == line.len() {
+        return false;
+    }
+    static LABELS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:published|posted|updated|last updated|modified|edited|on|at|date|time|发布于|发布时间|发布日期|发表于|发表时间|更新于|更新时间|更新|发布|时间|日期|首发于|星期[一二三四五六日天]|周[一二三四五六日天]|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|\d{1,2}:\d{2}(?::\d{2})?|a\.m\.|p\.m\.|am|pm|utc|gmt|[+\-]\d{2}:?\d{2}|[:：|｜·•,，\-–—/()（）\s])")
+            .unwrap()
+    });
+    // What is left besides labels may be a stray word or two (`p.m.`), never a sentence.
+    super::blocks::units(&LABELS.replace_all(&rest, "")) <= 4
+}
+
+/// A short header line carrying a date besides a few words (`Odaily星球日报 · 2024-05-14 16:02`):
+/// in the byline area, such a line is metadata.
+pub fn is_dateline(line: &str) -> bool {
+    if is_date_line(line) {
+        return true;
+    }
+    let rest = strip_dates(line);
+    rest.len() < line.len() && super::blocks::units(&rest) <= 12 && !super::blocks::is_prose(line)
+}
+
+/// A relative date ("3小时前", "Updated 3 days ago") on a short line.
+pub fn is_relative_date_line(line: &str) -> bool {
+    RELATIVE.is_match(line) && super::blocks::units(line) <= 16
+}
+
+/// Who a byline names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Byline {
+    pub authors: Vec<String>,
+    pub editors: Vec<String>,
+    pub translators: Vec<String>,
+    pub reviewers: Vec<String>,
+    /// Outlets credited with 来源 / "NAME, Outlet".
+    pub credits: Vec<String>,
+}
+
+impl Byline {
+    pub fn is_empty(&self) -> bool {
+        self.authors.is_empty()
+            && self.editors.is_empty()
+            && self.translators.is_empty()
+            && self.reviewers.is_empty()
+            && self.credits.is_empty()
+    }
+
+    pub fn merge(&mut self, other: Byline) {
+        for (dst, src) in [
+            (&mut self.authors, other.authors),
+            (&mut self.editors, other.editors),
+            (&mut self.translators, other.translators),
+            (&mut self.reviewers, other.reviewers),
+            (&mut self.credits, other.credits),
+        ] {
+            for v in src {
+                if !dst.contains(&v) {
+                    dst.push(v);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Author,
+    Editor,
+    Translator,
+    Reviewer,
+    Credit,
+    Other,
+}
+
+static ZH_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[\s|｜丨/，,;；])(?P<label>原文作者|原作者|文章作者|作者|撰文|撰稿人|撰稿|记者|口述|文|责任编辑|责编|主编|编辑|编译|翻译|译者|译|审校|校对|审核|审稿|原文来源|文章来源|本文来源|来源|出品|排版|视觉|美编|设计|策划|监制|统筹|图片|摄影)\s*(?:[:：|｜丨/]|\s+丨)\s*",
+    )
+    .unwrap()
+});
+
+static EN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|\s*[|·•]\s*|,\s+|\s+)(?P<label>written by|words by|posted by|reported by|by|authors?|edited by|editors?|translated by|translators?|translation|reviewed by|fact[- ]checked by|reviewers?|source)(?:\s*[:：]\s*|\s+)",
+    )
+    .unwrap()
+});
+
+fn zh_role(label: &str) -> Role {
+    match label {
+        "原文作者" | "原作者" | "文章作者" | "作者" | "撰文" | "撰稿人" | "撰稿" | "记者"
+        | "口述" | "文" => Role::Author,
+        "责任编辑" | "责编" | "主编" | "编辑" => Role::Editor,
+        "编译" | "翻译" | "译者" | "译" => Role::Translator,
+        "审校" | "校对" | "审核" | "审稿" => Role::Reviewer,
+        "原文来源" | "文章来源" | "本文来源" | "来源" | "出品" => Role::Credit,
+        _ => Role::Other,
+    }
+}
+
+fn en_role(label: &str) -> Role {
+    let l = label.to_ascii_lowercase();
+    if l.starts_with("edit") {
+        Role::Editor
+    } else if l.starts_with("transl") {
+        Role::Translator
+    } else if l.starts_with("review") || l.starts_with("fact") {
+        Role::Reviewer
+    } else if l == "source" {
+        Role::Credit
+    } else {
+        Role::Author
+    }
+}
+
+/// Parses a byline line (`作者 | 鱼三隹`, `文｜周舟  来源：极客视界`, `By Priya Raman`,
+/// `Edited by X`). `None` when the line is not entirely a byline.
+pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
+    if line.chars().count() > 80 || line.contains('。') {
+        return None;
+    }
+    let line = strip_dates(line);
+    let line = line.trim();
+    let (re, zh) = if ZH_LABEL.find(line).is_some_and(|m| m.start() == 0) {
+        (&*ZH_LABEL, true)
+    } else if EN_LABEL.find(line).is_some_and(|m| m.start() == 0) {
+        (&*EN_LABEL, false)
+    } else {
+        return None;
+    };
+    let matches: Vec<_> = re.captures_iter(line).collect();
+    let mut byline = Byline::default();
+    for (i, caps) in matches.iter().enumerate() {
+        let whole = caps.get(0).unwrap();
+        let label = caps.name("label").unwrap().as_str();
+        let end = matches
+            .get(i + 1)
+            .map_or(line.len(), |n| n.get(0).unwrap().start());
+        if whole.end() > end {
+            return None;
+        }
+        let value = line[whole.end()..end].trim();
+        let role = if zh { zh_role(label) } else { en_role(label) };
+        if value.is_empty() {
+            return None;
+        }
+        let names = split_names(value, zh)?;
+        for name in names {
+            let (role, name) = match role {
+                Role::Author | Role::Editor | Role::Translator | Role::Reviewer
+                    if is_outlet(&name, rules) =>
+                {
+                    (Role::Credit, name)
+                }
+                // An image library credited as a source is an image credit, not an outlet.
+                Role::Credit if is_stock_photo(&name) => continue,
+                r => (r, name),
+            };
+            let list = match role {
+                Role::Author => &mut byline.authors,
+                Role::Editor => &mut byline.editors,
+                Role::Translator => &mut byline.translators,
+                Role::Reviewer => &mut byline.reviewers,
+                Role::Credit => &mut byline.credits,
+                Role::Other => continue,
+            };
+            if !list.contains(&name) {
+                list.push(name);
+            }
+        }
+    }
+    (!byline.is_empty()).then_some(byline)
+}
+
+fn strip_dates(line: &str) -> String {
+    let s = YMD.replace_all(line, " ");
+    let s = MONTH_FIRST.replace_all(&s, " ");
+    let s = DAY_FIRST.replace_all(&s, " ");
+    let s = RELATIVE.replace_all(&s, " ");
+    s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '·' | '•' | '-' | ','))
+        .to_string()
+}
+
+/// Splits a byline value into names; `None` when it does not look like names at all.
+fn split_names(value: &str, zh: bool) -> Option<Vec<String>> {
+    static SEP_ZH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s*(?:[、，,&/／;；]|\s和\s|\s+and\s+|\s{2,}|\s)\s*").unwrap()
+    });
+    static SEP_EN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s*(?:[、，,&/;；]|\band\b)\s*").unwrap());
+    let value =
+        value.trim_matches(|c: char| c.is_whitespace() || "|｜丨·•-–—:：()（）[]【】".contains(c));
+    let has_cjk = value.chars().any(crate::slug::is_cjk);
+    let parts: Vec<&str> = if zh && has_cjk {
+        SEP_ZH.split(value).collect()
+    } else {
+        SEP_EN.split(value).collect()
+    };
+    let mut names = Vec::new();
+    for p in parts {
+        let p = p
+            .trim()
+            .trim_start_matches('@')
+            .trim_end_matches(['.', '。', ',', '，', ';', '；'])
+            .trim();
+        if p.is_empty() {
+            continue;
+        }
+        if p.chars().count() > 40 || p.contains(['。', '!', '?', '！', '？']) {
+            return None;
+        }
+        if !p.chars().any(crate::slug::is_cjk) && !looks_like_latin_name(p) {
+            return None;
+        }
+        names.push(p.to_string());
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+/// `Priya Raman`, `Jean-Luc de la Cruz`, `TechPulse Daily`: capitalised words, few of them.
+fn looks_like_latin_name(p: &str) -> bool {
+    const PARTICLES: &[&str] = &[
+        "de", "van", "von", "der", "den", "da", "di", "la", "le", "bin", "al", "del", "du",
+    ];
+    let toks: Vec<&str> = p.split_whitespace().collect();
+    !toks.is_empty()
+        && toks.len() <= 5
+        && toks.iter().all(|t| {
+            let first = t.chars().next().unwrap_or(' ');
+            (first.is_uppercase() || PARTICLES.contains(t) || first.is_ascii_digit() && t.len() > 1)
+                && t.chars().all(|c| c.is_alphanumeric() || "-'’.".contains(c))
+        })
+}
+
+/// An outlet rather than a person: a known source brand, or a media-like name.
+fn is_outlet(name: &str, rules: &Rules) -> bool {
+    static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:财经|日报|晚报|新闻|资讯|研究院|研究所|科技网|网$|社$|媒体|时报|周刊|杂志|\bnews\b|\bdaily\b|\btimes\b|\bpost\b|\bjournal\b|\bmedia\b|\bpress\b|\breuters\b|\bbloomberg\b)")
+            .unwrap()
+    });
+    rules.sources.iter().any(|s| {
+        s.pattern
+            .find(name)
+            .is_some_and(|m| m.len() * 2 > name.len())
+    }) || (MEDIA.is_match(name) && !name.contains(' ') && name.chars().any(crate::slug::is_cjk))
+        || MEDIA.is_match(name) && name.split_whitespace().count() == 1
+}
+
+fn is_stock_photo(name: &str) -> bool {
+    static STOCK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:unsplash|shutterstock|getty(?: images)?|pexels|pixabay|istock|adobe stock|视觉中国|东方IC|图虫创意|摄图网|网络)$").unwrap()
+    });
+    STOCK.is_match(name.trim())
+}
+
+/// A creator handle on its own line (`@TechPulseDaily`).
+pub fn is_handle(line: &str) -> bool {
+    static HANDLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^@[\w.\-]{2,40}$").unwrap());
+    HANDLE.is_match(line)
+}
+
+/// Language code from the article text: `zh` when Han characters make up a fair share of the
+/// letters, `ja`/`ko` for kana/hangul, else `en`.
+pub fn detect_language(text: &str) -> String {
+    let (mut han, mut kana, mut hangul, mut latin) = (0usize, 0usize, 0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '\u{3040}'..='\u{30FF}' => kana += 1,
+            '\u{AC00}'..='\u{D7AF}' => hangul += 1,
+            c if crate::slug::is_cjk(c) => han += 1,
+            c if c.is_ascii_alphabetic() => latin += 1,
+            _ => {}
+        }
+    }
+    // Latin letters are counted per letter; a Han character carries about a word's meaning.
+    let cjk = han + kana + hangul;
+    if cjk * 4 < latin / 4 || cjk == 0 {
+        return "en".into();
+    }
+    if kana * 10 > cjk {
+        "ja".into()
+    } else if hangul * 2 > cjk {
+        "ko".into()
+    } else {
+        "zh".into()
+    }
+}
+
+/// The canonical brand for a URL, from the sources' domains.
+pub fn source_from_url(url: &str, rules: &Rules) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host
+        .split(['@', ':'])
+        .next_back()
+        .unwrap_or(host)
+        .to_ascii_lowercase();
+    let path = format!("/{}", path.to_ascii_lowercase());
+    let mut best: Option<(usize, &str)> = None;
+    for s in &rules.sources {
+        for (dom, dpath) in &s.domains {
+            let host_ok = host == *dom || host.ends_with(&format!(".{dom}"));
+            let path_ok = dpath.is_empty() || path.contains(&format!("/{dpath}"));
+            if host_ok && path_ok {
+                // The most specific entry wins: longer host, then a path part.
+                let score = dom.len() * 10 + dpath.len();
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, &s.name));
+                }
+            }
+        }
+    }
+    best.map(|(_, n)| n.to_string())
+}
+
+/// The canonical brand named most in the page's chrome; a more specific brand (Binance Square)
+/// wins over its parent (Binance) when both appear.
+pub fn source_from_chrome<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    rules: &Rules,
+) -> Option<String> {
+    let mut counts: Vec<(usize, usize)> = vec![(0, usize::MAX); rules.sources.len()];
+    for (pos, line) in lines.enumerate() {
+        for (i, s) in rules.sources.iter().enumerate() {
+            if s.pattern.is_match(line) {
+                counts[i].0 += 1;
+                counts[i].1 = counts[i].1.min(pos);
+            }
+        }
+    }
+    let root = |i: usize| -> usize {
+        rules.sources[i]
+            .parent
+            .as_ref()
+            .and_then(|p| rules.sources.iter().position(|s| &s.name == p))
+            .unwrap_or(i)
+    };
+    // Families: a root with its children.
+    let mut family: Vec<(usize, usize)> = vec![(0, usize::MAX); rules.sources.len()];
+    for (i, &(n, first)) in counts.iter().enumerate() {
+        if n > 0 {
+            let r = root(i);
+            family[r].0 += n;
+            family[r].1 = family[r].1.min(first);
+        }
+    }
+    let best_root = (0..family.len())
+        .filter(|&i| family[i].0 > 0)
+        .max_by(|&a, &b| {
+            family[a]
+                .0
+                .cmp(&family[b].0)
+                .then(family[b].1.cmp(&family[a].1))
+        })?;
+    let child = (0..counts.len())
+        .filter(|&i| i != best_root && root(i) == best_root && counts[i].0 > 0)
+        .max_by(|&a, &b| {
+            counts[a]
+                .0
+                .cmp(&counts[b].0)
+                .then(counts[b].1.cmp(&counts[a].1))
+        });
+    Some(rules.sources[child.unwrap_or(best_root)].name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Rules {
+        Rules::defaults().unwrap()
+    }
+
+    fn ymd(line: &str, day_first: bool) -> Option<String> {
+        find_date(line, day_first).map(|h| h.date.ymd())
+    }
+
+    #[test]
+    fn dates_in_the_data_set_forms() {
+        assert_eq!(ymd("2023.06.08", true).as_deref(), Some("2023-06-08"));
+        assert_eq!(
+            ymd("2024年3月5日 14:20", true).as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(ymd("2024/03/05", true).as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            ymd("Published on Jun 8, 2023", false).as_deref(),
+            Some("2023-06-08")
+        );
+        assert_eq!(ymd("8 June 2023", false).as_deref(), Some("2023-06-08"));
+        assert_eq!(ymd("08/06/2023", true).as_deref(), Some("2023-06-08"));
+        assert_eq!(ymd("08/06/2023", false).as_deref(), Some("2023-08-06"));
+        assert_eq!(ymd("3小时前", true), None);
+        assert_eq!(ymd("Updated 3 days ago", false), None);
+        let t = find_date("2024年3月5日 14:20", true).unwrap().date;
+        assert_eq!(t.to_string(), "2024-03-05T14:20:00");
+        assert_eq!(
+            find_date("Updated on Mar 21, 2024", false)
+                .unwrap()
+                .priority,
+            2
+        );
+        assert_eq!(
+            find_date("Published on Mar 19, 2024", false)
+                .unwrap()
+                .priority,
+            0
+        );
+    }
+
+    #[test]
+    fn date_lines_and_relative_dates() {
+        assert!(is_date_line("2025-01-28 08:42"));
+        assert!(is_date_line("Published on Mar 19, 2024"));
+        assert!(is_date_line("发布时间：2024年3月5日 14:20"));
+        assert!(!is_date_line("2024年3月5日，百度发布了文心大模型"));
+        assert!(is_relative_date_line("3小时前"));
+        assert!(is_relative_date_line("Updated 3 days ago"));
+    }
+
+    #[test]
+    fn bylines() {
+        let r = rules();
+        let b = parse_byline("作者 | 鱼三隹", &r).unwrap();
+        assert_eq!(b.authors, ["鱼三隹"]);
+        let b = parse_byline("编辑 | 郑玄", &r).unwrap();
+        assert_eq!(b.editors, ["郑玄"]);
+        assert!(b.authors.is_empty());
+        let b = parse_byline("文｜周舟 来源：极客视界", &r).unwrap();
+        assert_eq!(
+            (b.authors, b.credits),
+            (vec!["周舟".to_string()], vec!["极客视界".to_string()])
+        );
+        let b = parse_byline("来源：科技前哨站", &r).unwrap();
+        assert!(b.authors.is_empty());
+        assert_eq!(
+            parse_byline("By Priya Raman", &r).unwrap().authors,
+            ["Priya Raman"]
+        );
+        let b = parse_byline("By Jane Doe, Bloomberg", &r).unwrap();
+        assert_eq!(
+            (b.authors, b.credits),
+            (vec!["Jane Doe".to_string()], vec!["Bloomberg".to_string()])
+        );
+        assert_eq!(
+            parse_byline("编译：小王", &r).unwrap().translators,
+            ["小王"]
+        );
+        assert!(
+            parse_byline(
+                "By continuing to browse, you agree to our use of cookies.",
+                &r
+            )
+            .is_none()
+        );
+        assert!(parse_byline("文心X1发布现场 | 图片来源：百度", &r).is_none());
+        assert!(parse_byline("作者认为，这不重要。", &r).is_none());
+    }
+
+    #[test]
+    fn language() {
+        assert_eq!(detect_language("微软与 OpenAI 的关系正变得微妙。"), "zh");
+        assert_eq!(
+            detect_language("Nvidia used its first in-person developer conference."),
+            "en"
+        );
+    }
+
+    #[test]
+    fn sources() {
+        let r = rules();
+        assert_eq!(
+            source_from_url("https://www.okx.com/learn/x", &r).as_deref(),
+            Some("OKX")
+        );
+        assert_eq!(
+            source_from_url("https://www.binance.com/en/square/post/1", &r).as_deref(),
+            Some("Binance Square")
+        );
+        let chrome = [
+            "币安广场",
+            "下载币安App，随时随地参与广场讨论",
+            "© 2025 Binance.com",
+        ];
+        assert_eq!(
+            source_from_chrome(chrome.into_iter(), &r).as_deref(),
+            Some("Binance Square")
+        );
+        let chrome = ["OKEx学院仅提供信息参考", "扫码加入OKEx社群"];
+        assert_eq!(
+            source_from_chrome(chrome.into_iter(), &r).as_deref(),
+            Some("OKX")
+        );
+    }
+}

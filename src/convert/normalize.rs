@@ -1,0 +1,199 @@
+//! Text normalisation for scraped text — deliberately *not* blind NFKC.
+//!
+//! - CJK compatibility characters (Kangxi radicals such as ⼊ U+2F0A, CJK radicals, compatibility
+//!   ideographs) become the unified ideographs readers and search expect;
+//! - NBSP and the other odd spaces become a plain space, zero-width characters go;
+//! - full-width letters and digits become ASCII;
+//! - full-width punctuation stays as it is (NFKC would flatten `，` to `,`).
+//!
+//! [`widen_punctuation`] is the opposite direction for Chinese text: ASCII `, : ; ! ? ( )` next to
+//! Chinese characters become full-width.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::slug::is_cjk;
+
+/// Normalises characters; keeps line structure (one output line per input line).
+pub fn normalize_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => out.push(' '),
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+            '\t' => out.push(' '),
+            // Kangxi radicals, CJK radicals supplement, compatibility ideographs: their NFKC form
+            // is the unified ideograph (⼊ → 入, ⾦ → 金, 﨑 → 崎).
+            '\u{2E80}'..='\u{2EFF}'
+            | '\u{2F00}'..='\u{2FDF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{2F800}'..='\u{2FA1F}' => out.extend(c.to_string().nfkc()),
+            // Full-width ASCII letters and digits (Ｏｐｅｎ → Open); not punctuation.
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c))
+            }
+            _ => out.push(c),
+        }
+    }
+    out.nfc().collect()
+}
+
+/// Trims a line and collapses runs of spaces (ideographic spaces at the ends are trimmed too).
+pub fn clean_line(line: &str) -> String {
+    let t = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    let mut out = String::with_capacity(t.len());
+    let mut space = false;
+    for c in t.chars() {
+        if c == ' ' {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out
+}
+
+/// Han ideographs and CJK punctuation/full-width forms: what counts as "Chinese" around a mark.
+fn is_chinese(c: char) -> bool {
+    is_cjk(c)
+        || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF5B}'..='\u{FF65}' | '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+fn full_width(c: char) -> char {
+    match c {
+        ',' => '，',
+        ':' => '：',
+        ';' => '；',
+        '!' => '！',
+        '?' => '？',
+        '(' => '（',
+        ')' => '）',
+        other => other,
+    }
+}
+
+/// ASCII `, : ; ! ? ( )` touching Chinese text become full-width, for Chinese articles.
+///
+/// A mark is widened when the character before or after it is Chinese (`OpenAI,远` → `OpenAI，远`;
+/// `来源:The` → `来源：The`). Parentheses are widened as a pair when either neighbour outside or
+/// anything inside is Chinese. Marks between ASCII characters (`8,192`, `14:20`, `https://`) stay.
+pub fn widen_punctuation(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = chars.clone();
+    // Pair parentheses first.
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '(' => stack.push(i),
+            ')' => {
+                if let Some(open) = stack.pop() {
+                    let before = open.checked_sub(1).map(|j| chars[j]);
+                    let after = chars.get(i + 1).copied();
+                    let inside = chars[open + 1..i].iter().any(|&c| is_cjk(c));
+                    if inside || before.is_some_and(is_chinese) || after.is_some_and(is_chinese) {
+                        out[open] = '（';
+                        out[i] = '）';
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut result = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = out[i];
+        if matches!(c, ',' | ':' | ';' | '!' | '?') {
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i + 1).copied();
+            let after_space = after == Some(' ');
+            let next_non_space = if after_space {
+                chars.get(i + 2).copied()
+            } else {
+                after
+            };
+            let digits_around = before.is_some_and(|b| b.is_ascii_digit())
+                && after.is_some_and(|a| a.is_ascii_digit());
+            if !digits_around
+                && (before.is_some_and(is_chinese) || next_non_space.is_some_and(is_chinese))
+                // `?` and `!` repeated (`??`) or after ASCII punctuation stay as they are.
+                && !after.is_some_and(|a| matches!(a, '/' | '='))
+            {
+                result.push(full_width(c));
+                // A full-width mark carries its own spacing: drop one following space.
+                if after_space && next_non_space.is_some() {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+        }
+        result.push(c);
+        i += 1;
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compatibility_characters_become_unified() {
+        assert_eq!(
+            normalize_chars("加\u{2F0A}OKEx全球社群"),
+            "加入OKEx全球社群"
+        );
+        assert_eq!(normalize_chars("多位\u{2F2F}程师"), "多位工程师");
+        assert_eq!(normalize_chars("作者\u{a0}|\u{a0}鱼三隹"), "作者 | 鱼三隹");
+        assert_eq!(normalize_chars("ＧＰＴ－５，价格"), "GPT－5，价格");
+    }
+
+    #[test]
+    fn full_width_punctuation_is_not_flattened() {
+        let s = "一家公司，让全球芯片巨头经历了“史上最大”的蒸发：约6000亿美元！（测试）";
+        assert_eq!(normalize_chars(s), s);
+    }
+
+    #[test]
+    fn ascii_punctuation_next_to_chinese_is_widened() {
+        assert_eq!(
+            widen_punctuation("微软与 OpenAI,远没有看起来「亲密无间」"),
+            "微软与 OpenAI，远没有看起来「亲密无间」"
+        );
+        assert_eq!(
+            widen_punctuation("交付节奏:从爬坡到满产"),
+            "交付节奏：从爬坡到满产"
+        );
+        assert_eq!(
+            widen_punctuation("深度求索(DeepSeek)上周发布"),
+            "深度求索（DeepSeek）上周发布"
+        );
+        assert_eq!(widen_punctuation("约17%,市值"), "约17%，市值");
+        assert_eq!(
+            widen_punctuation("什么是零知识证明?一文读懂"),
+            "什么是零知识证明？一文读懂"
+        );
+    }
+
+    #[test]
+    fn ascii_punctuation_between_ascii_stays() {
+        for s in [
+            "8,192 tokens",
+            "14:20",
+            "https://www.jinse.cn/x",
+            "GPT-4 (2023)",
+            "A, B: C!",
+        ] {
+            assert_eq!(widen_punctuation(s), s);
+        }
+        assert_eq!(
+            widen_punctuation("时间 2024-03-05 14:20"),
+            "时间 2024-03-05 14:20"
+        );
+    }
+}

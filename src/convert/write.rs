@@ -1,0 +1,203 @@
+//! Article → Markdown body + [`FrontMatter`] → file name. Pure; the batch in `mod.rs` writes.
+//!
+//! Headings are `##` without their numbering, captions italic paragraphs, bullets a list;
+//! paragraphs are never hard-wrapped (a soft break between Han characters would render as a
+//! space). Chinese articles get full-width punctuation next to Chinese characters unless the
+//! user keeps it as it is.
+
+use std::collections::BTreeMap;
+
+use super::article::Article;
+use super::blocks::{Role, bullet_text};
+use super::normalize::widen_punctuation;
+use crate::content::{Extra, FrontMatter};
+
+/// Output options that change the text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub keep_punctuation: bool,
+}
+
+/// The rendered file: name (no directory) and full content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub file_name: String,
+    pub content: String,
+}
+
+/// A stable hex hash of the input bytes (FNV-1a, 128 bit): recorded as `extra.input_hash` so
+/// that converting the same input again reports `unchanged`.
+pub fn input_hash(bytes: &[u8]) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+    let mut h = OFFSET;
+    for &b in bytes {
+        h ^= u128::from(b);
+        h = h.wrapping_mul(PRIME);
+    }
+    format!("fnv1a128:{h:032x}")
+}
+
+fn prose(text: &str, zh: bool, style: Style) -> String {
+    if zh && !style.keep_punctuation {
+        widen_punctuation(text)
+    } else {
+        text.to_string()
+    }
+}
+
+/// Escapes what CommonMark would read as markup; the text stays readable.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // Line starts that open a block.
+    let starts_block = out.starts_with(['#', '>', '+', '=', '|'])
+        || out.starts_with("- ")
+        || out == "-"
+        || out.starts_with("---");
+    if starts_block {
+        out.insert(0, '\\');
+    }
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if (1..=9).contains(&digits) {
+        let rest = &out[digits..];
+        if rest.starts_with(". ") || rest.starts_with(") ") || rest == "." || rest == ")" {
+            out.insert(digits, '\\');
+        }
+    }
+    out
+}
+
+/// The Markdown body of an article.
+pub fn body(article: &Article, style: Style) -> String {
+    let zh = article.meta.language == "zh";
+    let mut out = String::new();
+    let mut prev: Option<Role> = None;
+    for (role, text) in article.kept() {
+        let text = prose(text, zh, style);
+        if !out.is_empty() {
+            out.push_str(if prev == Some(Role::ListItem) && role == Role::ListItem {
+                "\n"
+            } else {
+                "\n\n"
+            });
+        }
+        match role {
+            Role::Heading => {
+                out.push_str("## ");
+                out.push_str(&escape(&text));
+            }
+            Role::Caption => {
+                out.push('*');
+                out.push_str(&escape(&text));
+                out.push('*');
+            }
+            Role::ListItem => {
+                out.push_str("- ");
+                out.push_str(&escape(bullet_text(&text).unwrap_or(&text)));
+            }
+            Role::Paragraph => out.push_str(&escape(&text)),
+        }
+        prev = Some(role);
+    }
+    out.push('\n');
+    out
+}
+
+/// The front matter `build` reads. Companies and topics stay empty until tagging fills them.
+pub fn front_matter(
+    article: &Article,
+    hash: &str,
+    fallback_title: &str,
+    style: Style,
+) -> FrontMatter {
+    let m = &article.meta;
+    let zh = m.language == "zh";
+    let title = m
+        .title
+        .as_deref()
+        .map(|t| prose(t, zh, style))
+        .unwrap_or_else(|| fallback_title.to_string());
+    let mut rest: BTreeMap<String, toml::Value> = BTreeMap::new();
+    let list =
+        |v: &[String]| toml::Value::Array(v.iter().cloned().map(toml::Value::String).collect());
+    for (k, v) in [
+        ("editors", &m.byline.editors),
+        ("translators", &m.byline.translators),
+        ("reviewers", &m.byline.reviewers),
+        ("credits", &m.byline.credits),
+    ] {
+        if !v.is_empty() {
+            rest.insert(k.into(), list(v));
+        }
+    }
+    if let Some(h) = &m.handle {
+        rest.insert("handle".into(), toml::Value::String(h.clone()));
+    }
+    rest.insert("input_hash".into(), toml::Value::String(hash.to_string()));
+    let mut taxonomies = BTreeMap::new();
+    taxonomies.insert("companies".to_string(), Vec::new());
+    taxonomies.insert("topics".to_string(), Vec::new());
+    FrontMatter {
+        title,
+        date: m.date,
+        authors: m.byline.authors.clone(),
+        taxonomies,
+        extra: Extra {
+            source: m.source.clone(),
+            source_url: m.source_url.clone(),
+            language: Some(m.language.clone()),
+            rest,
+        },
+        ..FrontMatter::default()
+    }
+}
+
+/// `<date>-<slug>.md`, or `<slug>.md` without a date.
+pub fn file_name(fm: &FrontMatter, fallback: &str) -> String {
+    let mut slug = crate::slug::slugify_title(&fm.title, 60);
+    if slug.is_empty() {
+        slug = crate::slug::slugify_title(fallback, 60);
+    }
+    if slug.is_empty() {
+        slug = "article".into();
+    }
+    match &fm.date {
+        Some(d) => format!("{}-{slug}.md", d.ymd()),
+        None => format!("{slug}.md"),
+    }
+}
+
+/// Renders the whole file.
+pub fn render(article: &Article, hash: &str, fallback: &str, style: Style) -> Rendered {
+    let fm = front_matter(article, hash, fallback, style);
+    let content = fm.to_file_string(&body(article, style));
+    Rendered {
+        file_name: file_name(&fm, fallback),
+        content,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_text_readable() {
+        assert_eq!(escape("普通的一段话。"), "普通的一段话。");
+        assert_eq!(escape("#Meta 是话题"), "\\#Meta 是话题");
+        assert_eq!(escape("1. 不是列表"), "1\\. 不是列表");
+        assert_eq!(escape("a*b_c <script>"), "a\\*b\\_c \\<script>");
+    }
+
+    #[test]
+    fn hash_is_stable() {
+        assert_eq!(input_hash(b""), "fnv1a128:6c62272e07bb014262b821756295c58d");
+        assert_ne!(input_hash(b"a"), input_hash(b"b"));
+    }
+}

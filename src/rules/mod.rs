@@ -1,0 +1,375 @@
+//! Rules as data: the boilerplate rules and source brands `convert` uses.
+//!
+//! The defaults live in `rules/*.toml` at the crate root and are embedded in the binary; a site's
+//! own `<root>/rules/boilerplate.toml` and `<root>/rules/sources.toml` extend them. A site rule
+//! with the id of a default rule replaces it (`enabled = false` switches it off); a site source
+//! with the name of a default source replaces it. This module parses and compiles; it knows
+//! nothing about blocks or articles.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+use serde::Deserialize;
+
+const DEFAULT_BOILERPLATE: &str = include_str!("../../rules/boilerplate.toml");
+const DEFAULT_SOURCES: &str = include_str!("../../rules/sources.toml");
+
+/// How a boilerplate rule's patterns are applied to a block of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// A pattern must match the whole (trimmed) line: the block is dropped.
+    Line,
+    /// A pattern occurs somewhere in a line of at most `max_chars` characters: the block is dropped.
+    Contains,
+    /// Boilerplate starts at the sentence holding the match and runs to the end of the block
+    /// (disclaimers that begin mid-paragraph). A match in the first sentence drops the block.
+    Cut,
+    /// A whole-line header (相关推荐, Related articles) whose following list lines go with it.
+    Section,
+}
+
+/// One rule as written in a TOML file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    /// Unique id, `group.name`; `--explain` prints it.
+    id: String,
+    /// Concept the rule belongs to (share, nav, disclaimer, promo, related, footer…).
+    #[serde(default)]
+    group: Option<String>,
+    /// Why the rule exists (for people reading the file).
+    #[serde(default)]
+    comment: Option<String>,
+    /// Short reason shown by `--explain`; defaults to the comment.
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    kind: Option<RuleKind>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    /// For `contains`: longest line (in characters) the rule may drop.
+    #[serde(default)]
+    max_chars: Option<usize>,
+    /// `false` in a site file switches a default rule off.
+    #[serde(default = "yes")]
+    enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BoilerplateFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+/// A compiled boilerplate rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub group: String,
+    pub reason: String,
+    pub kind: RuleKind,
+    pub patterns: Vec<Regex>,
+    pub max_chars: usize,
+}
+
+impl Rule {
+    /// Byte offset of the first match in `text` according to the rule's kind, if it applies.
+    pub fn find(&self, text: &str) -> Option<usize> {
+        match self.kind {
+            RuleKind::Line | RuleKind::Section => {
+                self.patterns.iter().any(|p| p.is_match(text)).then_some(0)
+            }
+            RuleKind::Contains => {
+                if text.chars().count() > self.max_chars {
+                    return None;
+                }
+                self.patterns.iter().any(|p| p.is_match(text)).then_some(0)
+            }
+            RuleKind::Cut => self
+                .patterns
+                .iter()
+                .filter_map(|p| p.find(text).map(|m| m.start()))
+                .min(),
+        }
+    }
+}
+
+/// A canonical source brand and the names and domains that mean it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// Canonical English brand written to `extra.source`.
+    pub name: String,
+    /// Other spellings and brands seen in chrome (OKEx, 欧易, 币安广场…).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Host names (`okx.com`), optionally with a path part (`binance.com/square`).
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// A more general brand this one belongs to (Binance Square → Binance).
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    #[serde(default)]
+    source: Vec<RawSource>,
+}
+
+/// A compiled source brand.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub parent: Option<String>,
+    /// Matches any alias or domain in running text.
+    pub pattern: Regex,
+    /// `(host suffix, path part)` pairs for matching a URL.
+    pub domains: Vec<(String, String)>,
+}
+
+/// All rules `convert` needs.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub boilerplate: Vec<Rule>,
+    pub sources: Vec<Source>,
+}
+
+impl Rules {
+    /// The embedded defaults only.
+    pub fn defaults() -> Result<Rules> {
+        Rules::from_texts(
+            &[("rules/boilerplate.toml (embedded)", DEFAULT_BOILERPLATE)],
+            &[("rules/sources.toml (embedded)", DEFAULT_SOURCES)],
+        )
+    }
+
+    /// The defaults extended by `<root>/rules/boilerplate.toml` and `<root>/rules/sources.toml`.
+    pub fn load(root: &Path) -> Result<Rules> {
+        let mut bp = vec![(
+            "rules/boilerplate.toml (embedded)".to_string(),
+            DEFAULT_BOILERPLATE.to_string(),
+        )];
+        let mut src = vec![(
+            "rules/sources.toml (embedded)".to_string(),
+            DEFAULT_SOURCES.to_string(),
+        )];
+        for (name, list) in [("boilerplate.toml", &mut bp), ("sources.toml", &mut src)] {
+            let path = root.join("rules").join(name);
+            if path.is_file() {
+                list.push((
+                    path.display().to_string(),
+                    crate::fsx::read_to_string(&path)?,
+                ));
+            }
+        }
+        let bp: Vec<(&str, &str)> = bp.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let src: Vec<(&str, &str)> = src.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        Rules::from_texts(&bp, &src)
+    }
+
+    /// Parses rule files in order; later files extend and override earlier ones.
+    pub fn from_texts(boilerplate: &[(&str, &str)], sources: &[(&str, &str)]) -> Result<Rules> {
+        let mut raw_rules: Vec<RawRule> = Vec::new();
+        for (name, text) in boilerplate {
+            let file: BoilerplateFile = parse_toml(name, text)?;
+            for rule in file.rule {
+                if let Some(existing) = raw_rules.iter_mut().find(|r| r.id == rule.id) {
+                    *existing = rule;
+                } else {
+                    raw_rules.push(rule);
+                }
+            }
+        }
+        let mut rules = Vec::new();
+        for raw in raw_rules.into_iter().filter(|r| r.enabled) {
+            rules.push(compile_rule(raw)?);
+        }
+
+        let mut raw_sources: Vec<RawSource> = Vec::new();
+        for (name, text) in sources {
+            let file: SourcesFile = parse_toml(name, text)?;
+            for s in file.source {
+                if let Some(existing) = raw_sources.iter_mut().find(|r| r.name == s.name) {
+                    *existing = s;
+                } else {
+                    raw_sources.push(s);
+                }
+            }
+        }
+        let names: BTreeMap<&str, ()> = raw_sources.iter().map(|s| (s.name.as_str(), ())).collect();
+        let mut compiled = Vec::new();
+        for s in &raw_sources {
+            if let Some(p) = &s.parent
+                && !names.contains_key(p.as_str())
+            {
+                bail!("source `{}` names an unknown parent `{p}`", s.name);
+            }
+            compiled.push(compile_source(s)?);
+        }
+        Ok(Rules {
+            boilerplate: rules,
+            sources: compiled,
+        })
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.boilerplate.iter().find(|r| r.id == id)
+    }
+
+    pub fn source(&self, name: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map_or((1, 1), |sp| {
+            crate::content::front_matter::line_col(text, sp.start)
+        });
+        anyhow::anyhow!("{name}:{line}:{col}: {}", e.message().trim())
+    })
+}
+
+fn compile_rule(raw: RawRule) -> Result<Rule> {
+    let kind = raw
+        .kind
+        .with_context(|| format!("rule `{}` has no `kind`", raw.id))?;
+    if raw.patterns.is_empty() {
+        bail!("rule `{}` has no patterns", raw.id);
+    }
+    let mut patterns = Vec::new();
+    for p in &raw.patterns {
+        let src = match kind {
+            RuleKind::Line | RuleKind::Section => format!("^(?:{p})$"),
+            RuleKind::Contains | RuleKind::Cut => p.clone(),
+        };
+        patterns.push(
+            Regex::new(&src).with_context(|| format!("rule `{}`: bad pattern `{p}`", raw.id))?,
+        );
+    }
+    let group = raw
+        .group
+        .clone()
+        .unwrap_or_else(|| raw.id.split('.').next().unwrap_or("").to_string());
+    Ok(Rule {
+        reason: raw.reason.or(raw.comment).unwrap_or_else(|| group.clone()),
+        id: raw.id,
+        group,
+        kind,
+        patterns,
+        max_chars: raw.max_chars.unwrap_or(120),
+    })
+}
+
+fn compile_source(s: &RawSource) -> Result<Source> {
+    let mut alts = Vec::new();
+    let mut domains = Vec::new();
+    // Longest first: the regex takes the first alternative that matches (`Gate学院` over `Gate`).
+    let mut names: Vec<&String> = std::iter::once(&s.name).chain(&s.aliases).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    for name in names {
+        alts.push(alias_pattern(name));
+    }
+    for d in &s.domains {
+        let d = d.trim().to_ascii_lowercase();
+        let (host, path) = d.split_once('/').unwrap_or((&d, ""));
+        alts.push(alias_pattern(host));
+        domains.push((host.to_string(), path.to_string()));
+    }
+    let src = alts.join("|");
+    let pattern = Regex::new(&src).with_context(|| format!("source `{}`: bad alias", s.name))?;
+    Ok(Source {
+        name: s.name.clone(),
+        parent: s.parent.clone(),
+        pattern,
+        domains,
+    })
+}
+
+/// ASCII names match case-insensitively between ASCII word boundaries (so `OKX` matches in
+/// `OKX学院` and `OKX.COM` but not in `OKXY`); other names match as written.
+fn alias_pattern(alias: &str) -> String {
+    let esc = regex::escape(alias.trim());
+    let first_ascii = alias
+        .trim()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    let last_ascii = alias
+        .trim()
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    format!(
+        "(?i:{}{esc}{})",
+        if first_ascii { "(?-u:\\b)" } else { "" },
+        if last_ascii { "(?-u:\\b)" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_compile_and_ids_are_unique() {
+        let rules = Rules::defaults().unwrap();
+        let mut ids: Vec<&str> = rules.boilerplate.iter().map(|r| r.id.as_str()).collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(n, ids.len(), "duplicate rule ids");
+        assert!(rules.source("OKX").is_some());
+    }
+
+    #[test]
+    fn site_rules_override_and_disable_defaults() {
+        let site = r#"
+[[rule]]
+id = "share.toast"
+enabled = false
+
+[[rule]]
+id = "site.banner"
+kind = "line"
+patterns = ["Our banner"]
+"#;
+        let rules = Rules::from_texts(
+            &[("default", DEFAULT_BOILERPLATE), ("site", site)],
+            &[("default", DEFAULT_SOURCES)],
+        )
+        .unwrap();
+        assert!(rules.rule("share.toast").is_none());
+        assert_eq!(
+            rules.rule("site.banner").unwrap().find("Our banner"),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn a_typo_in_a_site_file_is_located() {
+        let err = Rules::from_texts(&[("site.toml", "[[rule]]\nidd = 1\n")], &[]).unwrap_err();
+        assert!(err.to_string().starts_with("site.toml:2:1"), "{err}");
+    }
+
+    #[test]
+    fn ascii_aliases_respect_word_boundaries() {
+        let rules = Rules::defaults().unwrap();
+        let okx = rules.source("OKX").unwrap();
+        assert!(okx.pattern.is_match("OKEx学院仅提供信息参考"));
+        assert!(okx.pattern.is_match("©2017 - 2024 OKX.COM"));
+        assert!(!okx.pattern.is_match("ROKXY"));
+    }
+}

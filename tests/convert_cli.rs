@@ -1,0 +1,334 @@
+//! `newsroom convert` end to end: the real binary on fixture scrapes in temporary directories,
+//! asserting on what the user sees (files, stdout, stderr, exit status).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use newsroom::content::FrontMatter;
+
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/scrapes")
+        .join(case)
+        .join("input.txt")
+}
+
+const SEED: &str = "00-okex-seed-microsoft-openai";
+const SEED_FILE: &str = "2023-06-08-wei-ruan-yu-openai-yuan-mei-you-kan-qi-lai-qin-mi-wu-jian.md";
+
+fn newsroom() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_newsroom"))
+}
+
+fn md_files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".md"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn converts_the_seed_into_the_out_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = newsroom()
+        .args(["convert", "--out"])
+        .arg(tmp.path())
+        .arg(fixture(SEED))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(md_files(tmp.path()), [SEED_FILE]);
+    let text = fs::read_to_string(tmp.path().join(SEED_FILE)).unwrap();
+    let (fm, body) = FrontMatter::parse(&text).expect("the written front matter parses");
+    assert_eq!(fm.title, "微软与 OpenAI，远没有看起来「亲密无间」");
+    assert_eq!(fm.authors, ["鱼三隹"]);
+    assert_eq!(fm.extra.source.as_deref(), Some("OKX"));
+    assert_eq!(fm.extra.language.as_deref(), Some("zh"));
+    assert_eq!(fm.terms("companies"), [] as [String; 0]);
+    assert!(body.contains("## 潜在的竞争暗流涌动"));
+    assert!(stderr_of(&out).contains("converted 1, unchanged 0, skipped 0 (exists), failed 0"));
+}
+
+#[test]
+fn a_bad_file_fails_alone_and_the_batch_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("scraped");
+    fs::create_dir_all(inputs.join("nested")).unwrap();
+    fs::copy(fixture(SEED), inputs.join("a-seed.txt")).unwrap();
+    fs::copy(
+        fixture("51-binance-square-meta-llama3"),
+        inputs.join("nested/c-meta.txt"),
+    )
+    .unwrap();
+    fs::write(inputs.join("b-empty.txt"), "").unwrap();
+    fs::write(
+        inputs.join("b-binary.txt"),
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+    )
+    .unwrap();
+    fs::write(inputs.join("notes.toml"), "not an input").unwrap();
+    let out_dir = tmp.path().join("content");
+    let out = newsroom()
+        .args(["convert", "--out"])
+        .arg(&out_dir)
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(err.contains("b-empty.txt: empty input"), "{err}");
+    assert!(err.contains("b-binary.txt: binary file"), "{err}");
+    assert!(
+        err.contains("converted 2, unchanged 0, skipped 0 (exists), failed 2"),
+        "{err}"
+    );
+    assert_eq!(md_files(&out_dir).len(), 2);
+}
+
+#[test]
+fn a_missing_or_oversized_input_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = newsroom()
+        .args(["convert", "--max-size", "100", "--out"])
+        .arg(tmp.path())
+        .arg(fixture(SEED))
+        .arg(tmp.path().join("nope.txt"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("input.txt: input is larger than the limit of 100 bytes"),
+        "{err}"
+    );
+    assert!(err.contains("nope.txt: no such file or directory"), "{err}");
+    assert!(md_files(tmp.path()).is_empty());
+}
+
+#[test]
+fn an_existing_file_is_not_overwritten_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join(SEED_FILE);
+    let curated = "+++\ntitle = \"A curator's own article\"\n+++\nHand-written.\n";
+    fs::write(&target, curated).unwrap();
+    let run = |force: bool| {
+        let mut cmd = newsroom();
+        cmd.args(["convert", "--out"])
+            .arg(tmp.path())
+            .arg(fixture(SEED));
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(false);
+    assert!(out.status.success());
+    assert!(stderr_of(&out).contains("exists (use --force to overwrite)"));
+    assert!(stderr_of(&out).contains("skipped 1 (exists)"));
+    assert_eq!(fs::read_to_string(&target).unwrap(), curated);
+
+    let out = run(true);
+    assert!(out.status.success());
+    assert!(stderr_of(&out).contains("converted 1,"));
+    assert!(fs::read_to_string(&target).unwrap().contains("鱼三隹"));
+}
+
+#[test]
+fn the_same_input_twice_is_unchanged_and_curator_edits_survive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = || {
+        newsroom()
+            .args(["convert", "--out"])
+            .arg(tmp.path())
+            .arg(fixture(SEED))
+            .output()
+            .unwrap()
+    };
+    assert!(run().status.success());
+    let target = tmp.path().join(SEED_FILE);
+    let first = fs::read_to_string(&target).unwrap();
+
+    let out = run();
+    assert!(out.status.success());
+    assert!(
+        stderr_of(&out).contains("unchanged 1"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    // A curator edits the article: the input hash in the file still matches → unchanged, and
+    // the edit is not lost.
+    let edited = first.replace("看似亲密无间", "看似亲密无间（编者按）");
+    fs::write(&target, &edited).unwrap();
+    let out = run();
+    assert!(
+        stderr_of(&out).contains("unchanged 1"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(fs::read_to_string(&target).unwrap(), edited);
+}
+
+#[test]
+fn stdin_with_url_records_provenance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = fs::read(fixture("50-okx-learn-nvidia-blackwell")).unwrap();
+    let url = "https://www.okx.com/learn/nvidia-blackwell-b200";
+    let out = newsroom()
+        .args(["convert", "-", "--url", url, "--out"])
+        .arg(tmp.path())
+        .write_stdin(page)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let files = md_files(tmp.path());
+    assert_eq!(
+        files,
+        ["2024-03-19-nvidia-s-blackwell-bet-what-the-b200-means-for-the-ai-chip.md"]
+    );
+    let (fm, _) = FrontMatter::parse(&fs::read_to_string(tmp.path().join(&files[0])).unwrap())
+        .map(|(fm, b)| (fm, b.to_string()))
+        .unwrap();
+    assert_eq!(fm.extra.source_url.as_deref(), Some(url));
+    assert_eq!(fm.extra.source.as_deref(), Some("OKX"));
+    assert_eq!(fm.authors, ["Priya Raman"]);
+}
+
+#[test]
+fn a_gbk_input_converts_like_its_utf8_original() {
+    let tmp = tempfile::tempdir().unwrap();
+    // GBK cannot encode the Kangxi radical ⼊ the scrape carries; a GBK page would have 入.
+    let text = fs::read_to_string(fixture("01-okx-moonshot-kimi-funding"))
+        .unwrap()
+        .replace('\u{2F0A}', "入");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&gbk).is_err());
+    fs::write(tmp.path().join("utf8.txt"), &text).unwrap();
+    fs::write(tmp.path().join("gbk.txt"), &gbk).unwrap();
+    let convert = |name: &str, out: &str| {
+        let o = newsroom()
+            .args(["convert", "--dry-run", "--out", out])
+            .arg(tmp.path().join(name))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr_of(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let from_gbk = convert("gbk.txt", "x");
+    let from_utf8 = convert("utf8.txt", "x");
+    let strip_hash = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("input_hash"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip_hash(&from_gbk), strip_hash(&from_utf8));
+    assert!(from_gbk.contains("月之暗面融资超10亿美元，阿里为何押注Kimi"));
+}
+
+#[test]
+fn explain_lists_every_drop_with_its_rule_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = newsroom()
+        .args(["convert", "--explain", "--out"])
+        .arg(tmp.path())
+        .arg(fixture("02-okex-huawei-ascend"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr_of(&out);
+    for id in [
+        "[share.widget]",
+        "[nav.breadcrumb]",
+        "[title.repeat]",
+        "[meta.byline]",
+        "[credit.image]",
+        "[disclaimer.zh-label]",
+        "[promo.community]",
+        "[related.list]",
+        "[tags.category-slug]",
+        "[footer.copyright]",
+    ] {
+        assert!(err.contains(id), "{id} missing from:\n{err}");
+    }
+    // The disclaimer glued to the last paragraph is reported as the cut tail only.
+    assert!(
+        err.contains("[disclaimer.zh-label] disclaimer: 免责声明"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dry_run_prints_markdown_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("content");
+    let out = newsroom()
+        .args(["convert", "--dry-run", "--out"])
+        .arg(&out_dir)
+        .arg(fixture(SEED))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("+++\ntitle = \"微软与 OpenAI，远没有看起来「亲密无间」\""));
+    assert!(!out_dir.exists());
+}
+
+#[test]
+fn html_input_is_refused_clearly_for_now() {
+    let tmp = tempfile::tempdir().unwrap();
+    let html = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/scrapes/52-binance-academy-depin-gpu/input.html");
+    let out = newsroom()
+        .args(["convert", "--out"])
+        .arg(tmp.path())
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("input.html: HTML input not supported yet"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scrapes");
+    let run = |out: &str| {
+        newsroom()
+            .args(["convert", "--out"])
+            .arg(tmp.path().join(out))
+            .args(
+                [
+                    "00-okex-seed-microsoft-openai",
+                    "04-binance-deepseek-nvidia",
+                    "51-binance-square-meta-llama3",
+                ]
+                .map(|c| dir.join(c).join("input.txt")),
+            )
+            .output()
+            .unwrap()
+    };
+    assert!(run("a").status.success());
+    assert!(run("b").status.success());
+    let a = md_files(&tmp.path().join("a"));
+    assert_eq!(a, md_files(&tmp.path().join("b")));
+    assert_eq!(a.len(), 3);
+    for f in &a {
+        assert_eq!(
+            fs::read(tmp.path().join("a").join(f)).unwrap(),
+            fs::read(tmp.path().join("b").join(f)).unwrap()
+        );
+    }
+}
