@@ -24,6 +24,8 @@ pub enum Command {
     Init(InitArgs),
     /// Turn scraped articles (text or HTML) into Markdown files with front matter.
     Convert(ConvertArgs),
+    /// Recompute the companies and topics of existing Markdown files (only `[taxonomies]` changes).
+    Tag(TagArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -80,4 +82,13 @@ pub struct ConvertArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, default_value_t = 20 * 1024 * 1024)]
     pub max_size: u64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TagArgs {
+    /// Markdown files or directories (recursive; default: the site's content/).
+    pub paths: Vec<PathBuf>,
+    /// Show what would change without writing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

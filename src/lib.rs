@@ -16,6 +16,8 @@ pub mod markdown;
 pub mod render;
 pub mod rules;
 pub mod slug;
+pub mod tag;
+pub mod tagging;
 pub mod text;
 
 use std::process::ExitCode;
@@ -28,5 +30,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Init(args) => init::run(args).map(|_| ExitCode::SUCCESS),
         Command::Convert(args) => convert::run(&cli.root, args),
+        Command::Tag(args) => tag::run(&cli.root, args),
     }
 }
