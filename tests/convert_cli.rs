@@ -292,18 +292,24 @@ fn dry_run_prints_markdown_and_writes_nothing() {
 }
 
 #[test]
-fn html_input_is_refused_clearly_for_now() {
+fn a_gbk_html_page_converts() {
     let tmp = tempfile::tempdir().unwrap();
     let html = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/scrapes/52-binance-academy-depin-gpu/input.html");
+        .join("tests/fixtures/scrapes/54-jinse-gbk-apple-ai-china/input.html");
     let out = newsroom()
         .args(["convert", "--out"])
         .arg(tmp.path())
         .arg(&html)
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    assert!(stderr_of(&out).contains("input.html: HTML input not supported yet"));
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let files = md_files(tmp.path());
+    assert_eq!(files.len(), 1);
+    let text = fs::read_to_string(tmp.path().join(&files[0])).unwrap();
+    assert!(files[0].starts_with("2024-06-13-ping-guo-ai"), "{files:?}");
+    assert!(text.contains("ChatGPT显然无法直接进入中国"), "{text}");
+    assert!(!text.contains("alert(1)"));
+    assert!(!text.contains("<script"));
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The dev-set scrapes as a corpus (copied into tests/fixtures/scrapes): every text case must
+//! The dev-set scrapes as a corpus (copied into tests/fixtures/scrapes): every case (text or HTML) must
 //! keep its `keep` snippets, lose its `drop` snippets, turn its `headings` into Markdown headings
 //! and get title, date, authors, source and language right — the same checks as
 //! ../shared/tools/scrape_score.py, so a regression fails `cargo test` before CI's scorer run.
@@ -16,7 +16,7 @@ fn cases() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.join("input.txt").is_file())
+        .filter(|p| p.join("expected.toml").is_file())
         .collect();
     v.sort();
     v
@@ -31,9 +31,18 @@ fn norm(s: &str) -> String {
 
 fn convert(case: &Path) -> (newsroom::content::FrontMatter, String) {
     let rules = Rules::defaults().unwrap();
-    let bytes = fs::read(case.join("input.txt")).unwrap();
-    let text = String::from_utf8(bytes.clone()).unwrap();
-    let a = article::analyze(&text, &rules, &article::Options::default());
+    let html = case.join("input.html").is_file();
+    let path = case.join(if html { "input.html" } else { "input.txt" });
+    let bytes = fs::read(&path).unwrap();
+    let text = newsroom::convert::input::decode(&bytes, Some(&path))
+        .unwrap()
+        .text;
+    let opts = article::Options::default();
+    let a = if html {
+        article::analyze_html(&text, &rules, &opts)
+    } else {
+        article::analyze(&text, &rules, &opts)
+    };
     let hash = write::input_hash(&bytes);
     let style = write::Style::default();
     let fm = write::front_matter(&a, &hash, "x", style);
@@ -51,7 +60,7 @@ fn strings(v: Option<&toml::Value>) -> Vec<String> {
 }
 
 #[test]
-fn every_text_case_scores_perfectly() {
+fn every_case_scores_perfectly() {
     let mut failures = Vec::new();
     for case in cases() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
@@ -133,4 +142,37 @@ fn seed_markdown_snapshot() {
         "seed_markdown",
         format!("{}\n---\n{}", r.file_name, r.content)
     );
+}
+
+/// Every case's whole output, so that a rule change shows up as a reviewable diff.
+#[test]
+fn every_case_snapshot() {
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let (fm, body) = convert(&case);
+        let doc = fm.to_file_string(&body);
+        insta::assert_snapshot!(format!("case_{name}"), doc);
+    }
+}
+
+/// What `convert` writes reads back as the same front matter (the contract `build` relies on),
+/// and its Markdown carries no raw HTML (a scraped `<script>` can only ever be text).
+#[test]
+fn every_case_round_trips_and_has_no_raw_html() {
+    use pulldown_cmark::{Event, Parser};
+    for case in cases() {
+        let (fm, body) = convert(&case);
+        let doc = fm.to_file_string(&body);
+        let (again, body2) = newsroom::content::FrontMatter::parse(&doc)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        assert_eq!(again, fm, "{}", case.display());
+        assert_eq!(body2, body);
+        for ev in Parser::new(&body) {
+            assert!(
+                !matches!(ev, Event::Html(_) | Event::InlineHtml(_)),
+                "{}: raw HTML {ev:?}",
+                case.display()
+            );
+        }
+    }
 }

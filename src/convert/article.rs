@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::blocks::{self, Block, Decision, Role, inner_sentences, is_prose, last_mark, units};
+use super::blocks::{self, Block, Hint, Role, inner_sentences, is_prose, last_mark, units};
 use super::boilerplate::{self, Hit, whole_hit};
 use super::headings;
+use super::html;
 use super::metadata::{self, Byline, DateHit};
 use super::normalize::normalize_chars;
 use crate::content::Date;
@@ -69,18 +70,56 @@ fn key(text: &str) -> String {
         .collect()
 }
 
-/// Runs the whole text pipeline.
+/// Runs the whole pipeline on a plain-text scrape.
 pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
     let normalized = normalize_chars(text);
-    let mut blocks = blocks::split_lines(&normalized);
+    analyze_blocks(blocks::split_lines(&normalized), None, rules, opts)
+}
+
+/// Runs the whole pipeline on an HTML page.
+pub fn analyze_html(page: &str, rules: &Rules, opts: &Options) -> Article {
+    let (blocks, head) = html::parse(page);
+    analyze_blocks(blocks, Some(&head), rules, opts)
+}
+
+fn analyze_blocks(
+    mut blocks: Vec<Block>,
+    head: Option<&html::Head>,
+    rules: &Rules,
+    opts: &Options,
+) -> Article {
     let hits: Vec<Option<Hit>> = blocks
         .iter()
         .map(|b| boilerplate::match_rules(&b.text, rules))
         .collect();
-    let rough_lang = metadata::detect_language(&normalized);
+    let all_text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    let rough_lang = metadata::detect_language(&all_text.join("\n"));
     let day_first = rough_lang != "en";
 
-    let title = find_title(&blocks, &hits, rules);
+    // HTML: the <h1> (the one the <title> starts with, when a logo is an <h1> too), else the
+    // line the <title>/og:title starts with; text: see find_title.
+    let head_key = head
+        .and_then(|h| h.title.as_deref())
+        .map(|t| key(&strip_site_suffix(t, rules)));
+    let matches_head = |b: &Block| {
+        let bk = key(&b.text);
+        head_key.as_ref().is_some_and(|k| {
+            !bk.is_empty() && (k == &bk || (k.starts_with(&bk) && bk.len() * 2 >= k.len()))
+        })
+    };
+    let h1s: Vec<usize> = (0..blocks.len())
+        .filter(|&i| blocks[i].hint == Hint::Title && !whole_hit(hits[i]))
+        .collect();
+    let title = h1s
+        .iter()
+        .copied()
+        .find(|&i| matches_head(&blocks[i]))
+        .or_else(|| h1s.iter().copied().find(|&i| title_shaped(&blocks[i].text)))
+        .or_else(|| h1s.first().copied())
+        .or_else(|| {
+            (0..blocks.len()).find(|&i| title_shaped(&blocks[i].text) && matches_head(&blocks[i]))
+        })
+        .or_else(|| find_title(&blocks, &hits, rules));
     let title_key = title.map(|t| key(&blocks[t].text));
     let first_body = blocks.iter().enumerate().position(|(i, b)| {
         title.is_none_or(|t| i > t)
@@ -113,7 +152,9 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
             continue;
         }
         let text = blocks[i].text.clone();
-        let in_header = i < header_end;
+        // The byline area: above the first paragraph, or right under the title (a dek may come
+        // before the byline).
+        let in_header = i < header_end || title.is_some_and(|t| i > t && i <= t + 6);
         if in_header
             && metadata::is_relative_date_line(&text)
             && metadata::find_date(&text, day_first).is_none()
@@ -123,14 +164,6 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
                 "meta.relative-date",
                 "relative date (no date is guessed from it)",
             );
-            continue;
-        }
-        if in_header
-            && metadata::is_dateline(&text)
-            && let Some(hit) = metadata::find_date(&text, day_first)
-        {
-            dates.push((hit, i));
-            blocks[i].drop("meta.date", "publication or update date (front matter)");
             continue;
         }
         if (in_header || text.chars().count() <= 40)
@@ -143,6 +176,34 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
             blocks[i].drop(
                 "meta.byline",
                 "byline (authors, editors, credits → front matter)",
+            );
+            continue;
+        }
+        if in_header
+            && metadata::is_dateline(&text)
+            && let Some(hit) = metadata::find_date(&text, day_first)
+        {
+            dates.push((hit, i));
+            blocks[i].drop("meta.date", "publication or update date (front matter)");
+            continue;
+        }
+        // A feed post without a handle: `名字` then `关注`/`Follow` above the title.
+        if in_header
+            && title.is_some_and(|t| i < t)
+            && meta.handle.is_none()
+            && meta.byline.authors.is_empty()
+            && metadata::is_follow_button(&text)
+            && let Some(p) = i.checked_sub(1)
+            && blocks[p].is_open()
+            && !whole_hit(hits[p])
+            && units(&blocks[p].text) <= 24
+            && !blocks::ends_sentence(&blocks[p].text)
+            && metadata::find_date(&blocks[p].text, day_first).is_none()
+        {
+            meta.byline.authors.push(blocks[p].text.clone());
+            blocks[p].drop(
+                "meta.poster",
+                "the poster's name (author of a square/feed post)",
             );
             continue;
         }
@@ -166,10 +227,30 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
             }
         }
     }
-    meta.date = dates
-        .iter()
-        .min_by_key(|(h, i)| (h.priority, *i))
-        .map(|(h, _)| h.date);
+    meta.date = head
+        .and_then(|h| h.published.as_deref())
+        .and_then(|p| {
+            Date::parse(p)
+                .ok()
+                .or_else(|| metadata::find_date(p, day_first).map(|h| h.date))
+        })
+        .or_else(|| {
+            dates
+                .iter()
+                .min_by_key(|(h, i)| (h.priority, *i))
+                .map(|(h, _)| h.date)
+        });
+    if meta.byline.authors.is_empty()
+        && let Some(h) = head
+    {
+        for a in &h.authors {
+            let person = metadata::parse_byline(&format!("By {a}"), rules)
+                .is_some_and(|b| b.authors == [a.clone()]);
+            if person {
+                meta.byline.authors.push(a.clone());
+            }
+        }
+    }
 
     boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
     headings::merge_number_lines(&mut blocks);
@@ -185,19 +266,29 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
             body_text.push_str(t);
         }
     }
+    let page_lang = head
+        .and_then(|h| h.lang.as_deref())
+        .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
+        .filter(|l| (2..=3).contains(&l.len()));
     meta.language = opts
         .lang
         .clone()
+        .or(page_lang)
         .unwrap_or_else(|| metadata::detect_language(&body_text));
-    meta.source_url = opts.url.clone();
+    meta.source_url = opts
+        .url
+        .clone()
+        .or_else(|| head.and_then(|h| h.url.clone()));
+    let from_url = |u: Option<&str>| u.and_then(|u| metadata::source_from_url(u, rules));
+    let site_name = head
+        .and_then(|h| h.site_name.as_deref())
+        .and_then(|n| metadata::source_from_chrome(std::iter::once(n), rules));
     meta.source = opts
         .source
         .clone()
-        .or_else(|| {
-            opts.url
-                .as_deref()
-                .and_then(|u| metadata::source_from_url(u, rules))
-        })
+        .or_else(|| from_url(opts.url.as_deref()))
+        .or_else(|| from_url(head.and_then(|h| h.url.as_deref())))
+        .or(site_name)
         .or_else(|| metadata::source_from_chrome(chrome_lines(&blocks), rules));
     Article { meta, blocks }
 }
@@ -245,7 +336,12 @@ fn strip_site_suffix(title: &str, rules: &Rules) -> String {
 
 fn title_shaped(text: &str) -> bool {
     let u = units(text);
+    // Letters, not a ticker (`BTC/USDT 67,123.4 +2.31%`).
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = text.chars().filter(char::is_ascii_digit).count();
     (6..=120).contains(&u)
+        && letters >= 4
+        && digits * 2 <= letters
         && !matches!(
             last_mark(text),
             Some('。' | '.' | '；' | ';' | ',' | '，' | ':' | '：')
@@ -263,7 +359,7 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
         !whole_hit(hits[i])
             && title_shaped(t)
             && !metadata::is_handle(t)
-            && !metadata::is_date_line(t)
+            && !metadata::is_dateline(t)
             && !metadata::is_relative_date_line(t)
             && metadata::parse_byline(t, rules).is_none()
     };
@@ -279,30 +375,42 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
     let repeated: Vec<usize> = (0..blocks.len())
         .filter(|&i| candidate(i) && counts[&key(&blocks[i].text)] >= 2)
         .collect();
-    if let Some(&i) = repeated.iter().find(|&&i| i < first_prose) {
+    let followed_by_meta = |i: usize| {
+        blocks[i + 1..blocks.len().min(i + 6)].iter().any(|b| {
+            metadata::is_dateline(&b.text)
+                || metadata::is_relative_date_line(&b.text)
+                || metadata::parse_byline(&b.text, rules).is_some()
+        })
+    };
+    // A headline is followed by its date or byline, and repeated soon after as the image alt;
+    // a ticker or menu line repeated in the chrome is neither.
+    let repeat_soon = |i: usize| {
+        let k = key(&blocks[i].text);
+        blocks[i + 1..blocks.len().min(i + 12)]
+            .iter()
+            .any(|b| key(&b.text) == k)
+    };
+    if let Some(&i) = repeated
+        .iter()
+        .filter(|&&i| i < first_prose)
+        .max_by_key(|&&i| {
+            (
+                usize::from(followed_by_meta(i)) + usize::from(repeat_soon(i)),
+                std::cmp::Reverse(i),
+            )
+        })
+    {
         return Some(i);
     }
     let before: Vec<usize> = (0..first_prose.min(blocks.len()))
         .filter(|&i| candidate(i))
         .collect();
-    let followed_by_meta = |i: usize| {
-        blocks[i + 1..blocks.len().min(i + 6)].iter().any(|b| {
-            metadata::is_date_line(&b.text)
-                || metadata::is_relative_date_line(&b.text)
-                || metadata::parse_byline(&b.text, rules).is_some()
-        })
-    };
     before
         .iter()
         .copied()
         .find(|&i| followed_by_meta(i))
         .or_else(|| before.first().copied())
         .or_else(|| repeated.first().copied())
-}
-
-/// Whether a block was decided as `role`.
-pub fn has_role(b: &Block, role: Role) -> bool {
-    b.decision == Decision::Keep(role)
 }
 
 #[cfg(test)]
@@ -349,5 +457,43 @@ mod tests {
             "Can GPUs Help?"
         );
         assert_eq!(strip_site_suffix("A - B", &rules), "A - B");
+    }
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::*;
+
+    #[test]
+    fn an_html_page_without_h1_finds_its_title_from_the_head() {
+        let page = r#"<html lang="en"><head><title>Chips Are Back - Some Unknown Blog</title></head>
+            <body><div>Home</div><div class="t">Chips Are Back</div><div>By Ann Lee</div>
+            <p>Chipmakers reported strong quarterly results on Tuesday, lifted by demand for AI servers.</p>
+            <p>Analysts expect the trend to continue into next year as more data centers come online.</p>
+            </body></html>"#;
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(page, &rules, &Options::default());
+        assert_eq!(a.meta.title.as_deref(), Some("Chips Are Back"));
+        assert_eq!(a.meta.byline.authors, ["Ann Lee"]);
+        assert_eq!(a.meta.language, "en");
+        assert_eq!(a.kept().count(), 2);
+    }
+}
+
+#[cfg(test)]
+mod h1_tests {
+    use super::*;
+
+    #[test]
+    fn a_logo_h1_is_not_the_title() {
+        let page = r#"<html><head><title>英伟达发布新一代芯片 - 某某财经</title></head><body>
+            <h1 class="logo">某某财经</h1><nav>首页 快讯</nav>
+            <article><h1>英伟达发布新一代芯片</h1><p>作者：李四</p>
+            <p>英伟达周一发布了新一代数据中心芯片，性能较上一代提升显著。</p></article></body></html>"#;
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(page, &rules, &Options::default());
+        assert_eq!(a.meta.title.as_deref(), Some("英伟达发布新一代芯片"));
+        assert_eq!(a.meta.byline.authors, ["李四"]);
+        assert_eq!(a.meta.language, "zh");
     }
 }

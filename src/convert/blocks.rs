@@ -16,6 +16,27 @@ pub enum Role {
     Caption,
     /// An item of a bullet list.
     ListItem,
+    /// A quoted paragraph (HTML `<blockquote>`).
+    Quote,
+    /// A table row (HTML `<tr>`); the cells are in the block's [`Hint::TableRow`].
+    TableRow,
+}
+
+/// What the markup said about a block (HTML scrapes); text scrapes have no hints.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Hint {
+    #[default]
+    None,
+    /// `<h1>`: the page's headline.
+    Title,
+    /// `<h2>`…`<h6>`.
+    Heading,
+    ListItem,
+    /// `<figcaption>`.
+    Caption,
+    Quote,
+    /// A `<tr>`: its cells, and whether it is a header row.
+    TableRow(Vec<String>, bool),
 }
 
 /// Why (part of) a block was dropped.
@@ -51,9 +72,22 @@ pub struct Block {
     pub kept: String,
     /// A tail removed from a kept block (a disclaimer glued to the last sentence).
     pub cut: Option<Drop>,
+    pub hint: Hint,
 }
 
 impl Block {
+    pub fn new(line: usize, text: String, gap_before: bool, hint: Hint) -> Block {
+        Block {
+            line,
+            kept: text.clone(),
+            text,
+            gap_before,
+            decision: Decision::Open,
+            cut: None,
+            hint,
+        }
+    }
+
     pub fn is_open(&self) -> bool {
         self.decision == Decision::Open
     }
@@ -105,14 +139,7 @@ pub fn split_lines(text: &str) -> Vec<Block> {
             gap = true;
             continue;
         }
-        blocks.push(Block {
-            line: i + 1,
-            kept: line.clone(),
-            text: line,
-            gap_before: gap,
-            decision: Decision::Open,
-            cut: None,
-        });
+        blocks.push(Block::new(i + 1, line, gap, Hint::None));
         gap = false;
     }
     blocks

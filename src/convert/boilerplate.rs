@@ -6,7 +6,7 @@
 //! paragraph are the byline area; what follows the last paragraph of the article (promos,
 //! related lists, footers) is chrome too.
 
-use super::blocks::{Block, Decision, Drop, Role, is_prose, units};
+use super::blocks::{Block, Decision, Drop, Hint, Role, is_prose, units};
 use crate::rules::{Rule, RuleKind, Rules};
 
 /// A data rule's verdict on one block, before structure is known.
@@ -96,12 +96,23 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
                 // The titles under the header: short, not prose, up to a paragraph or heading.
                 let mut j = i + 1;
                 let mut taken = 0;
+                let mut paragraphs = 0;
                 while i >= body_start && j < blocks.len() && taken < 15 {
                     let b = &blocks[j];
+                    if matches!(hits[j], Some(Hit::Section(_))) {
+                        break;
+                    }
                     if b.is_open() {
-                        if is_prose(&b.text) || super::headings::numbered_heading(&b.text).is_some()
+                        if super::headings::numbered_heading(&b.text).is_some()
+                            || matches!(b.hint, Hint::Heading | Hint::Title)
                         {
                             break;
+                        }
+                        if is_prose(&b.text) {
+                            if paragraphs >= rule.take_paragraphs {
+                                break;
+                            }
+                            paragraphs += 1;
                         }
                         if hits[j].is_none() {
                             let reason = format!("{} (an item under it)", rule.reason);
@@ -142,7 +153,10 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
         }
         if title.is_some_and(|t| i < t) {
             b.drop("structure.before-title", "site chrome above the title");
-        } else if first_body.is_some_and(|f| i < f) && !is_caption_like(&b.text) {
+        } else if first_body.is_some_and(|f| i < f)
+            && !is_caption_like(&b.text)
+            && !matches!(b.hint, Hint::Heading | Hint::Caption)
+        {
             if units(&b.text) <= 40 || title.is_none() {
                 b.drop(
                     "structure.header",
@@ -225,6 +239,8 @@ mod tests {
             "普通投资者应控制仓位、避免杠杆。",
             "文心一言全面免费，百度的大模型账本怎么算",
             "Next, the company plans to open a second factory.",
+            "推理性能：H100 > A100",
+            "By the numbers",
         ] {
             assert_eq!(rule_id(s), None, "{s}");
         }

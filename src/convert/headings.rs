@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::blocks::{Block, Decision, Role, bullet_text, ends_sentence, is_prose, units, words};
+use super::blocks::{
+    Block, Decision, Hint, Role, bullet_text, ends_sentence, is_prose, units, words,
+};
 
 /// Content and credit of an image caption (`说明 | 图片来源:X`); `None` for other lines.
 pub fn caption(text: &str) -> Option<(&str, &str)> {
@@ -29,6 +31,17 @@ pub fn caption(text: &str) -> Option<(&str, &str)> {
         let c = caps.name("c")?;
         if units(c.as_str()) >= 6 && !c.as_str().ends_with(['。', '.']) {
             let credit = caps.name("credit")?;
+            return Some((c.as_str(), credit.as_str()));
+        }
+    }
+    // `Samsung unveiled the Fold6 in Paris. Source: Samsung`
+    static AFTER_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?P<c>.+?[.。!?！？])\s*(?P<credit>(?:图片来源|图源|image|images|photo|photograph|picture|source|credit|credits)\s*[:：].{1,60})$")
+            .unwrap()
+    });
+    if let Some(caps) = AFTER_SENTENCE.captures(text) {
+        let (c, credit) = (caps.name("c")?, caps.name("credit")?);
+        if units(c.as_str()) >= 4 && units(c.as_str()) <= 120 {
             return Some((c.as_str(), credit.as_str()));
         }
     }
@@ -100,6 +113,7 @@ fn short_heading(text: &str) -> bool {
         (1..=14).contains(&words(text))
     };
     ok_len
+        && super::blocks::inner_sentences(text) == 0
         && !ends_sentence(text)
         && !text.ends_with(['，', ',', '：', ':', '、'])
         && !text.contains('。')
@@ -143,6 +157,23 @@ pub fn assign_roles(blocks: &mut [Block]) {
             continue;
         }
         let text = blocks[i].kept.clone();
+        // What the markup says comes first (HTML scrapes).
+        let hinted = match &blocks[i].hint {
+            Hint::Title | Hint::Heading if !is_prose(&text) || units(&text) <= 40 => {
+                let bare = bold_line(&text).unwrap_or(&text);
+                blocks[i].kept = numbered_heading(bare).unwrap_or(bare).to_string();
+                Some(Role::Heading)
+            }
+            Hint::ListItem => Some(Role::ListItem),
+            Hint::Caption => Some(Role::Caption),
+            Hint::Quote => Some(Role::Quote),
+            Hint::TableRow(..) => Some(Role::TableRow),
+            _ => None,
+        };
+        if let Some(role) = hinted {
+            blocks[i].decision = Decision::Keep(role);
+            continue;
+        }
         if caption(&text).is_some() {
             blocks[i].decision = Decision::Keep(Role::Caption);
             continue;
@@ -181,7 +212,14 @@ pub fn assign_roles(blocks: &mut [Block]) {
         let nx = next_kept(blocks, i);
         let between = p
             .is_some_and(|p| is_prose(&blocks[p].kept) || blocks[p].role() == Some(Role::Caption))
-            && nx.is_some_and(|x| is_prose(&blocks[x].kept));
+            && nx.is_some_and(|x| {
+                is_prose(&blocks[x].kept)
+                    || bullet_text(&blocks[x].kept).is_some()
+                    || matches!(
+                        blocks[x].hint,
+                        Hint::ListItem | Hint::TableRow(..) | Hint::Quote
+                    )
+            });
         if between && !is_prose(&text) && short_heading(&text) && looks_like_heading_start(&text) {
             blocks[i].decision = Decision::Keep(Role::Heading);
         }
@@ -269,6 +307,13 @@ mod tests {
             Some(("《The Information》的相关报道", "图片来源:The Information"))
         );
         assert_eq!(caption("图片来源:由无界 AI工具生成"), None);
+        assert_eq!(
+            caption("Samsung unveiled the Galaxy Z Fold6 in Paris. Source: Samsung"),
+            Some((
+                "Samsung unveiled the Galaxy Z Fold6 in Paris.",
+                "Source: Samsung"
+            ))
+        );
         assert_eq!(caption("文｜周舟 来源：极客视界"), None);
     }
 }

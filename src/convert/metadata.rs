@@ -270,7 +270,11 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
         if whole.end() > end {
             return None;
         }
-        let value = line[whole.end()..end].trim();
+        let mut value = line[whole.end()..end].trim();
+        // `Written by X • July 14, 2023 • 6 minute read`: names end at a separator.
+        if !zh && let Some(cut) = value.find(['•', '·', '|']) {
+            value = value[..cut].trim();
+        }
         let role = if zh { zh_role(label) } else { en_role(label) };
         if value.is_empty() {
             return None;
@@ -304,7 +308,13 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
 }
 
 fn strip_dates(line: &str) -> String {
-    let s = YMD.replace_all(line, " ");
+    // Counters and reading times share the byline's line (`作者:陈默 阅读 12,368`).
+    static COUNTERS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:(?:阅读|浏览|阅读量|热度)\s*[:：]?\s*[\d.,]+\s*[万千kKwW]?\+?|\b\d+\s*(?:-\s*)?min(?:ute)?s?\s*read\b|\b[\d.,]+\s*[km]?\s*views?\b)")
+            .unwrap()
+    });
+    let s = COUNTERS.replace_all(line, " ");
+    let s = YMD.replace_all(&s, " ");
     let s = MONTH_FIRST.replace_all(&s, " ");
     let s = DAY_FIRST.replace_all(&s, " ");
     let s = RELATIVE.replace_all(&s, " ");
@@ -356,6 +366,9 @@ fn looks_like_latin_name(p: &str) -> bool {
     let toks: Vec<&str> = p.split_whitespace().collect();
     !toks.is_empty()
         && toks.len() <= 5
+        && toks
+            .iter()
+            .any(|t| t.chars().next().is_some_and(char::is_alphabetic))
         && toks.iter().all(|t| {
             let first = t.chars().next().unwrap_or(' ');
             (first.is_uppercase() || PARTICLES.contains(t) || first.is_ascii_digit() && t.len() > 1)
@@ -369,11 +382,17 @@ fn is_outlet(name: &str, rules: &Rules) -> bool {
         Regex::new(r"(?i)(?:财经|日报|晚报|新闻|资讯|研究院|研究所|科技网|网$|社$|媒体|时报|周刊|杂志|\bnews\b|\bdaily\b|\btimes\b|\bpost\b|\bjournal\b|\bmedia\b|\bpress\b|\breuters\b|\bbloomberg\b)")
             .unwrap()
     });
-    rules.sources.iter().any(|s| {
-        s.pattern
-            .find(name)
-            .is_some_and(|m| m.len() * 2 > name.len())
-    }) || (MEDIA.is_match(name) && !name.contains(' ') && name.chars().any(crate::slug::is_cjk))
+    static ORG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^The\s|\b(?:Inc|Ltd|LLC|Media|News|Times|Post|Journal|Daily|Review|Capital|Research|Labs|Ventures|Group|Magazine|Weekly|Insider|Wire|Report)\.?$)")
+            .unwrap()
+    });
+    ORG.is_match(name)
+        || rules.sources.iter().any(|s| {
+            s.pattern
+                .find(name)
+                .is_some_and(|m| m.len() * 2 > name.len())
+        })
+        || (MEDIA.is_match(name) && !name.contains(' ') && name.chars().any(crate::slug::is_cjk))
         || MEDIA.is_match(name) && name.split_whitespace().count() == 1
 }
 
@@ -382,6 +401,14 @@ fn is_stock_photo(name: &str) -> bool {
         Regex::new(r"(?i)^(?:unsplash|shutterstock|getty(?: images)?|pexels|pixabay|istock|adobe stock|视觉中国|东方IC|图虫创意|摄图网|网络)$").unwrap()
     });
     STOCK.is_match(name.trim())
+}
+
+/// The follow button under a poster's name.
+pub fn is_follow_button(line: &str) -> bool {
+    matches!(
+        line.trim().to_lowercase().as_str(),
+        "关注" | "+ 关注" | "+关注" | "follow" | "+ follow" | "+follow" | "subscribe"
+    )
 }
 
 /// A creator handle on its own line (`@TechPulseDaily`).
@@ -568,6 +595,14 @@ mod tests {
             parse_byline("By Priya Raman", &r).unwrap().authors,
             ["Priya Raman"]
         );
+        let b = parse_byline("原文作者：Jane Doe，The Information", &r).unwrap();
+        assert_eq!(
+            (b.authors, b.credits),
+            (
+                vec!["Jane Doe".to_string()],
+                vec!["The Information".to_string()]
+            )
+        );
         let b = parse_byline("By Jane Doe, Bloomberg", &r).unwrap();
         assert_eq!(
             (b.authors, b.credits),
@@ -586,6 +621,19 @@ mod tests {
         );
         assert!(parse_byline("文心X1发布现场 | 图片来源：百度", &r).is_none());
         assert!(parse_byline("作者认为，这不重要。", &r).is_none());
+        assert!(parse_byline("By 2030", &r).is_none());
+        assert!(parse_byline("By the numbers", &r).is_none());
+        let b = parse_byline(
+            "Written by Daniel Ortiz • July 14, 2023 • 6 minute read",
+            &r,
+        )
+        .unwrap();
+        assert_eq!(b.authors, ["Daniel Ortiz"]);
+        let b = parse_byline("作者:陈默 来源:金色财经 2024-06-13 09:41 阅读 12,368", &r).unwrap();
+        assert_eq!(
+            (b.authors, b.credits),
+            (vec!["陈默".to_string()], vec!["金色财经".to_string()])
+        );
     }
 
     #[test]

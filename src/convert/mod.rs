@@ -17,6 +17,7 @@ pub mod article;
 pub mod blocks;
 pub mod boilerplate;
 pub mod headings;
+pub mod html;
 pub mod input;
 pub mod metadata;
 pub mod normalize;
@@ -113,12 +114,7 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
                 eprintln!("  {line}");
             }
         }
-        let target = unique_target(
-            &out_dir,
-            &ready.rendered.file_name,
-            &ready.hash,
-            &mut claimed,
-        );
+        let target = unique_target(&out_dir, &ready.rendered.file_name, &mut claimed);
         if args.dry_run {
             eprintln!("would write {} (dry run)", target.display());
             print!("{}", ready.rendered.content);
@@ -235,10 +231,10 @@ fn prepare(
         Origin::Stdin => None,
     };
     let decoded = input::decode(&bytes, path).map_err(|e| e.0)?;
-    if decoded.kind == Kind::Html {
-        return Err("HTML input not supported yet (only plain-text scrapes for now)".into());
-    }
-    let mut article = article::analyze(&decoded.text, rules, opts);
+    let mut article = match decoded.kind {
+        Kind::Html => article::analyze_html(&decoded.text, rules, opts),
+        Kind::Text => article::analyze(&decoded.text, rules, opts),
+    };
     if article.kept().next().is_none() {
         return Err("no article text found (every line looks like page chrome)".into());
     }
@@ -280,7 +276,8 @@ pub fn tag_article(
             blocks::Role::Heading => Part::Heading,
             blocks::Role::Caption => Part::Caption,
             blocks::Role::ListItem => Part::ListItem,
-            blocks::Role::Paragraph => Part::Paragraph,
+            blocks::Role::Paragraph | blocks::Role::Quote => Part::Paragraph,
+            blocks::Role::TableRow => Part::ListItem,
         };
         (part, text)
     });
@@ -303,13 +300,7 @@ fn excerpt(text: &str, max: usize) -> String {
 
 /// The target path; a second input of this batch with the same name (and other content) gets
 /// `-2`, `-3`… rather than overwriting the first.
-fn unique_target(
-    out_dir: &Path,
-    name: &str,
-    hash: &str,
-    claimed: &mut BTreeSet<PathBuf>,
-) -> PathBuf {
-    let _ = hash;
+fn unique_target(out_dir: &Path, name: &str, claimed: &mut BTreeSet<PathBuf>) -> PathBuf {
     let stem = name.strip_suffix(".md").unwrap_or(name);
     let mut n = 1;
     loop {

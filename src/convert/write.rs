@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::article::Article;
-use super::blocks::{Role, bullet_text};
+use super::blocks::{Hint, Role, bullet_text};
 use super::normalize::widen_punctuation;
 use crate::content::{Extra, FrontMatter};
 
@@ -78,16 +78,36 @@ pub fn body(article: &Article, style: Style) -> String {
     let zh = article.meta.language == "zh";
     let mut out = String::new();
     let mut prev: Option<Role> = None;
-    for (role, text) in article.kept() {
-        let text = prose(text, zh, style);
+    for b in &article.blocks {
+        let Some(role) = b.role() else { continue };
+        let text = prose(&b.kept, zh, style);
+        let same_run = prev == Some(role) && matches!(role, Role::ListItem | Role::TableRow);
         if !out.is_empty() {
-            out.push_str(if prev == Some(Role::ListItem) && role == Role::ListItem {
-                "\n"
-            } else {
-                "\n\n"
-            });
+            out.push_str(if same_run { "\n" } else { "\n\n" });
         }
         match role {
+            Role::TableRow => {
+                let cells: Vec<String> = match &b.hint {
+                    Hint::TableRow(cells, _) => cells.iter().map(|c| prose(c, zh, style)).collect(),
+                    _ => vec![text.clone()],
+                };
+                let row = |cells: &[String]| {
+                    let inner: Vec<String> = cells
+                        .iter()
+                        .map(|c| escape(c).replace('|', "\\|"))
+                        .collect();
+                    format!("| {} |", inner.join(" | "))
+                };
+                out.push_str(&row(&cells));
+                if !same_run {
+                    out.push('\n');
+                    out.push_str(&format!("|{}", " --- |".repeat(cells.len())));
+                }
+            }
+            Role::Quote => {
+                out.push_str("> ");
+                out.push_str(&escape(&text));
+            }
             Role::Heading => {
                 out.push_str("## ");
                 out.push_str(&escape(&text));

@@ -53,6 +53,10 @@ struct RawRule {
     /// For `contains`: longest line (in characters) the rule may drop.
     #[serde(default)]
     max_chars: Option<usize>,
+    /// For `section`: also take up to this many following paragraphs (a disclaimer or author bio
+    /// under its own header), not only list lines.
+    #[serde(default)]
+    take_paragraphs: usize,
     /// `false` in a site file switches a default rule off.
     #[serde(default = "yes")]
     enabled: bool,
@@ -78,6 +82,7 @@ pub struct Rule {
     pub kind: RuleKind,
     pub patterns: Vec<Regex>,
     pub max_chars: usize,
+    pub take_paragraphs: usize,
 }
 
 impl Rule {
@@ -270,6 +275,7 @@ fn compile_rule(raw: RawRule) -> Result<Rule> {
         kind,
         patterns,
         max_chars: raw.max_chars.unwrap_or(120),
+        take_paragraphs: raw.take_paragraphs,
     })
 }
 
