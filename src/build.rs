@@ -48,7 +48,8 @@ pub fn render_site(
     out: &dyn Output,
 ) -> Result<Stats> {
     let mut tera = templates::load(root)?;
-    let renderer = Renderer::new(config, library, &mut tera);
+    let vocab = crate::tagging::Vocabulary::load(root)?;
+    let renderer = Renderer::new(config, library, &mut tera).with_vocabulary(&vocab);
     let mut stats = renderer.render_all(out)?;
     stats.files += copy_tree(&root.join("static"), out, |_| true)?;
     // Files beside articles (images of a page bundle) go where the article's folder goes.

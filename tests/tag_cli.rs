@@ -142,3 +142,32 @@ fn a_file_without_taxonomies_gets_the_table_and_yaml_is_refused() {
         "{after}"
     );
 }
+
+#[test]
+fn company_and_topic_pages_show_vocabulary_metadata() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = newsroom()
+        .arg("--root")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--output-dir"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = fs::read_to_string(out.join("companies/microsoft/index.html")).unwrap();
+    assert!(
+        page.contains(r#"<span class="term-zh" lang="zh">微软</span>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<p class="term-description">Maker of Windows"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"href="https://www.microsoft.com""#),
+        "{page}"
+    );
+    let page = fs::read_to_string(out.join("topics/artificial-intelligence/index.html")).unwrap();
+    assert!(page.contains("人工智能"), "{page}");
+}
