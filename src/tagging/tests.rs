@@ -249,3 +249,29 @@ fn pins_come_first_and_exclusions_go() {
         ["Acme", "nvidia", "TSMC"]
     );
 }
+
+/// Not a test of behaviour: lists every mention in the dev-set inputs (boilerplate included),
+/// to review aliases that match ordinary words. `cargo test --release -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn list_mentions_in_fixtures() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/scrapes");
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        for f in std::fs::read_dir(e.path()).unwrap().flatten() {
+            if f.file_name().to_string_lossy().starts_with("input") {
+                let bytes = std::fs::read(f.path()).unwrap();
+                let text = String::from_utf8_lossy(&bytes);
+                let fo = Folded::new(&text);
+                let mut seen = std::collections::BTreeSet::new();
+                for h in VOCAB.matcher.find(&fo) {
+                    let name = match h.target {
+                        Target::Company { index, .. } => VOCAB.companies[*index].name.clone(),
+                        Target::Topic { index, .. } => format!("#{}", VOCAB.topics[*index].slug),
+                    };
+                    seen.insert(format!("{name}={}", fo.original_span(h.start, h.end)));
+                }
+                println!("{}: {:?}", e.file_name().to_string_lossy(), seen);
+            }
+        }
+    }
+}
