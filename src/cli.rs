@@ -91,4 +91,7 @@ pub struct TagArgs {
     /// Show what would change without writing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print every company and topic score behind the tags (`+` = tagged) with the thresholds.
+    #[arg(long)]
+    pub explain: bool,
 }

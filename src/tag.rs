@@ -28,6 +28,8 @@ pub struct Retagged {
     /// (taxonomy, old terms, new terms) for each taxonomy that changes.
     pub changes: Vec<(String, Vec<String>, Vec<String>)>,
     pub content: Option<String>,
+    /// Scores behind the tags (see [`tagging::explain`]).
+    pub explain: Vec<String>,
 }
 
 fn strings(v: Option<&toml::Value>) -> Vec<String> {
@@ -53,6 +55,7 @@ pub fn retag(text: &str, vocab: &Vocabulary) -> Result<Retagged> {
         source: fm.extra.source.as_deref(),
     };
     let tags = tagging::tag(&doc, vocab);
+    let explain = tagging::explain(&doc, vocab);
     let mut new = Vec::new();
     let mut changes = Vec::new();
     for ((tax, pin, ex), computed) in PIN_KEYS.iter().zip([&tags.companies, &tags.topics]) {
@@ -69,6 +72,7 @@ pub fn retag(text: &str, vocab: &Vocabulary) -> Result<Retagged> {
         return Ok(Retagged {
             changes,
             content: None,
+            explain,
         });
     }
     let start = s.front_matter.as_ptr() as usize - text.as_ptr() as usize;
@@ -81,6 +85,7 @@ pub fn retag(text: &str, vocab: &Vocabulary) -> Result<Retagged> {
     Ok(Retagged {
         changes,
         content: Some(out),
+        explain,
     })
 }
 
@@ -166,6 +171,12 @@ pub fn run(root: &Path, args: &TagArgs) -> Result<ExitCode> {
                 continue;
             }
         };
+        if args.explain {
+            eprintln!("explain: {}", path.display());
+            for line in &r.explain {
+                eprintln!("  {line}");
+            }
+        }
         let Some(content) = r.content else {
             unchanged += 1;
             continue;

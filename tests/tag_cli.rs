@@ -72,12 +72,14 @@ fn tag_rewrites_only_the_taxonomies_and_keeps_pins() {
     let out = newsroom()
         .args(["--root"])
         .arg(dir.path())
-        .args(["tag", "--dry-run"])
+        .args(["tag", "--dry-run", "--explain"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("would retag"), "{stderr}");
+    assert!(stderr.contains("+ company Nvidia: "), "{stderr}");
+    assert!(stderr.contains("+ topic Semiconductors: "), "{stderr}");
     assert!(
         stderr.contains(r#"companies: ["OKX"] → ["Acme Robotics", "Nvidia", "TSMC"]"#),
         "{stderr}"

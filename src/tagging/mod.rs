@@ -85,6 +85,47 @@ fn credit_ranges(text: &str) -> Vec<(usize, usize)> {
 
 /// Tags one document.
 pub fn tag(doc: &Document<'_>, vocab: &Vocabulary) -> Tags {
+    score(doc, vocab).tags
+}
+
+/// Every company and topic with a score above zero, best first, marked `+` when tagged, with
+/// the settings' thresholds: why a tag was (not) given (`newsroom tag --explain`).
+pub fn explain(doc: &Document<'_>, vocab: &Vocabulary) -> Vec<String> {
+    let s = score(doc, vocab);
+    let mut out = Vec::new();
+    let lists = [
+        (
+            "company",
+            &s.companies,
+            vocab.company_settings.min_score,
+            &s.tags.companies,
+        ),
+        (
+            "topic",
+            &s.topics,
+            vocab.topic_settings.min_score,
+            &s.tags.topics,
+        ),
+    ];
+    for (kind, scores, min, tagged) in lists {
+        let mut v: Vec<&(String, f64)> = scores.iter().filter(|(_, x)| *x > 0.0).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (name, x) in v {
+            let mark = if tagged.contains(name) { '+' } else { ' ' };
+            out.push(format!("{mark} {kind} {name}: {x:.1} (min {min})"));
+        }
+    }
+    out
+}
+
+/// Scores by display name and the tags they give.
+struct Scores {
+    companies: Vec<(String, f64)>,
+    topics: Vec<(String, f64)>,
+    tags: Tags,
+}
+
+fn score(doc: &Document<'_>, vocab: &Vocabulary) -> Scores {
     let cs = &vocab.company_settings;
     let ts = &vocab.topic_settings;
     let (cz, tz) = (cs.zones(), ts.zones());
@@ -194,7 +235,7 @@ pub fn tag(doc: &Document<'_>, vocab: &Vocabulary) -> Tags {
     topics.sort_by(|&a, &b| topic_scores[b].total_cmp(&topic_scores[a]).then(a.cmp(&b)));
     topics.truncate(ts.max);
 
-    Tags {
+    let tags = Tags {
         companies: ranked
             .iter()
             .map(|&i| vocab.companies[i].name.clone())
@@ -203,6 +244,15 @@ pub fn tag(doc: &Document<'_>, vocab: &Vocabulary) -> Tags {
             .iter()
             .map(|&i| vocab.topics[i].name.clone())
             .collect(),
+    };
+    Scores {
+        companies: (0..n)
+            .map(|i| (vocab.companies[i].name.clone(), scores[i]))
+            .collect(),
+        topics: (0..topic_scores.len())
+            .map(|i| (vocab.topics[i].name.clone(), topic_scores[i]))
+            .collect(),
+        tags,
     }
 }
 
