@@ -14,11 +14,12 @@ pub mod fsx;
 pub mod init;
 pub mod markdown;
 pub mod render;
-pub mod rules;
 pub mod slug;
 pub mod tag;
 pub mod tagging;
 pub mod text;
+// Rules data for `convert` (listed last to keep merges with the site builder's modules clean).
+pub mod rules;
 
 use std::process::ExitCode;
 

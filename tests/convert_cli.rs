@@ -343,3 +343,45 @@ fn output_is_deterministic() {
         );
     }
 }
+
+#[test]
+fn a_site_rules_file_extends_the_defaults() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("rules")).unwrap();
+    fs::write(
+        root.join("rules/boilerplate.toml"),
+        "[[rule]]\nid = \"site.editor-note\"\ncomment = \"our own sign-off\"\nreason = \"editor's note\"\nkind = \"line\"\npatterns = ['这个消息揭开了.*']\n",
+    )
+    .unwrap();
+    let out = newsroom()
+        .arg("--root")
+        .arg(root)
+        .args(["convert", "--dry-run", "--explain"])
+        .arg(fixture(SEED))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("[site.editor-note] editor's note: 这个消息揭开了"));
+    assert!(
+        !String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("这个消息揭开了")
+    );
+
+    fs::write(
+        root.join("rules/boilerplate.toml"),
+        "[[rule]]\nidd = \"x\"\n",
+    )
+    .unwrap();
+    let out = newsroom()
+        .arg("--root")
+        .arg(root)
+        .args(["convert", "--dry-run"])
+        .arg(fixture(SEED))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(err.contains("rules/boilerplate.toml:2:1"), "{err}");
+}

@@ -93,11 +93,60 @@ fn analyze_blocks(
         .map(|b| boilerplate::match_rules(&b.text, rules))
         .collect();
     let all_text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
-    let rough_lang = metadata::detect_language(&all_text.join("\n"));
-    let day_first = rough_lang != "en";
+    let day_first = metadata::detect_language(&all_text.join("\n")) != "en";
 
-    // HTML: the <h1> (the one the <title> starts with, when a logo is an <h1> too), else the
-    // line the <title>/og:title starts with; text: see find_title.
+    let title = choose_title(&blocks, &hits, head, rules);
+    let title_key = title.map(|t| key(&blocks[t].text));
+    let first_body = blocks.iter().enumerate().position(|(i, b)| {
+        title.is_none_or(|t| i > t)
+            && !whole_hit(hits[i])
+            && is_prose(&b.text)
+            && title_key.as_deref() != Some(key(&b.text).as_str())
+    });
+    if let Some(k) = &title_key {
+        drop_title_lines(&mut blocks, k);
+    }
+    let mut meta = Meta::default();
+    let dates = take_metadata_lines(
+        &mut blocks,
+        &hits,
+        title,
+        first_body,
+        day_first,
+        rules,
+        &mut meta,
+    );
+    meta.date = publication_date(head, &dates, day_first);
+    if meta.byline.authors.is_empty()
+        && let Some(h) = head
+    {
+        meta.byline.authors = head_authors(h, rules);
+    }
+
+    boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
+    headings::merge_number_lines(&mut blocks);
+    boilerplate::apply_structure(&mut blocks, title, first_body);
+    headings::assign_roles(&mut blocks);
+    boilerplate::keep_rest(&mut blocks);
+
+    meta.title = title.map(|t| strip_site_suffix(&blocks[t].text, rules));
+    meta.language = language(&blocks, &meta, head, opts);
+    meta.source_url = opts
+        .url
+        .clone()
+        .or_else(|| head.and_then(|h| h.url.clone()));
+    meta.source = source(&blocks, head, rules, opts);
+    Article { meta, blocks }
+}
+
+/// HTML: the `<h1>` (the one the `<title>` starts with, when a logo is an `<h1>` too), else the
+/// line the `<title>`/`og:title` starts with; text scrapes: see [`find_title`].
+fn choose_title(
+    blocks: &[Block],
+    hits: &[Option<Hit>],
+    head: Option<&html::Head>,
+    rules: &Rules,
+) -> Option<usize> {
     let head_key = head
         .and_then(|h| h.title.as_deref())
         .map(|t| key(&strip_site_suffix(t, rules)));
@@ -110,8 +159,7 @@ fn analyze_blocks(
     let h1s: Vec<usize> = (0..blocks.len())
         .filter(|&i| blocks[i].hint == Hint::Title && !whole_hit(hits[i]))
         .collect();
-    let title = h1s
-        .iter()
+    h1s.iter()
         .copied()
         .find(|&i| matches_head(&blocks[i]))
         .or_else(|| h1s.iter().copied().find(|&i| title_shaped(&blocks[i].text)))
@@ -119,34 +167,43 @@ fn analyze_blocks(
         .or_else(|| {
             (0..blocks.len()).find(|&i| title_shaped(&blocks[i].text) && matches_head(&blocks[i]))
         })
-        .or_else(|| find_title(&blocks, &hits, rules));
-    let title_key = title.map(|t| key(&blocks[t].text));
-    let first_body = blocks.iter().enumerate().position(|(i, b)| {
-        title.is_none_or(|t| i > t)
-            && !whole_hit(hits[i])
-            && is_prose(&b.text)
-            && title_key.as_deref() != Some(key(&b.text).as_str())
-    });
-    let header_end = first_body.unwrap_or(blocks.len());
+        .or_else(|| find_title(blocks, hits, rules))
+}
 
-    let mut meta = Meta::default();
-    // The title and its repeats (headline, image alt, last breadcrumb).
-    if let Some(k) = &title_key {
-        let mut first = true;
-        for b in blocks.iter_mut() {
-            if &key(&b.text) == k {
-                if first {
-                    b.drop("title", "the title (written to the front matter)");
-                    first = false;
-                } else {
-                    b.drop("title.repeat", "the title repeated (headline or image alt)");
-                }
-            }
+/// The title and its repeats (headline, image alt) leave the body.
+fn drop_title_lines(blocks: &mut [Block], title_key: &str) {
+    let mut first = true;
+    for b in blocks.iter_mut().filter(|b| key(&b.text) == title_key) {
+        if first {
+            b.drop("title", "the title (written to the front matter)");
+            first = false;
+        } else {
+            b.drop("title.repeat", "the title repeated (headline or image alt)");
         }
     }
+}
 
-    // Metadata lines: dates in the byline area, bylines anywhere, a poster above a handle.
-    let mut dates: Vec<(DateHit, usize)> = Vec::new();
+/// Metadata lines become front matter and leave the body: dates and relative dates in the byline
+/// area, bylines (there or anywhere as a short line), a feed post's poster above its handle or
+/// follow button. Returns the dates seen, with their block index.
+fn take_metadata_lines(
+    blocks: &mut [Block],
+    hits: &[Option<Hit>],
+    title: Option<usize>,
+    first_body: Option<usize>,
+    day_first: bool,
+    rules: &Rules,
+    meta: &mut Meta,
+) -> Vec<(DateHit, usize)> {
+    let header_end = first_body.unwrap_or(blocks.len());
+    let poster_like = |b: &Block, hit: Option<Hit>| {
+        b.is_open()
+            && !whole_hit(hit)
+            && units(&b.text) <= 24
+            && !blocks::ends_sentence(&b.text)
+            && metadata::find_date(&b.text, day_first).is_none()
+    };
+    let mut dates = Vec::new();
     for i in 0..blocks.len() {
         if !blocks[i].is_open() {
             continue;
@@ -164,9 +221,7 @@ fn analyze_blocks(
                 "meta.relative-date",
                 "relative date (no date is guessed from it)",
             );
-            continue;
-        }
-        if (in_header || text.chars().count() <= 40)
+        } else if (in_header || text.chars().count() <= 40)
             && let Some(b) = metadata::parse_byline(&text, rules)
         {
             if in_header && let Some(hit) = metadata::find_date(&text, day_first) {
@@ -177,44 +232,38 @@ fn analyze_blocks(
                 "meta.byline",
                 "byline (authors, editors, credits → front matter)",
             );
-            continue;
-        }
-        if in_header
+        } else if in_header
             && metadata::is_dateline(&text)
             && let Some(hit) = metadata::find_date(&text, day_first)
         {
             dates.push((hit, i));
             blocks[i].drop("meta.date", "publication or update date (front matter)");
-            continue;
-        }
-        // A feed post without a handle: `名字` then `关注`/`Follow` above the title.
-        if in_header
-            && title.is_some_and(|t| i < t)
+        } else if in_header
             && meta.handle.is_none()
-            && meta.byline.authors.is_empty()
-            && metadata::is_follow_button(&text)
-            && let Some(p) = i.checked_sub(1)
-            && blocks[p].is_open()
-            && !whole_hit(hits[p])
-            && units(&blocks[p].text) <= 24
-            && !blocks::ends_sentence(&blocks[p].text)
-            && metadata::find_date(&blocks[p].text, day_first).is_none()
+            && (metadata::is_handle(&text)
+                // A feed post without a handle: `名字` then `关注`/`Follow` above the title.
+                || (metadata::is_follow_button(&text)
+                    && title.is_some_and(|t| i < t)
+                    && meta.byline.authors.is_empty()))
         {
-            meta.byline.authors.push(blocks[p].text.clone());
-            blocks[p].drop(
-                "meta.poster",
-                "the poster's name (author of a square/feed post)",
-            );
-            continue;
-        }
-        if in_header && metadata::is_handle(&text) && meta.handle.is_none() {
-            meta.handle = Some(text.clone());
-            blocks[i].drop("meta.handle", "creator handle of the poster");
-            if let Some(p) = i.checked_sub(1)
-                && blocks[p].is_open()
-                && !whole_hit(hits[p])
-                && units(&blocks[p].text) <= 24
-                && !blocks::ends_sentence(&blocks[p].text)
+            if metadata::is_handle(&text) {
+                meta.handle = Some(text.clone());
+                blocks[i].drop("meta.handle", "creator handle of the poster");
+            }
+            // The poster's name is just above, or above the post's date (`名字 / 3小时前 / 关注`).
+            let is_meta_line = |b: &Block| {
+                matches!(&b.decision, blocks::Decision::Drop(d)
+                    if matches!(d.rule.as_str(), "meta.date" | "meta.relative-date" | "meta.handle"))
+            };
+            let mut p = i.checked_sub(1);
+            while let Some(k) = p
+                && k + 3 > i
+                && is_meta_line(&blocks[k])
+            {
+                p = k.checked_sub(1);
+            }
+            if let Some(p) = p
+                && poster_like(&blocks[p], hits[p])
             {
                 let name = blocks[p].text.clone();
                 if !meta.byline.authors.contains(&name) {
@@ -227,8 +276,17 @@ fn analyze_blocks(
             }
         }
     }
-    meta.date = head
-        .and_then(|h| h.published.as_deref())
+    dates
+}
+
+/// The page's declared publication date (HTML meta, JSON-LD), else the best date line: one
+/// labelled as published, then an unlabelled one, then an update date; the earliest first.
+fn publication_date(
+    head: Option<&html::Head>,
+    dates: &[(DateHit, usize)],
+    day_first: bool,
+) -> Option<Date> {
+    head.and_then(|h| h.published.as_deref())
         .and_then(|p| {
             Date::parse(p)
                 .ok()
@@ -239,58 +297,63 @@ fn analyze_blocks(
                 .iter()
                 .min_by_key(|(h, i)| (h.priority, *i))
                 .map(|(h, _)| h.date)
-        });
-    if meta.byline.authors.is_empty()
-        && let Some(h) = head
-    {
-        for a in &h.authors {
-            let person = metadata::parse_byline(&format!("By {a}"), rules)
-                .is_some_and(|b| b.authors == [a.clone()]);
-            if person {
-                meta.byline.authors.push(a.clone());
-            }
-        }
-    }
+        })
+}
 
-    boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
-    headings::merge_number_lines(&mut blocks);
-    boilerplate::apply_structure(&mut blocks, title, first_body);
-    headings::assign_roles(&mut blocks);
-    boilerplate::keep_rest(&mut blocks);
+/// Authors from `<meta name=author>`/JSON-LD, when they are people (not the site).
+fn head_authors(head: &html::Head, rules: &Rules) -> Vec<String> {
+    head.authors
+        .iter()
+        .filter(|a| {
+            metadata::parse_byline(&format!("By {a}"), rules)
+                .is_some_and(|b| b.authors == [a.to_string()])
+        })
+        .cloned()
+        .collect()
+}
 
-    meta.title = title.map(|t| strip_site_suffix(&blocks[t].text, rules));
-    let mut body_text = meta.title.clone().unwrap_or_default();
-    for b in &blocks {
-        if let Some(t) = b.kept_text() {
-            body_text.push('\n');
-            body_text.push_str(t);
-        }
-    }
+/// `--lang`, else `<html lang>` (primary subtag), else detected from the kept text.
+fn language(blocks: &[Block], meta: &Meta, head: Option<&html::Head>, opts: &Options) -> String {
     let page_lang = head
         .and_then(|h| h.lang.as_deref())
         .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
         .filter(|l| (2..=3).contains(&l.len()));
-    meta.language = opts
-        .lang
-        .clone()
-        .or(page_lang)
-        .unwrap_or_else(|| metadata::detect_language(&body_text));
-    meta.source_url = opts
-        .url
-        .clone()
-        .or_else(|| head.and_then(|h| h.url.clone()));
+    opts.lang.clone().or(page_lang).unwrap_or_else(|| {
+        let mut text = meta.title.clone().unwrap_or_default();
+        for t in blocks.iter().filter_map(Block::kept_text) {
+            text.push('\n');
+            text.push_str(t);
+        }
+        metadata::detect_language(&text)
+    })
+}
+
+/// `--source`, else the brand of `--url`, of the page's `og:url`/canonical link, of its
+/// `og:site_name` (as written when it is no known brand), else the brand named most in the
+/// page's own chrome.
+fn source(
+    blocks: &[Block],
+    head: Option<&html::Head>,
+    rules: &Rules,
+    opts: &Options,
+) -> Option<String> {
     let from_url = |u: Option<&str>| u.and_then(|u| metadata::source_from_url(u, rules));
     let site_name = head
         .and_then(|h| h.site_name.as_deref())
         .and_then(|n| metadata::source_from_chrome(std::iter::once(n), rules));
-    meta.source = opts
-        .source
+    // A site we have no entry for still names itself in og:site_name.
+    let raw_site_name = head
+        .and_then(|h| h.site_name.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 40)
+        .map(str::to_string);
+    opts.source
         .clone()
         .or_else(|| from_url(opts.url.as_deref()))
         .or_else(|| from_url(head.and_then(|h| h.url.as_deref())))
         .or(site_name)
-        .or_else(|| metadata::source_from_chrome(chrome_lines(&blocks), rules));
-    Article { meta, blocks }
+        .or(raw_site_name)
+        .or_else(|| metadata::source_from_chrome(chrome_lines(blocks), rules))
 }
 
 /// Dropped text that is the site's own chrome: not the title, bylines or related-article titles
@@ -495,5 +558,28 @@ mod h1_tests {
         assert_eq!(a.meta.title.as_deref(), Some("英伟达发布新一代芯片"));
         assert_eq!(a.meta.byline.authors, ["李四"]);
         assert_eq!(a.meta.language, "zh");
+    }
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::*;
+
+    #[test]
+    fn a_related_list_in_the_middle_of_the_body_goes_with_its_titles() {
+        let page = "某财经\n\n芯片出口新规落地，英伟达再推特供版\n\n作者：王五\n\n2024-01-05\n\n美国商务部发布新规，进一步收紧对华先进芯片出口。\n\n推荐阅读\n\n1、比特币跌破4万美元\n\n2、以太坊升级推迟\n\n英伟达随后表示，将推出符合新规的特供版芯片。\n\n分析人士认为，新规对国内大模型公司的影响仍需观察。\n";
+        let rules = Rules::defaults().unwrap();
+        let a = analyze(page, &rules, &Options::default());
+        let kept: Vec<&str> = a.kept().map(|(_, t)| t).collect();
+        assert_eq!(
+            kept,
+            [
+                "美国商务部发布新规，进一步收紧对华先进芯片出口。",
+                "英伟达随后表示，将推出符合新规的特供版芯片。",
+                "分析人士认为，新规对国内大模型公司的影响仍需观察。",
+            ]
+        );
+        assert_eq!(a.meta.byline.authors, ["王五"]);
+        assert_eq!(a.meta.date.unwrap().ymd(), "2024-01-05");
     }
 }

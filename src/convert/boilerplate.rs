@@ -103,7 +103,14 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
                         break;
                     }
                     if b.is_open() {
-                        if super::headings::numbered_heading(&b.text).is_some()
+                        // A numbered heading ends the list; numbered titles in a row
+                        // (`1、…` `2、…`) are the list.
+                        let numbered = |k: usize| {
+                            blocks.get(k).is_some_and(|b| {
+                                super::headings::numbered_heading(&b.text).is_some()
+                            })
+                        };
+                        if (numbered(j) && !numbered(j + 1) && !numbered(j - 1))
                             || matches!(b.hint, Hint::Heading | Hint::Title)
                         {
                             break;
@@ -163,7 +170,12 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
                     "short line between the title and the first paragraph (byline area)",
                 );
             }
-        } else if last_body.is_some_and(|l| i > l) && !is_prose(&b.text) {
+        } else if last_body.is_some_and(|l| i > l)
+            && !is_prose(&b.text)
+            // Tables, quotes and captions are article furniture, not site chrome.
+            && !matches!(b.hint, Hint::TableRow(..) | Hint::Quote)
+            && !is_caption_like(&b.text)
+        {
             b.drop(
                 "structure.footer",
                 "after the last paragraph of the article (promos, lists, footer)",
@@ -240,6 +252,15 @@ mod tests {
             "文心一言全面免费，百度的大模型账本怎么算",
             "Next, the company plans to open a second factory.",
             "推理性能：H100 > A100",
+            "OpenAI在免责声明中提醒用户，ChatGPT可能会出错。",
+            "Microsoft noted the limitation in a disclaimer. Customers were told in May.",
+            "分析人士提醒，投资者应警惕AI概念股的估值泡沫，不宜盲目追高。",
+            "该公司表示，这笔投资是基于长期战略，而非短期财务回报。",
+            "用户扫码即可完成支付，整个过程不到两秒。",
+            "Shares fell 5% as investors worried about the risks of slowing demand.",
+            "Analysts said the deal does not change their investment thesis for the company.",
+            "Users can download the app from Apple's App Store starting Tuesday.",
+            "The company said the views of regulators would shape its plans.",
             "By the numbers",
         ] {
             assert_eq!(rule_id(s), None, "{s}");

@@ -210,16 +210,20 @@ pub fn assign_roles(blocks: &mut [Block]) {
         // A short standalone line between two paragraphs.
         let p = prev_kept(blocks, i);
         let nx = next_kept(blocks, i);
-        let between = p
-            .is_some_and(|p| is_prose(&blocks[p].kept) || blocks[p].role() == Some(Role::Caption))
-            && nx.is_some_and(|x| {
-                is_prose(&blocks[x].kept)
-                    || bullet_text(&blocks[x].kept).is_some()
-                    || matches!(
-                        blocks[x].hint,
-                        Hint::ListItem | Hint::TableRow(..) | Hint::Quote
-                    )
-            });
+        let between = p.is_some_and(|p| {
+            is_prose(&blocks[p].kept)
+                || matches!(
+                    blocks[p].role(),
+                    Some(Role::Caption | Role::ListItem | Role::Quote | Role::TableRow)
+                )
+        }) && nx.is_some_and(|x| {
+            is_prose(&blocks[x].kept)
+                || bullet_text(&blocks[x].kept).is_some()
+                || matches!(
+                    blocks[x].hint,
+                    Hint::ListItem | Hint::TableRow(..) | Hint::Quote
+                )
+        });
         if between && !is_prose(&text) && short_heading(&text) && looks_like_heading_start(&text) {
             blocks[i].decision = Decision::Keep(Role::Heading);
         }

@@ -272,8 +272,14 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
         }
         let mut value = line[whole.end()..end].trim();
         // `Written by X • July 14, 2023 • 6 minute read`: names end at a separator.
-        if !zh && let Some(cut) = value.find(['•', '·', '|']) {
-            value = value[..cut].trim();
+        if !zh {
+            let cut = [" • ", "•", "·", "|", " on ", " at ", " - ", " — "]
+                .iter()
+                .filter_map(|sep| value.find(sep))
+                .min();
+            if let Some(cut) = cut {
+                value = value[..cut].trim();
+            }
         }
         let role = if zh { zh_role(label) } else { en_role(label) };
         if value.is_empty() {
@@ -622,6 +628,8 @@ mod tests {
         assert!(parse_byline("文心X1发布现场 | 图片来源：百度", &r).is_none());
         assert!(parse_byline("作者认为，这不重要。", &r).is_none());
         assert!(parse_byline("By 2030", &r).is_none());
+        let b = parse_byline("Posted by Ann Lee on Mar 1, 2024 at 10:00", &r).unwrap();
+        assert_eq!(b.authors, ["Ann Lee"]);
         assert!(parse_byline("By the numbers", &r).is_none());
         let b = parse_byline(
             "Written by Daniel Ortiz • July 14, 2023 • 6 minute read",

@@ -1,17 +1,26 @@
 //! `newsroom convert`: scraped article → [`article::Article`] → Markdown file with front matter.
 //!
 //! ```text
-//! bytes ─input::decode─▶ text ─normalize─▶ blocks ─metadata lines, boilerplate rules,
-//!       structure, headings─▶ Article { meta, blocks + decisions } ─write─▶ content/<file>.md
+//! bytes ─input::decode─▶ text ─┬─ text:  normalize → one block per line ─────────┐
+//!                              └─ HTML:  html::parse → hinted blocks + <head> ────┤
+//!   title → metadata lines → boilerplate rules (rules/boilerplate.toml) → structure
+//!   → headings/roles ─▶ Article { meta, blocks + decisions } ─write─▶ content/<file>.md
 //! ```
 //!
-//! Output streams: stdout carries only Markdown (`--dry-run`); per-file status lines, the
-//! `--explain` report (every dropped block with its rule id and reason) and the summary line
-//! (`converted N, unchanged N, skipped N (exists), failed N`) go to stderr. An existing file is
-//! never overwritten without `--force`; when it records the same `extra.input_hash` the input
-//! is reported `unchanged`. One bad input does not stop the batch; the exit status is non-zero
-//! when any input failed. Analysis runs in parallel; reporting and writing run in input order,
-//! so output is deterministic.
+//! Module map: [`input`] (read, size limit, decode), [`normalize`] (compatibility characters,
+//! spaces, punctuation), [`blocks`] (the block model and text measures), [`html`] (DOM →
+//! blocks), [`metadata`] (dates, bylines, language, source brand), [`boilerplate`] (data rules
+//! and structure), [`headings`] (roles), [`article`] (the pipeline), [`write`](mod@write) (Markdown, front
+//! matter, file name). Rules data: `crate::rules`.
+//!
+//! Output streams: stdout carries only Markdown (`--dry-run`; several inputs are printed one
+//! after the other); per-file status lines, the `--explain` report (every dropped block or cut
+//! tail with its line, rule id, reason and text) and the summary line (`converted N, unchanged
+//! N, skipped N (exists), failed N`) go to stderr. An existing file is never overwritten
+//! without `--force`; when it records the same `extra.input_hash` the input is reported
+//! `unchanged` (and a curator's edits stay). One bad input does not stop the batch; the exit
+//! status is non-zero when any input failed. Analysis runs in parallel; reporting and writing
+//! run in input order, so output is deterministic.
 
 pub mod article;
 pub mod blocks;

@@ -38,6 +38,11 @@ pub fn input_hash(bytes: &[u8]) -> String {
     format!("fnv1a128:{h:032x}")
 }
 
+/// `zh`, `zh-CN`, `zh-Hant`…
+fn is_chinese(lang: &str) -> bool {
+    lang == "zh" || lang.starts_with("zh-") || lang.starts_with("zh_")
+}
+
 fn prose(text: &str, zh: bool, style: Style) -> String {
     if zh && !style.keep_punctuation {
         widen_punctuation(text)
@@ -75,7 +80,7 @@ pub fn escape(text: &str) -> String {
 
 /// The Markdown body of an article.
 pub fn body(article: &Article, style: Style) -> String {
-    let zh = article.meta.language == "zh";
+    let zh = is_chinese(&article.meta.language);
     let mut out = String::new();
     let mut prev: Option<Role> = None;
     for b in &article.blocks {
@@ -137,7 +142,7 @@ pub fn front_matter(
     style: Style,
 ) -> FrontMatter {
     let m = &article.meta;
-    let zh = m.language == "zh";
+    let zh = is_chinese(&m.language);
     let title = m
         .title
         .as_deref()

@@ -60,6 +60,9 @@ struct RawRule {
     /// `false` in a site file switches a default rule off.
     #[serde(default = "yes")]
     enabled: bool,
+    /// Lines the rule must match: documentation that `cargo test` checks.
+    #[serde(default)]
+    examples: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -83,6 +86,7 @@ pub struct Rule {
     pub patterns: Vec<Regex>,
     pub max_chars: usize,
     pub take_paragraphs: usize,
+    pub examples: Vec<String>,
 }
 
 impl Rule {
@@ -276,6 +280,7 @@ fn compile_rule(raw: RawRule) -> Result<Rule> {
         patterns,
         max_chars: raw.max_chars.unwrap_or(120),
         take_paragraphs: raw.take_paragraphs,
+        examples: raw.examples,
     })
 }
 
@@ -338,6 +343,25 @@ mod tests {
         ids.dedup();
         assert_eq!(n, ids.len(), "duplicate rule ids");
         assert!(rules.source("OKX").is_some());
+    }
+
+    #[test]
+    fn every_default_rule_matches_its_examples() {
+        let rules = Rules::defaults().unwrap();
+        for rule in &rules.boilerplate {
+            assert!(
+                !rule.examples.is_empty(),
+                "rule `{}` has no examples",
+                rule.id
+            );
+            for ex in &rule.examples {
+                assert!(
+                    rule.find(ex).is_some(),
+                    "rule `{}` does not match its example {ex:?}",
+                    rule.id
+                );
+            }
+        }
     }
 
     #[test]
