@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::content::{Library, library};
 use crate::fsx;
 use crate::render::output::{DiskOutput, Output};
-use crate::render::{Renderer, Stats, templates};
+use crate::render::{CardCache, Manifest, Renderer, Stats, templates};
 
 /// Loads the site: config (with CLI overrides) and the library. Content errors are all
 /// printed, then one error says how many there were.
@@ -47,16 +47,63 @@ pub fn render_site(
     library: &Library,
     out: &dyn Output,
 ) -> Result<Stats> {
+    let mut r = render_pages(
+        root,
+        config,
+        library,
+        &Manifest::default(),
+        &CardCache::default(),
+        out,
+    )?;
+    r.stats.files += copy_assets(root, out)?;
+    Ok(r.stats)
+}
+
+/// What rendering the pages gives besides the files: what `serve` keeps for the next edit.
+pub struct RenderedSite {
+    pub stats: Stats,
+    pub manifest: Manifest,
+    pub cards: CardCache,
+}
+
+/// Renders the templated files whose inputs changed since `prev` (everything for an empty
+/// manifest). Static files are not touched.
+pub fn render_pages(
+    root: &Path,
+    config: &Config,
+    library: &Library,
+    prev: &Manifest,
+    cards: &CardCache,
+    out: &dyn Output,
+) -> Result<RenderedSite> {
+    let t = std::time::Instant::now();
     let mut tera = templates::load(root)?;
+    let t1 = t.elapsed();
     let vocab = crate::tagging::Vocabulary::load(root)?;
-    let renderer = Renderer::new(config, library, &mut tera).with_vocabulary(&vocab);
-    let mut stats = renderer.render_all(out)?;
-    stats.files += copy_tree(&root.join("static"), out, |_| true)?;
-    // Files beside articles (images of a page bundle) go where the article's folder goes.
-    stats.files += copy_tree(&root.join("content"), out, |p| {
+    let renderer = Renderer::with_cache(config, library, &mut tera, cards).with_vocabulary(&vocab);
+    let t2 = t.elapsed();
+    let (stats, manifest) = renderer.render_changed(prev, out)?;
+    if std::env::var_os("NEWSROOM_TRACE").is_some() {
+        eprintln!(
+            "trace: templates {t1:?}, renderer {:?}, render {:?}",
+            t2 - t1,
+            t.elapsed() - t2
+        );
+    }
+    Ok(RenderedSite {
+        stats,
+        manifest,
+        cards: renderer.card_cache(),
+    })
+}
+
+/// Copies `static/` and the non-Markdown files of `content/` (images beside articles).
+pub fn copy_assets(root: &Path, out: &dyn Output) -> Result<usize> {
+    let mut n = copy_tree(&root.join("static"), out, |_| true)?;
+    n += copy_tree(&root.join("content"), out, |p| {
         p.extension().is_none_or(|e| e != "md")
     })?;
-    Ok(stats)
+    Ok(n)
 }
 
 fn copy_tree(dir: &Path, out: &dyn Output, keep: impl Fn(&Path) -> bool) -> Result<usize> {

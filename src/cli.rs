@@ -26,6 +26,61 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Recompute the companies and topics of existing Markdown files (only `[taxonomies]` changes).
     Tag(TagArgs),
+    /// Preview the site with live reload: builds in memory, never touches public/.
+    Serve(ServeArgs),
+    /// Build without writing and report broken links and anchors, incomplete articles and
+    /// near-duplicate stories.
+    Check(CheckArgs),
+    /// Build, then commit the site onto a branch (e.g. gh-pages) and optionally push it.
+    Publish(PublishArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PublishArgs {
+    /// Branch that receives the built site.
+    #[arg(long, default_value = "gh-pages")]
+    pub branch: String,
+    /// Push the branch to this remote after committing.
+    #[arg(long)]
+    pub remote: Option<String>,
+    /// Commit message (default: names the source commit).
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// Base URL to build with, e.g. https://user.github.io/repo/.
+    #[arg(short = 'u', long, env = "NEWSROOM_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Custom domain: writes a CNAME file for GitHub Pages.
+    #[arg(long)]
+    pub cname: Option<String>,
+    /// Where to build (default: <root>/public).
+    #[arg(short = 'o', long)]
+    pub output_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// Also check external links (with curl; slow, needs the network).
+    #[arg(long)]
+    pub external: bool,
+    /// Also check articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port).
+    #[arg(short, long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to bind; anything but loopback makes the preview reachable from other machines.
+    #[arg(short, long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Also show articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args, Clone)]

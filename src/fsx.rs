@@ -30,13 +30,8 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
 }
 
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
-    std::fs::rename(from, to).with_context(|| {
-        format!(
-            "failed to move `{}` to `{}`",
-            from.display(),
-            to.display()
-        )
-    })
+    std::fs::rename(from, to)
+        .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))
 }
 
 pub fn copy(from: &Path, to: &Path) -> Result<()> {

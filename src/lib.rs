@@ -6,20 +6,23 @@
 //! ```
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod convert;
 pub mod fsx;
+pub mod hash;
 pub mod init;
 pub mod markdown;
+pub mod publish;
 pub mod render;
+pub mod rules;
+pub mod serve;
 pub mod slug;
 pub mod tag;
 pub mod tagging;
 pub mod text;
-// Rules data for `convert` (listed last to keep merges with the site builder's modules clean).
-pub mod rules;
 
 use std::process::ExitCode;
 
@@ -32,5 +35,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args).map(|_| ExitCode::SUCCESS),
         Command::Convert(args) => convert::run(&cli.root, args),
         Command::Tag(args) => tag::run(&cli.root, args),
+        Command::Publish(args) => publish::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
+        Command::Check(args) => check::run(&cli.root, args),
+        Command::Serve(args) => serve::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
     }
 }

@@ -32,6 +32,9 @@ pub struct Rendered {
     /// HTML before `<!-- more -->`, when the body has that marker (Zola's summary).
     pub summary_html: Option<String>,
     pub toc: Vec<Heading>,
+    /// Zola-style links to other content files (`@/news/a.md`), resolved once every page's URL
+    /// is known (see `content::library`).
+    pub internal_links: Vec<String>,
 }
 
 pub fn options(cfg: &MarkdownConfig) -> Options {
@@ -103,6 +106,7 @@ pub fn render(md: &str, cfg: &MarkdownConfig, base_path: &str) -> Rendered {
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut has_raw_html = false;
     let mut more_at: Option<usize> = None;
+    let mut internal_links = Vec::new();
     // For each open link: whether we replaced its tags with our own HTML (true) or dropped them.
     let mut link_stack: Vec<LinkHandling> = Vec::new();
     let mut i = 0;
@@ -154,6 +158,9 @@ pub fn render(md: &str, cfg: &MarkdownConfig, base_path: &str) -> Rendered {
             Event::Start(Tag::Link {
                 dest_url, title, ..
             }) => {
+                if let Some(target) = dest_url.strip_prefix("@/") {
+                    internal_links.push(target.split('#').next().unwrap_or("").to_string());
+                }
                 if is_dangerous_url(dest_url) {
                     link_stack.push(LinkHandling::Dropped);
                 } else {
@@ -269,6 +276,7 @@ pub fn render(md: &str, cfg: &MarkdownConfig, base_path: &str) -> Rendered {
         text,
         summary_html,
         toc,
+        internal_links,
     }
 }
 

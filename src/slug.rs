@@ -65,13 +65,19 @@ mod tests {
         assert_eq!(slugify("微软"), "wei-ruan");
         assert_eq!(slugify("火币"), "huo-bi");
         assert_eq!(slugify("货币"), "huo-bi");
-        assert_eq!(slugify("OpenAI 融资：微软参投"), "openai-rong-zi-wei-ruan-can-tou");
+        assert_eq!(
+            slugify("OpenAI 融资：微软参投"),
+            "openai-rong-zi-wei-ruan-can-tou"
+        );
         assert_eq!(slugify("用AI做"), "yong-ai-zuo");
     }
 
     #[test]
     fn latin_text_is_kebab_case() {
-        assert_eq!(slugify("Artificial Intelligence"), "artificial-intelligence");
+        assert_eq!(
+            slugify("Artificial Intelligence"),
+            "artificial-intelligence"
+        );
         assert_eq!(slugify("  Hello, World!  "), "hello-world");
         assert_eq!(slugify("Café Déjà-vu"), "cafe-deja-vu");
         assert_eq!(slugify("GPT-4o"), "gpt-4o");

@@ -47,7 +47,12 @@ fn check_links(out: &Path, base_url: &str, base_path: &str) -> usize {
             let origin = &base_url[..base_url[8..].find('/').map_or(base_url.len(), |i| i + 8)];
             let url = match url.strip_prefix(origin) {
                 Some(rest) => rest.to_string(),
-                None if url.contains("://") || url.starts_with("mailto:") => continue,
+                None if url.contains("://")
+                    || url.starts_with("mailto:")
+                    || url.starts_with("data:") =>
+                {
+                    continue;
+                }
                 None => url.to_string(),
             };
             let url = if url.is_empty() { "/".to_string() } else { url };
@@ -262,7 +267,11 @@ fn broken_front_matter_reports_every_file_and_keeps_the_old_output() {
         err.contains("unknown-key.md:3:1:") && err.contains("categroy"),
         "{err}"
     );
-    assert!(err.contains("2 errors"), "{err}");
+    assert!(
+        err.contains("good.md:4: internal link `@/missing.md` points to no content file"),
+        "{err}"
+    );
+    assert!(err.contains("3 errors"), "{err}");
     assert_eq!(read(&out.join("previous.html")), "old site");
     assert_eq!(tree(&out).len(), 1, "nothing else written");
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
@@ -435,4 +444,196 @@ fn a_site_template_overrides_the_default_and_errors_name_the_template() {
         site.join("public/index.html").is_file(),
         "previous output kept"
     );
+}
+
+#[test]
+fn check_reports_broken_links_anchors_and_near_duplicates_with_file_names() {
+    let o = bin()
+        .arg("--root")
+        .arg(fixture("check"))
+        .arg("check")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("2024-05-01-links.md:13: broken link `/no-such-story/`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2024-05-01-links.md:15: broken anchor `/original-story/#no-such-heading`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("#xi-jie"),
+        "an existing anchor is fine: {err}"
+    );
+    assert!(
+        err.contains("2024-05-03-same-story-elsewhere.md: near-duplicate of")
+            && err.contains("2024-05-02-original-story.md` ("),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning:") && err.contains("untagged.md: no date, no source, no tags"),
+        "{err}"
+    );
+    assert!(err.contains("check: 2 errors"), "{err}");
+}
+
+#[test]
+fn check_with_only_warnings_exits_zero_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("s");
+    copy_dir(&fixture("basic"), &site);
+    let o = bin()
+        .arg("--root")
+        .arg(&site)
+        .arg("check")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("undated-english.md: no date, no source"),
+        "{err}"
+    );
+    assert!(!site.join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn check_external_finds_a_dead_link_on_a_local_server() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming().take(8) {
+            let mut s = s.unwrap();
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]);
+            let status = if req.contains("GET /alive") || req.contains("HEAD /alive") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = s.write_all(
+                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(
+        site.join("config.toml"),
+        "title = \"x\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/a.md"),
+        format!("+++\ntitle = \"A\"\n+++\n[ok](http://127.0.0.1:{port}/alive)\n\n[dead](http://127.0.0.1:{port}/dead)\n"),
+    )
+    .unwrap();
+    let o = bin()
+        .arg("--root")
+        .arg(site)
+        .arg("check")
+        .arg("--external")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "a.md:6: external link `http://127.0.0.1:{port}/dead`: HTTP 404"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("/alive`"), "{err}");
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+#[test]
+fn publish_commits_exactly_the_built_site_to_a_branch_and_pushes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let bare = tmp.path().join("remote.git");
+    assert_ok(&bin().arg("init").arg(&site).output().unwrap());
+    git(&site, &["init", "-q", "-b", "main"]);
+    git(&site, &["add", "-A"]);
+    git(&site, &["commit", "-q", "-m", "site"]);
+    git(
+        tmp.path(),
+        &["init", "-q", "--bare", bare.to_str().unwrap()],
+    );
+    git(&site, &["remote", "add", "origin", bare.to_str().unwrap()]);
+    let head_before = git(&site, &["rev-parse", "HEAD"]);
+
+    let publish = |msg: &str| {
+        bin()
+            .arg("--root")
+            .arg(&site)
+            .args([
+                "publish",
+                "--branch",
+                "gh-pages",
+                "--remote",
+                "origin",
+                "--message",
+                msg,
+            ])
+            .env_remove("NEWSROOM_BASE_URL")
+            .output()
+            .unwrap()
+    };
+    assert_ok(&publish("first"));
+    let files = git(&bare, &["ls-tree", "-r", "--name-only", "gh-pages"]);
+    let mut published: Vec<&str> = files.lines().collect();
+    published.sort();
+    let built = tree(&site.join("public"));
+    let mut expected: Vec<&str> = built.keys().map(String::as_str).collect();
+    expected.push(".nojekyll");
+    expected.sort();
+    assert_eq!(
+        published, expected,
+        "the branch holds exactly the built site"
+    );
+
+    // The source branch, its working tree and index are untouched.
+    assert_eq!(git(&site, &["symbolic-ref", "--short", "HEAD"]), "main");
+    assert_eq!(git(&site, &["rev-parse", "HEAD"]), head_before);
+    assert_eq!(git(&site, &["status", "--porcelain"]), "");
+
+    // An edit and a second publish: one more commit on top.
+    let welcome = site.join("content/welcome.md");
+    let text = read(&welcome).replace("下一步", "接下来");
+    std::fs::write(&welcome, text).unwrap();
+    assert_ok(&publish("second"));
+    assert_eq!(git(&bare, &["rev-list", "--count", "gh-pages"]), "2");
+    assert_eq!(
+        git(&bare, &["log", "-1", "--format=%s", "gh-pages"]),
+        "second"
+    );
+    // Publishing an unchanged site adds nothing.
+    assert_ok(&publish("third"));
+    assert_eq!(git(&bare, &["rev-list", "--count", "gh-pages"]), "2");
 }

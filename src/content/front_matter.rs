@@ -103,11 +103,13 @@ pub struct Date {
 
 impl Date {
     pub fn from_ymd(year: i16, month: i8, day: i8) -> Option<Date> {
-        jiff::civil::Date::new(year, month, day).ok().map(|date| Date {
-            date,
-            time: None,
-            offset_seconds: None,
-        })
+        jiff::civil::Date::new(year, month, day)
+            .ok()
+            .map(|date| Date {
+                date,
+                time: None,
+                offset_seconds: None,
+            })
     }
 
     /// Parses `2023-06-08`, `2023-06-08T10:00:00`, `2023-06-08 10:00:00+08:00`, `…Z`.
@@ -173,7 +175,9 @@ impl Date {
 
     /// The instant this date stands for; a missing time is midnight, a missing offset is UTC.
     pub fn timestamp(&self) -> jiff::Timestamp {
-        let dt = self.date.to_datetime(self.time.unwrap_or(jiff::civil::Time::midnight()));
+        let dt = self
+            .date
+            .to_datetime(self.time.unwrap_or(jiff::civil::Time::midnight()));
         let offset = jiff::tz::Offset::from_seconds(self.offset_seconds.unwrap_or(0))
             .unwrap_or(jiff::tz::Offset::UTC);
         offset
@@ -385,7 +389,12 @@ impl FrontMatter {
             FrontMatterError {
                 line: first_line + line - 1,
                 column: Some(column),
-                message: msg.lines().next().unwrap_or("invalid YAML").trim().to_string(),
+                message: msg
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid YAML")
+                    .trim()
+                    .to_string(),
             }
         })
     }
@@ -488,7 +497,11 @@ editor = "郑玄"
         let d = Date::parse("2024-03-05T14:20:00+08:00").unwrap();
         assert_eq!(d.rfc3339(), "2024-03-05T14:20:00+08:00");
         assert_eq!(d.timestamp().to_string(), "2024-03-05T06:20:00Z");
-        assert!(d.rfc2822().starts_with("Tue, 5 Mar 2024 14:20:00 +0800"), "{}", d.rfc2822());
+        assert!(
+            d.rfc2822().starts_with("Tue, 5 Mar 2024 14:20:00 +0800"),
+            "{}",
+            d.rfc2822()
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -64,8 +65,9 @@ pub struct Taxonomy {
 
 #[derive(Debug, Default)]
 pub struct Library {
-    /// Newest first; undated articles after dated ones.
-    pub pages: Vec<Page>,
+    /// Newest first; undated articles after dated ones. Shared, so an update re-parses only
+    /// what changed.
+    pub pages: Vec<Arc<Page>>,
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
     /// Things the user should know that do not stop the build.
@@ -145,9 +147,13 @@ pub fn content_files(content_dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
-/// Loads and parses every content file in parallel; all problems are returned together.
-pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library, Vec<Diagnostic>> {
-    let files = content_files(content_dir).map_err(|d| vec![d])?;
+/// Reads and parses `files` (relative to `content_dir`) in parallel.
+fn parse_files(
+    content_dir: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    drafts: bool,
+) -> (Vec<Arc<Page>>, Vec<Section>, Vec<Diagnostic>) {
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|rel| {
@@ -183,22 +189,81 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
     let mut sections = Vec::new();
     for r in results {
         match r {
-            Ok(Loaded::Page(p)) => pages.push(*p),
+            Ok(Loaded::Page(p)) => pages.push(Arc::new(*p)),
             Ok(Loaded::Section(s)) => sections.push(*s),
             Ok(Loaded::Skipped) => {}
             Err(mut e) => errors.append(&mut e),
         }
     }
+    (pages, sections, errors)
+}
 
+/// Loads and parses every content file in parallel; all problems are returned together.
+pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library, Vec<Diagnostic>> {
+    let files = content_files(content_dir).map_err(|d| vec![d])?;
+    let (pages, sections, errors) = parse_files(content_dir, &files, config, drafts);
+    assemble(pages, sections, config, errors)
+}
+
+impl Library {
+    /// A new library with the articles at `changed` (absolute paths under `content_dir`,
+    /// created, edited or deleted) parsed again; every other page is shared with `self`.
+    /// A changed `_index.md` reloads everything.
+    pub fn update(
+        &self,
+        content_dir: &Path,
+        config: &Config,
+        drafts: bool,
+        changed: &[PathBuf],
+    ) -> Result<Library, Vec<Diagnostic>> {
+        if changed
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n == "_index.md"))
+        {
+            return load(content_dir, config, drafts);
+        }
+        let changed_set: std::collections::HashSet<&Path, crate::hash::FxBuildHasher> =
+            changed.iter().map(PathBuf::as_path).collect();
+        let mut pages: Vec<Arc<Page>> = self
+            .pages
+            .iter()
+            .filter(|p| !changed_set.contains(p.file.as_path()))
+            .cloned()
+            .collect();
+        let rels: Vec<PathBuf> = changed
+            .iter()
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
+            .filter_map(|p| p.strip_prefix(content_dir).ok().map(Path::to_path_buf))
+            .collect();
+        let (mut new_pages, _, errors) = parse_files(content_dir, &rels, config, drafts);
+        pages.append(&mut new_pages);
+        let sections = self
+            .sections
+            .iter()
+            .map(|s| Section {
+                pages: Vec::new(),
+                ..s.clone()
+            })
+            .collect();
+        assemble(pages, sections, config, errors)
+    }
+}
+
+/// Orders pages, finds URL collisions, fills sections and builds the term index.
+fn assemble(
+    mut pages: Vec<Arc<Page>>,
+    mut sections: Vec<Section>,
+    config: &Config,
+    mut errors: Vec<Diagnostic>,
+) -> Result<Library, Vec<Diagnostic>> {
     // Reading order: newest first, undated last, then by path for stable output.
-    pages.sort_by(|a, b| {
-        b.date
-            .map(|d| d.timestamp())
-            .cmp(&a.date.map(|d| d.timestamp()))
+    pages.par_sort_unstable_by(|a, b| {
+        b.sort_key
+            .cmp(&a.sort_key)
             .then_with(|| a.path.cmp(&b.path))
     });
 
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut seen: crate::hash::FxHashMap<&str, &Path> = Default::default();
     for p in &pages {
         let first = p.path.split('/').next().unwrap_or("");
         if reserved(first, config) {
@@ -223,6 +288,7 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
             ));
         }
     }
+    resolve_internal_links(&mut pages, &sections, config, &mut errors);
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
         return Err(errors);
@@ -252,25 +318,96 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
     })
 }
 
+/// Replaces Zola-style `@/news/a.md#anchor` links with the linked page's URL; a link to no
+/// content file is an error naming the file and line.
+fn resolve_internal_links(
+    pages: &mut [Arc<Page>],
+    sections: &[Section],
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if pages.iter().all(|p| p.rendered.internal_links.is_empty()) {
+        return;
+    }
+    let base = config.base_path();
+    let mut urls: HashMap<String, String> = pages
+        .iter()
+        .map(|p| (p.content_path.clone(), format!("{base}{}", p.path)))
+        .collect();
+    for s in sections {
+        let file = if s.path.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}_index.md", s.path)
+        };
+        urls.entry(file)
+            .or_insert_with(|| format!("{base}{}", s.path));
+    }
+    for page in pages.iter_mut() {
+        if !page.rendered.html.contains("href=\"@/") {
+            continue;
+        }
+        let page = Arc::make_mut(page);
+        for target in page.rendered.internal_links.clone() {
+            match urls.get(&target) {
+                Some(url) => {
+                    let mut escaped = String::new();
+                    let _ = pulldown_cmark_escape::escape_href(&mut escaped, &target);
+                    let from = format!("href=\"@/{escaped}");
+                    let to = format!("href=\"{url}");
+                    page.rendered.html = page.rendered.html.replace(&from, &to);
+                    if let Some(s) = &mut page.rendered.summary_html {
+                        *s = s.replace(&from, &to);
+                    }
+                }
+                None => {
+                    let text = std::fs::read_to_string(&page.file).unwrap_or_default();
+                    let line = text
+                        .lines()
+                        .position(|l| l.contains(&format!("@/{target}")))
+                        .map(|i| i + 1);
+                    errors.push(Diagnostic::new(
+                        &page.file,
+                        line,
+                        format!("internal link `@/{target}` points to no content file"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
 /// Groups pages by term. Names that differ only in case are one term; different names that
 /// transliterate to one slug (火币 / 货币) stay two terms with distinct slugs, and a warning.
-pub fn build_taxonomy(name: &str, pages: &[Page], warnings: &mut Vec<String>) -> Taxonomy {
+pub fn build_taxonomy(name: &str, pages: &[Arc<Page>], warnings: &mut Vec<String>) -> Taxonomy {
     struct Acc {
         variants: BTreeMap<String, usize>,
         pages: Vec<usize>,
     }
-    let mut by_key: BTreeMap<String, Acc> = BTreeMap::new();
+    // Exact spellings first (no allocation per mention), then spellings that differ only in
+    // case are merged.
+    let mut exact: crate::hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (i, p) in pages.iter().enumerate() {
         for t in p.meta.terms(name) {
-            let display = t.trim();
-            let acc = by_key.entry(display.to_lowercase()).or_insert_with(|| Acc {
-                variants: BTreeMap::new(),
-                pages: Vec::new(),
-            });
-            *acc.variants.entry(display.to_string()).or_insert(0) += 1;
-            if acc.pages.last() != Some(&i) {
-                acc.pages.push(i);
+            let v = exact.entry(t.trim()).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
             }
+        }
+    }
+    let mut by_key: BTreeMap<String, Acc> = BTreeMap::new();
+    for (display, list) in exact {
+        let acc = by_key.entry(display.to_lowercase()).or_insert_with(|| Acc {
+            variants: BTreeMap::new(),
+            pages: Vec::new(),
+        });
+        acc.variants.insert(display.to_string(), list.len());
+        acc.pages.extend(list);
+    }
+    for acc in by_key.values_mut() {
+        if acc.variants.len() > 1 {
+            acc.pages.sort_unstable();
+            acc.pages.dedup();
         }
     }
     let mut used: HashMap<String, String> = HashMap::new();
@@ -328,7 +465,10 @@ mod tests {
 
     #[test]
     fn look_alike_slugs_are_kept_apart_with_a_warning() {
-        let pages = vec![page("a", &["火币"], "a.md"), page("b", &["货币"], "b.md")];
+        let pages = vec![
+            Arc::new(page("a", &["火币"], "a.md")),
+            Arc::new(page("b", &["货币"], "b.md")),
+        ];
         let mut warnings = Vec::new();
         let t = build_taxonomy("companies", &pages, &mut warnings);
         let got: Vec<(&str, &str)> = t
@@ -344,8 +484,8 @@ mod tests {
     #[test]
     fn case_variants_are_one_term() {
         let pages = vec![
-            page("a", &["OpenAI"], "a.md"),
-            page("b", &["OpenAI", "openai"], "b.md"),
+            Arc::new(page("a", &["OpenAI"], "a.md")),
+            Arc::new(page("b", &["OpenAI", "openai"], "b.md")),
         ];
         let t = build_taxonomy("companies", &pages, &mut Vec::new());
         assert_eq!(t.terms.len(), 1);

@@ -56,8 +56,11 @@ impl Diagnostic {
 
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// Path of the source file relative to `content/`.
+    /// Path of the source file (relative to `content/` from [`Page::parse`]; the library makes
+    /// it the full path, for messages).
     pub file: PathBuf,
+    /// Path of the source file relative to `content/`, as `@/` links name it.
+    pub content_path: String,
     pub meta: FrontMatter,
     /// The date used for ordering: front matter, or a `YYYY-MM-DD-` file-name prefix.
     pub date: Option<Date>,
@@ -70,6 +73,10 @@ pub struct Page {
     pub summary: String,
     pub words: WordCount,
     pub reading_minutes: u32,
+    /// Seconds since the epoch of `date`, for ordering; `None` when undated.
+    pub sort_key: Option<i64>,
+    /// Hash of the file's text: what changed between two builds is found by comparing it.
+    pub source_hash: u64,
 }
 
 /// Splits `2023-06-08-some-title` into the date and the rest (Zola's convention).
@@ -193,9 +200,12 @@ impl Page {
             .language
             .clone()
             .unwrap_or_else(|| config.language.clone());
+        let date = meta.date.or(prefix_date);
         Ok(Page {
             file: file.to_path_buf(),
-            date: meta.date.or(prefix_date),
+            content_path: file.to_string_lossy().replace('\\', "/"),
+            sort_key: date.map(|d| d.timestamp().as_second()),
+            date,
             meta,
             slug,
             path,
@@ -204,6 +214,7 @@ impl Page {
             summary,
             words,
             reading_minutes,
+            source_hash: crate::hash::fingerprint(text),
         })
     }
 

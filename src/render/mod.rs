@@ -5,7 +5,9 @@ pub mod output;
 pub mod templates;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+use std::sync::OnceLock;
 
 use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
@@ -54,12 +56,49 @@ pub struct Renderer<'a> {
     library: &'a Library,
     tera: &'a Tera,
     urls: Urls,
-    /// Per page: its term links.
-    terms: Vec<PageTerms>,
+    /// `(taxonomy, term) → (name, slug)`, to link a page's terms.
+    index: views::TermIndex,
+    /// Per page: its term links, made when first needed (most pages' cards come from the cache).
+    terms: Vec<OnceLock<PageTerms>>,
     /// Per page: its card as a tera value, built once and shared by every list it is on.
     cards: Vec<Value>,
+    /// Per page: a fingerprint of everything its card and page are made from.
+    card_fps: Vec<u64>,
+    /// Every page index, in reading order: the index listing.
+    all: Vec<usize>,
     /// Company and topic metadata for term pages (issue 4).
     vocab: Option<&'a crate::tagging::Vocabulary>,
+}
+
+/// Cards by fingerprint, kept between renders by `serve`.
+pub type CardCache = HashMap<u64, Value>;
+
+/// Output file → fingerprint of its inputs, from the previous render. Comparing fingerprints
+/// is how `serve` re-renders only what an edit affects.
+#[derive(Debug, Default, Clone)]
+pub struct Manifest {
+    jobs: crate::hash::FxHashMap<String, (u64, Vec<String>)>,
+}
+
+impl Manifest {
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+}
+
+struct Listing<'a> {
+    path: &'a str,
+    items: &'a [usize],
+    per: usize,
+    meta: Option<&'a crate::content::library::SectionMeta>,
+    template: &'a str,
+}
+
+fn fp(parts: impl Hash) -> u64 {
+    crate::hash::fingerprint(parts)
 }
 
 /// What a build produced.
@@ -67,35 +106,59 @@ pub struct Renderer<'a> {
 pub struct Stats {
     pub pages: usize,
     pub terms: usize,
+    /// Files the site has.
     pub files: usize,
+    /// Files rendered this time (all of them, unless a previous manifest was given).
+    pub rendered: usize,
+    /// Files deleted because what made them is gone.
+    pub removed: usize,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, library: &'a Library, tera: &'a mut Tera) -> Renderer<'a> {
+        Self::with_cache(config, library, tera, &CardCache::default())
+    }
+
+    /// Like [`Renderer::new`], reusing the cards of unchanged pages from an earlier render.
+    pub fn with_cache(
+        config: &'a Config,
+        library: &'a Library,
+        tera: &'a mut Tera,
+        cache: &CardCache,
+    ) -> Renderer<'a> {
         let urls = Urls::new(config);
         tera.global_context()
             .insert("config", &SiteView::new(config, &urls));
         let index = views::term_index(library);
-        let terms: Vec<PageTerms> = library
+        // Term slugs are in every card: when any changes (rare), every card is rebuilt.
+        let terms_fp = fp(&index);
+        let card_fps: Vec<u64> = library
             .pages
             .par_iter()
-            .map(|p| views::page_terms(p, &index, &urls))
+            .map(|p| fp((p.source_hash, &p.path, terms_fp)))
             .collect();
-        let cards = library
-            .pages
-            .par_iter()
-            .zip(terms.par_iter())
-            .map(|(p, t)| Value::from_serializable(&CardView::new(p, t, &urls)))
-            .collect();
-        Renderer {
+        let mut r = Renderer {
             config,
             library,
             tera,
             urls,
-            terms,
-            cards,
+            index,
+            terms: (0..library.pages.len()).map(|_| OnceLock::new()).collect(),
+            cards: Vec::new(),
+            card_fps,
+            all: (0..library.pages.len()).collect(),
             vocab: None,
-        }
+        };
+        r.cards = (0..library.pages.len())
+            .into_par_iter()
+            .map(|i| match cache.get(&r.card_fps[i]) {
+                Some(v) => v.clone(),
+                None => {
+                    Value::from_serializable(&CardView::new(&library.pages[i], r.terms(i), &r.urls))
+                }
+            })
+            .collect();
+        r
     }
 
     /// Term pages show the vocabulary's names, descriptions and homepages.
@@ -178,12 +241,70 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    fn terms(&self, i: usize) -> &PageTerms {
+        self.terms[i]
+            .get_or_init(|| views::page_terms(&self.library.pages[i], &self.index, &self.urls))
+    }
+
+    /// A listing: the index (`None`) or a section: its path, articles, page size, metadata
+    /// and template.
+    fn listing(&self, section: Option<usize>) -> Listing<'_> {
+        let lib = self.library;
+        match section {
+            None => Listing {
+                path: "",
+                items: &self.all,
+                per: self.config.paginate_by,
+                meta: lib
+                    .sections
+                    .iter()
+                    .find(|s| s.path.is_empty())
+                    .map(|s| &s.meta),
+                template: "index.html",
+            },
+            Some(si) => {
+                let s = &lib.sections[si];
+                Listing {
+                    path: &s.path,
+                    items: &s.pages,
+                    per: s.meta.paginate_by.unwrap_or(self.config.paginate_by).max(1),
+                    meta: Some(&s.meta),
+                    template: s.meta.template.as_deref().unwrap_or("section.html"),
+                }
+            }
+        }
+    }
+
+    /// The cards of this render, for the next one.
+    pub fn card_cache(&self) -> CardCache {
+        self.card_fps
+            .iter()
+            .copied()
+            .zip(self.cards.iter().cloned())
+            .collect()
+    }
+
     /// Renders every file into `out`. Errors from all jobs are collected.
     pub fn render_all(&self, out: &dyn Output) -> Result<Stats> {
+        self.render_changed(&Manifest::default(), out)
+            .map(|(s, _)| s)
+    }
+
+    /// Renders the files whose inputs differ from `prev` (all, for an empty manifest), removes
+    /// files whose job is gone, and returns the new manifest.
+    pub fn render_changed(&self, prev: &Manifest, out: &dyn Output) -> Result<(Stats, Manifest)> {
         let jobs = self.jobs();
-        let errors: Vec<String> = jobs
+        let keyed: Vec<(Vec<String>, u64, &Job)> = jobs
             .par_iter()
-            .filter_map(|job| self.run(job, out).err().map(|e| format!("{e:#}")))
+            .map(|j| (self.outputs(j), self.fingerprint(j), j))
+            .collect();
+        let dirty: Vec<&(Vec<String>, u64, &Job)> = keyed
+            .iter()
+            .filter(|(o, f, _)| prev.jobs.get(&o[0]).is_none_or(|(pf, _)| pf != f))
+            .collect();
+        let errors: Vec<String> = dirty
+            .par_iter()
+            .filter_map(|(_, _, job)| self.run(job, out).err().map(|e| format!("{e:#}")))
             .collect();
         if !errors.is_empty() {
             let n = errors.len();
@@ -193,11 +314,162 @@ impl<'a> Renderer<'a> {
             }
             return Err(anyhow!("{msg}"));
         }
-        Ok(Stats {
+        let rendered = dirty.iter().map(|(o, _, _)| o.len()).sum();
+        let mut manifest = Manifest::default();
+        manifest.jobs.reserve(keyed.len());
+        for (o, f, _) in keyed {
+            manifest.jobs.insert(o[0].clone(), (f, o));
+        }
+        let mut removed = 0;
+        for (k, (_, outputs)) in &prev.jobs {
+            let kept: &[String] = manifest.jobs.get(k).map_or(&[], |(_, o)| o.as_slice());
+            for o in outputs.iter().filter(|o| !kept.contains(o)) {
+                out.remove(o)?;
+                removed += 1;
+            }
+        }
+        let stats = Stats {
             pages: self.library.pages.len(),
             terms: self.library.taxonomies.iter().map(|t| t.terms.len()).sum(),
-            files: jobs.len(),
-        })
+            files: manifest.jobs.values().map(|(_, o)| o.len()).sum(),
+            rendered,
+            removed,
+        };
+        Ok((stats, manifest))
+    }
+
+    /// The files a job writes; the first names the job.
+    fn outputs(&self, job: &Job) -> Vec<String> {
+        let lib = self.library;
+        let listing = |path: &str, pager: usize| {
+            let mut v = vec![format!("{}index.html", Self::pager_path(path, pager))];
+            if pager == 1 {
+                v.push(format!("{path}page/1/index.html"));
+            }
+            v
+        };
+        match job {
+            Job::Page(i) => vec![format!("{}index.html", lib.pages[*i].path)],
+            Job::Index { section, pager } => {
+                let path = section.map_or("", |si| lib.sections[si].path.as_str());
+                listing(path, *pager)
+            }
+            Job::TermList(ti) => vec![format!("{}/index.html", lib.taxonomies[*ti].name)],
+            Job::Term { tax, term, pager } => {
+                let t = &lib.taxonomies[*tax];
+                listing(&format!("{}/{}/", t.name, t.terms[*term].slug), *pager)
+            }
+            Job::TermFeed { tax, term } => {
+                let t = &lib.taxonomies[*tax];
+                vec![format!("{}/{}/atom.xml", t.name, t.terms[*term].slug)]
+            }
+            Job::Feed(name) => vec![name.to_string()],
+            Job::Sitemap => vec!["sitemap.xml".into()],
+            Job::Robots => vec!["robots.txt".into()],
+            Job::NotFound => vec!["404.html".into()],
+            Job::Style => vec!["style.css".into()],
+            Job::Redirect { from, .. } => vec![if from.ends_with(".html") {
+                from.clone()
+            } else {
+                format!("{from}index.html")
+            }],
+        }
+    }
+
+    /// A hash of everything a job's output is made from (templates and config aside: a change
+    /// there re-renders everything).
+    fn fingerprint(&self, job: &Job) -> u64 {
+        let lib = self.library;
+        let cfg = self.config;
+        let fps = |items: &[usize], skip: usize, take: usize| -> Vec<u64> {
+            items
+                .iter()
+                .skip(skip)
+                .take(take)
+                .map(|&i| self.card_fps[i])
+                .collect()
+        };
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| lib.pages.get(i))
+                .map(|p| (p.meta.title.as_str(), p.path.as_str()))
+        };
+        match job {
+            Job::Page(i) => fp((
+                "page",
+                self.card_fps[*i],
+                neighbour(i.checked_sub(1)),
+                neighbour(Some(i + 1)),
+            )),
+            Job::Index { section, pager } => {
+                let l = self.listing(*section);
+                let meta = format!("{:?}", l.meta);
+                fp((
+                    "index",
+                    meta,
+                    l.items.len(),
+                    fps(l.items, pager * l.per, l.per),
+                ))
+            }
+            Job::TermList(ti) => {
+                let t = &lib.taxonomies[*ti];
+                let terms: Vec<(&str, &str, usize)> = t
+                    .terms
+                    .iter()
+                    .map(|t| (t.name.as_str(), t.slug.as_str(), t.pages.len()))
+                    .collect();
+                fp(("terms", &t.name, terms))
+            }
+            Job::Term { tax, term, pager } => {
+                let taxo = &lib.taxonomies[*tax];
+                let t = &taxo.terms[*term];
+                let per = cfg.taxonomy_paginate_by(&taxo.name);
+                fp((
+                    "term",
+                    &t.name,
+                    &t.slug,
+                    t.pages.len(),
+                    fps(&t.pages, pager * per, per),
+                ))
+            }
+            Job::TermFeed { tax, term } => {
+                let t = &lib.taxonomies[*tax].terms[*term];
+                fp((
+                    "term-feed",
+                    &t.name,
+                    fps(&t.pages, 0, cfg.feed_limit.max(1)),
+                ))
+            }
+            Job::Feed(name) => {
+                let all: Vec<usize> = (0..lib.pages.len().min(cfg.feed_limit.max(1))).collect();
+                fp(("feed", name, fps(&all, 0, all.len())))
+            }
+            Job::Sitemap => {
+                let pages: Vec<(&str, Option<String>)> = lib
+                    .pages
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.path.as_str(),
+                            p.meta.updated.or(p.date).map(|d| d.rfc3339()),
+                        )
+                    })
+                    .collect();
+                let terms: Vec<Vec<(&str, Option<usize>)>> = lib
+                    .taxonomies
+                    .iter()
+                    .map(|t| {
+                        t.terms
+                            .iter()
+                            .map(|t| (t.slug.as_str(), t.pages.first().copied()))
+                            .collect()
+                    })
+                    .collect();
+                let sections: Vec<&str> = lib.sections.iter().map(|s| s.path.as_str()).collect();
+                fp(("sitemap", pages, terms, sections))
+            }
+            Job::Robots | Job::NotFound | Job::Style => fp(format!("{job:?}")),
+            Job::Redirect { from, to } => fp(("redirect", from, to)),
+        }
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String> {
@@ -269,7 +541,7 @@ impl<'a> Renderer<'a> {
             Job::Page(i) => {
                 let page = &lib.pages[*i];
                 let mut ctx = self.base_context(&page.path, &page.language);
-                ctx.insert("page", &PageView::new(lib, *i, &self.terms[*i], &self.urls));
+                ctx.insert("page", &PageView::new(lib, *i, self.terms(*i), &self.urls));
                 let template = page.meta.template.as_deref().unwrap_or("page.html");
                 let html = self
                     .render(template, &ctx)
@@ -277,30 +549,13 @@ impl<'a> Renderer<'a> {
                 out.write(&format!("{}index.html", page.path), html.as_bytes())
             }
             Job::Index { section, pager } => {
-                let (path, items, per, meta, template): (&str, Vec<usize>, usize, _, &str) =
-                    match section {
-                        None => {
-                            let root = lib.sections.iter().find(|s| s.path.is_empty());
-                            (
-                                "",
-                                (0..lib.pages.len()).collect(),
-                                cfg.paginate_by,
-                                root.map(|s| &s.meta),
-                                "index.html",
-                            )
-                        }
-                        Some(si) => {
-                            let s = &lib.sections[*si];
-                            let per = s.meta.paginate_by.unwrap_or(cfg.paginate_by).max(1);
-                            (
-                                s.path.as_str(),
-                                s.pages.clone(),
-                                per,
-                                Some(&s.meta),
-                                s.meta.template.as_deref().unwrap_or("section.html"),
-                            )
-                        }
-                    };
+                let Listing {
+                    path,
+                    items,
+                    per,
+                    meta,
+                    template,
+                } = self.listing(*section);
                 let out_path = Self::pager_path(path, *pager);
                 let mut ctx = self.base_context(&out_path, &cfg.language);
                 let title = meta.and_then(|m| m.title.clone());
@@ -317,7 +572,7 @@ impl<'a> Renderer<'a> {
                         ("permalink", Value::from(self.urls.permalink(path))),
                     ]),
                 );
-                ctx.insert_value("paginator", self.paginator(path, &items, per, *pager));
+                ctx.insert_value("paginator", self.paginator(path, items, per, *pager));
                 let html = self.render(template, &ctx)?;
                 out.write(&format!("{out_path}index.html"), html.as_bytes())?;
                 if *pager == 1 {
@@ -376,8 +631,7 @@ impl<'a> Renderer<'a> {
                 out.write(&format!("{path}atom.xml"), xml.as_bytes())
             }
             Job::Feed(name) => {
-                let items: Vec<usize> = (0..lib.pages.len()).collect();
-                let xml = self.feed(name, &cfg.title, "", &items)?;
+                let xml = self.feed(name, &cfg.title, "", &self.all)?;
                 out.write(name, xml.as_bytes())
             }
             Job::Sitemap => {
@@ -469,7 +723,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .take(limit)
             .map(|&i| Entry {
-                card: CardView::new(&lib.pages[i], &self.terms[i], &self.urls),
+                card: CardView::new(&lib.pages[i], self.terms(i), &self.urls),
                 content: &lib.pages[i].rendered.html,
             })
             .collect();

@@ -4,13 +4,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::fsx;
 
 pub trait Output: Sync {
     /// Writes `bytes` at the site-relative `path` (`news/foo/index.html`).
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Removes a file that an earlier render wrote and that no longer has a source.
+    fn remove(&self, path: &str) -> Result<()>;
 }
 
 pub struct DiskOutput {
@@ -34,6 +36,17 @@ impl Output for DiskOutput {
         check_path(path)?;
         fsx::write(&self.root.join(path), bytes)
     }
+
+    fn remove(&self, path: &str) -> Result<()> {
+        check_path(path)?;
+        let p = self.root.join(path);
+        match std::fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("failed to remove `{}`", p.display()))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 impl DiskOutput {
@@ -48,6 +61,14 @@ impl DiskOutput {
 #[derive(Default)]
 pub struct MemoryOutput {
     pub files: Mutex<BTreeMap<String, Vec<u8>>>,
+    removed: Mutex<Vec<String>>,
+}
+
+impl MemoryOutput {
+    /// Paths removed through [`Output::remove`], for applying a render to another copy.
+    pub fn removed(&self) -> Vec<String> {
+        self.removed.lock().expect("memory output poisoned").clone()
+    }
 }
 
 impl Output for MemoryOutput {
@@ -57,6 +78,18 @@ impl Output for MemoryOutput {
             .lock()
             .expect("memory output poisoned")
             .insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+
+    fn remove(&self, path: &str) -> Result<()> {
+        self.files
+            .lock()
+            .expect("memory output poisoned")
+            .remove(path);
+        self.removed
+            .lock()
+            .expect("memory output poisoned")
+            .push(path.to_string());
         Ok(())
     }
 }

@@ -26,6 +26,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embedded!(
     "404.html",
     "partials/card.html",
     "partials/pager.html",
+    "partials/listing.html",
     "partials/tags.html",
     "atom.xml",
     "rss.xml",

@@ -1,0 +1,225 @@
+//! `serve`'s incremental rebuilds: editing one article re-renders only what shows it.
+
+mod common;
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use newsroom::serve::State;
+use newsroom::serve::watch::Change;
+
+/// A site of `n` articles, 10 per page, each tagged with one of 20 companies and one of 5 topics.
+fn make_site(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir.join("content/news")).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "title = \"Big\"\nbase_url = \"https://example.org/\"\npaginate_by = 10\n",
+    )
+    .unwrap();
+    for i in 0..n {
+        let text = format!(
+            "+++\ntitle = \"Article {i}\"\ndate = 2024-01-01T00:{:02}:{:02}Z\n[taxonomies]\ncompanies = [\"Company {}\"]\ntopics = [\"Topic {}\"]\n+++\nBody of article {i}. 正文。\n",
+            (i / 60) % 60,
+            i % 60,
+            i % 20,
+            i % 5
+        );
+        std::fs::write(dir.join(format!("content/news/a{i:05}.md")), text).unwrap();
+    }
+}
+
+#[test]
+fn editing_one_article_of_2000_re_renders_only_the_affected_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    make_site(&root, 2000);
+    let (mut state, files) = State::build(&root, "http://127.0.0.1:1111/", false).unwrap();
+    let total = files.len();
+    assert!(total > 2000 + 200, "{total} files");
+    let before = files.clone();
+    let files = RwLock::new(files);
+
+    // Article 1000: page 100 of the index (newest first: 2000 - 1000 = 1000th of 2000... any page).
+    let edited = root.join("content/news/a01000.md");
+    let text = std::fs::read_to_string(&edited)
+        .unwrap()
+        .replace("Body of article 1000.", "Edited body.");
+    std::fs::write(&edited, text).unwrap();
+    let change = Change {
+        full: false,
+        articles: vec![edited],
+        assets: vec![],
+    };
+    let rendered = state.update(&change, &files).unwrap();
+
+    let after = files.read().unwrap();
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k).is_none_or(|b| !Arc::ptr_eq(b, v)))
+        .map(|(k, _)| k)
+        .collect();
+    // The article, its index page and section page, its company and topic pages and their
+    // feeds: not the other 1999 articles, not the other index pages.
+    assert!(
+        changed.contains(&&"news/a01000/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(String::from_utf8_lossy(&after["news/a01000/index.html"]).contains("Edited body."));
+    assert!(rendered <= 12, "rendered {rendered} files: {changed:?}");
+    assert_eq!(changed.len(), rendered, "{changed:?}");
+    assert!(
+        changed
+            .iter()
+            .all(|k| !k.starts_with("news/a0") || k.as_str() == "news/a01000/index.html"),
+        "{changed:?}"
+    );
+    assert_eq!(after.len(), total, "no file appeared or vanished");
+}
+
+#[test]
+fn a_new_title_updates_lists_and_a_deleted_article_disappears() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    make_site(&root, 30);
+    let (mut state, files) = State::build(&root, "http://127.0.0.1:1111/", false).unwrap();
+    let files = RwLock::new(files);
+    let path = root.join("content/news/a00029.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Article 29", "Renamed story");
+    std::fs::write(&path, text).unwrap();
+    state
+        .update(
+            &Change {
+                full: false,
+                articles: vec![path.clone()],
+                assets: vec![],
+            },
+            &files,
+        )
+        .unwrap();
+    {
+        let f = files.read().unwrap();
+        assert!(String::from_utf8_lossy(&f["index.html"]).contains("Renamed story"));
+        assert!(
+            String::from_utf8_lossy(&f["companies/company-9/index.html"]).contains("Renamed story")
+        );
+    }
+    std::fs::remove_file(&path).unwrap();
+    state
+        .update(
+            &Change {
+                full: false,
+                articles: vec![path],
+                assets: vec![],
+            },
+            &files,
+        )
+        .unwrap();
+    let f = files.read().unwrap();
+    assert!(!f.contains_key("news/a00029/index.html"));
+    assert!(!String::from_utf8_lossy(&f["index.html"]).contains("Renamed story"));
+}
+
+#[test]
+fn a_broken_edit_is_an_error_and_the_site_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    make_site(&root, 5);
+    let (mut state, files) = State::build(&root, "http://127.0.0.1:1111/", false).unwrap();
+    let files = RwLock::new(files);
+    let path = root.join("content/news/a00001.md");
+    std::fs::write(&path, "+++\ntitle = \n+++\n").unwrap();
+    let err = state
+        .update(
+            &Change {
+                full: false,
+                articles: vec![path.clone()],
+                assets: vec![],
+            },
+            &files,
+        )
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("a00001.md:2:"), "{err:#}");
+    assert!(
+        files.read().unwrap().contains_key("news/a00001/index.html"),
+        "last good site kept"
+    );
+}
+
+/// Sends a raw request line (no client-side normalisation of `..`) and returns the status.
+fn raw_status(port: u16, target: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = String::new();
+    let _ = s.read_to_string(&mut buf);
+    buf.lines().next().unwrap_or("").to_string()
+}
+
+#[test]
+fn the_server_binds_loopback_and_never_serves_outside_the_site() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    make_site(&root, 3);
+    // A secret next to the site, and a symlink out of static/.
+    std::fs::write(root.join("secret.txt"), "secret").unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc", root.join("static/etc")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .arg("--root")
+        .arg(&root)
+        .args(["serve", "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    let port: u16 = url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    assert!(raw_status(port, "/").contains("200"));
+    assert!(raw_status(port, "/news/a00001/").contains("200"));
+    for t in [
+        "/../secret.txt",
+        "/../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/news/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/news/%2e%2e/%2e%2e/secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/static/../secret.txt",
+        "/etc/passwd%00.html",
+        "/config.toml",
+        "/content/news/a00001.md",
+    ] {
+        assert!(
+            raw_status(port, t).contains("404"),
+            "{t}: {}",
+            raw_status(port, t)
+        );
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+}
