@@ -1,6 +1,6 @@
 //! One aho-corasick automaton (leftmost-longest) over every company alias and topic keyword,
 //! run on a folded copy of the text: NFKC (full-width letters and punctuation become ASCII),
-//! lower case, whitespace runs as one space. The folded copy is for matching only; a byte map
+//! Traditional Chinese characters as Simplified, lower case, whitespace runs as one space. The folded copy is for matching only; a byte map
 //! leads back to the original, where case-sensitive aliases are compared as written.
 //!
 //! ASCII aliases match only between ASCII word boundaries: `AI` matches in `用AI做` and
@@ -83,7 +83,7 @@ impl<'a> Folded<'a> {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len());
         for (i, c) in original.char_indices() {
-            for d in std::iter::once(c).nfkc() {
+            for d in std::iter::once(c).nfkc().map(super::hans::simplify) {
                 if d.is_whitespace() {
                     if !text.is_empty() && !text.ends_with(' ') {
                         text.push(' ');

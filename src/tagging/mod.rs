@@ -12,6 +12,7 @@
 //! scraped from needs more evidence than other companies (it names itself in credits).
 //! No tera, no I/O besides loading the rule files (`vocab`).
 
+mod hans;
 pub mod markdown;
 pub mod matcher;
 pub mod vocab;

@@ -275,3 +275,11 @@ fn list_mentions_in_fixtures() {
         }
     }
 }
+
+#[test]
+fn traditional_chinese_matches_the_simplified_vocabulary() {
+    assert_eq!(companies("蘋果發布新款iPhone"), ["Apple", "Apple"]);
+    assert_eq!(companies("微軟與幣安"), ["Microsoft", "Binance"]);
+    assert!(mentions("區塊鏈與加密貨幣").contains(&"#blockchain".to_string()));
+    assert!(mentions("台積電的晶片").contains(&"#semiconductors".to_string()));
+}
