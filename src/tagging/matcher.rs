@@ -176,7 +176,15 @@ impl Matcher {
                 t => t,
             };
             if let Some(&i) = by_key.get(&key) {
-                patterns[i].targets.push(target);
+                // Two spellings that fold alike (台積電 / 台积电) are one alias, counted once.
+                let same = |t: &Target| match (t, &target) {
+                    (Target::Company { index: a, .. }, Target::Company { index: b, .. }) => a == b,
+                    (Target::Topic { index: a, .. }, Target::Topic { index: b, .. }) => a == b,
+                    _ => false,
+                };
+                if !patterns[i].targets.iter().any(same) {
+                    patterns[i].targets.push(target);
+                }
                 continue;
             }
             let ex = exact(&alias);

@@ -283,3 +283,10 @@ fn traditional_chinese_matches_the_simplified_vocabulary() {
     assert!(mentions("區塊鏈與加密貨幣").contains(&"#blockchain".to_string()));
     assert!(mentions("台積電的晶片").contains(&"#semiconductors".to_string()));
 }
+
+#[test]
+fn spellings_that_fold_alike_count_once() {
+    // 台積電 and 台积电 are both aliases of TSMC; one mention is one mention.
+    let t = tags(&[(Part::ListItem, "台积电。")], None);
+    assert!(t.companies.is_empty(), "{t:?}");
+}
