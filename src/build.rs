@@ -79,7 +79,8 @@ pub fn render_pages(
     let t = std::time::Instant::now();
     let mut tera = templates::load(root)?;
     let t1 = t.elapsed();
-    let renderer = Renderer::with_cache(config, library, &mut tera, cards);
+    let vocab = crate::tagging::Vocabulary::load(root)?;
+    let renderer = Renderer::with_cache(config, library, &mut tera, cards).with_vocabulary(&vocab);
     let t2 = t.elapsed();
     let (stats, manifest) = renderer.render_changed(prev, out)?;
     if std::env::var_os("NEWSROOM_TRACE").is_some() {

@@ -24,6 +24,8 @@ pub enum Command {
     Init(InitArgs),
     /// Turn scraped articles (text or HTML) into Markdown files with front matter.
     Convert(ConvertArgs),
+    /// Recompute the companies and topics of existing Markdown files (only `[taxonomies]` changes).
+    Tag(TagArgs),
     /// Preview the site with live reload: builds in memory, never touches public/.
     Serve(ServeArgs),
     /// Build without writing and report broken links and anchors, incomplete articles and
@@ -135,4 +137,16 @@ pub struct ConvertArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, default_value_t = 20 * 1024 * 1024)]
     pub max_size: u64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TagArgs {
+    /// Markdown files or directories (recursive; default: the site's content/).
+    pub paths: Vec<PathBuf>,
+    /// Show what would change without writing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print every company and topic score behind the tags (`+` = tagged) with the thresholds.
+    #[arg(long)]
+    pub explain: bool,
 }

@@ -20,6 +20,8 @@ pub mod render;
 pub mod rules;
 pub mod serve;
 pub mod slug;
+pub mod tag;
+pub mod tagging;
 pub mod text;
 
 use std::process::ExitCode;
@@ -32,6 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Init(args) => init::run(args).map(|_| ExitCode::SUCCESS),
         Command::Convert(args) => convert::run(&cli.root, args),
+        Command::Tag(args) => tag::run(&cli.root, args),
         Command::Publish(args) => publish::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Check(args) => check::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args).map(|_| ExitCode::SUCCESS),

@@ -55,7 +55,12 @@ fn converts_the_seed_into_the_out_dir() {
     assert_eq!(fm.authors, ["鱼三隹"]);
     assert_eq!(fm.extra.source.as_deref(), Some("OKX"));
     assert_eq!(fm.extra.language.as_deref(), Some("zh"));
-    assert_eq!(fm.terms("companies"), [] as [String; 0]);
+    // Tagging (issue 4): the article's companies, never the exchange named in its boilerplate.
+    assert_eq!(fm.terms("companies"), ["OpenAI", "Microsoft"]);
+    assert!(
+        fm.terms("topics")
+            .contains(&"Artificial Intelligence".to_string())
+    );
     assert!(body.contains("## 潜在的竞争暗流涌动"));
     assert!(stderr_of(&out).contains("converted 1, unchanged 0, skipped 0 (exists), failed 0"));
 }

@@ -35,6 +35,8 @@ pub struct Meta {
     pub source: Option<String>,
     pub source_url: Option<String>,
     pub language: String,
+    /// Companies and topics (filled by tagging, see `convert::tag_article`).
+    pub tags: crate::tagging::Tags,
 }
 
 /// A converted article: metadata and every block with its decision.

@@ -70,6 +70,7 @@ struct Tally {
 
 pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
     let rules = Rules::load(root)?;
+    let vocab = crate::tagging::Vocabulary::load(root)?;
     let out_dir = args.out.clone().unwrap_or_else(|| root.join("content"));
     let mut tally = Tally::default();
     let mut origins = Vec::new();
@@ -93,7 +94,7 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
     let prepared: Vec<Prepared> = origins
         .into_par_iter()
         .map(|origin| {
-            let result = prepare(&origin, args, &rules, &opts, style);
+            let result = prepare(&origin, args, &rules, &vocab, &opts, style);
             Prepared { origin, result }
         })
         .collect();
@@ -229,6 +230,7 @@ fn prepare(
     origin: &Origin,
     args: &ConvertArgs,
     rules: &Rules,
+    vocab: &crate::tagging::Vocabulary,
     opts: &article::Options,
     style: write::Style,
 ) -> std::result::Result<Ready, String> {
@@ -238,13 +240,14 @@ fn prepare(
         Origin::Stdin => None,
     };
     let decoded = input::decode(&bytes, path).map_err(|e| e.0)?;
-    let article = match decoded.kind {
+    let mut article = match decoded.kind {
         Kind::Html => article::analyze_html(&decoded.text, rules, opts),
         Kind::Text => article::analyze(&decoded.text, rules, opts),
     };
     if article.kept().next().is_none() {
         return Err("no article text found (every line looks like page chrome)".into());
     }
+    article.meta.tags = tag_article(&article, vocab);
     let hash = write::input_hash(&bytes);
     let rendered = write::render(&article, &hash, &origin.stem(), style);
     let explain = article
@@ -263,6 +266,35 @@ fn prepare(
         hash,
         explain,
     })
+}
+
+/// Tags from the title and the kept blocks only: boilerplate never counts (issue 4).
+pub fn tag_article(
+    article: &article::Article,
+    vocab: &crate::tagging::Vocabulary,
+) -> crate::tagging::Tags {
+    use crate::tagging::Part;
+    let title = article
+        .meta
+        .title
+        .as_deref()
+        .into_iter()
+        .map(|t| (Part::Title, t));
+    let blocks = article.kept().map(|(role, text)| {
+        let part = match role {
+            blocks::Role::Heading => Part::Heading,
+            blocks::Role::Caption => Part::Caption,
+            blocks::Role::ListItem => Part::ListItem,
+            blocks::Role::Paragraph | blocks::Role::Quote => Part::Paragraph,
+            blocks::Role::TableRow => Part::ListItem,
+        };
+        (part, text)
+    });
+    let doc = crate::tagging::Document {
+        parts: title.chain(blocks).collect(),
+        source: article.meta.source.as_deref(),
+    };
+    crate::tagging::tag(&doc, vocab)
 }
 
 fn excerpt(text: &str, max: usize) -> String {

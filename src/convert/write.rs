@@ -134,7 +134,7 @@ pub fn body(article: &Article, style: Style) -> String {
     out
 }
 
-/// The front matter `build` reads. Companies and topics stay empty until tagging fills them.
+/// The front matter `build` reads; companies and topics come from `meta.tags`.
 pub fn front_matter(
     article: &Article,
     hash: &str,
@@ -166,8 +166,8 @@ pub fn front_matter(
     }
     rest.insert("input_hash".into(), toml::Value::String(hash.to_string()));
     let mut taxonomies = BTreeMap::new();
-    taxonomies.insert("companies".to_string(), Vec::new());
-    taxonomies.insert("topics".to_string(), Vec::new());
+    taxonomies.insert("companies".to_string(), m.tags.companies.clone());
+    taxonomies.insert("topics".to_string(), m.tags.topics.clone());
     FrontMatter {
         title,
         date: m.date,

@@ -66,6 +66,8 @@ pub struct Renderer<'a> {
     card_fps: Vec<u64>,
     /// Every page index, in reading order: the index listing.
     all: Vec<usize>,
+    /// Company and topic metadata for term pages (issue 4).
+    vocab: Option<&'a crate::tagging::Vocabulary>,
 }
 
 /// Cards by fingerprint, kept between renders by `serve`.
@@ -145,6 +147,7 @@ impl<'a> Renderer<'a> {
             cards: Vec::new(),
             card_fps,
             all: (0..library.pages.len()).collect(),
+            vocab: None,
         };
         r.cards = (0..library.pages.len())
             .into_par_iter()
@@ -156,6 +159,17 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         r
+    }
+
+    /// Term pages show the vocabulary's names, descriptions and homepages.
+    pub fn with_vocabulary(mut self, vocab: &'a crate::tagging::Vocabulary) -> Renderer<'a> {
+        self.vocab = Some(vocab);
+        self
+    }
+
+    fn term_view(&self, tax: &str, t: &crate::content::library::Term, feed: bool) -> TermView {
+        TermView::new(tax, t, &self.urls, feed)
+            .with_meta(self.vocab.and_then(|v| v.term_meta(tax, &t.name, &t.slug)))
     }
 
     fn jobs(&self) -> Vec<Job> {
@@ -577,7 +591,7 @@ impl<'a> Renderer<'a> {
                 let mut terms: Vec<TermView> = tax
                     .terms
                     .iter()
-                    .map(|t| TermView::new(&tax.name, t, &self.urls, feed))
+                    .map(|t| self.term_view(&tax.name, t, feed))
                     .collect();
                 // Most articles first, then by name: the browsing order readers expect.
                 terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
@@ -595,7 +609,7 @@ impl<'a> Renderer<'a> {
                 let out_path = Self::pager_path(&path, *pager);
                 let mut ctx = self.base_context(&out_path, &cfg.language);
                 ctx.insert("taxonomy", &self.taxonomy_value(&taxo.name));
-                ctx.insert("term", &TermView::new(&taxo.name, t, &self.urls, feed));
+                ctx.insert("term", &self.term_view(&taxo.name, t, feed));
                 let per = cfg.taxonomy_paginate_by(&taxo.name);
                 ctx.insert_value("paginator", self.paginator(&path, &t.pages, per, *pager));
                 let html = self.render("taxonomy_single.html", &ctx)?;

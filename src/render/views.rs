@@ -278,6 +278,11 @@ pub struct TermView {
     pub permalink: String,
     pub count: usize,
     pub feed_url: Option<String>,
+    /// From the tagging vocabulary (`rules/companies.toml`, `rules/topics.toml`), when the term
+    /// is in it: the Chinese name, a description and the homepage.
+    pub zh_name: Option<String>,
+    pub description: Option<String>,
+    pub homepage: Option<String>,
 }
 
 impl TermView {
@@ -290,6 +295,19 @@ impl TermView {
             permalink: urls.permalink(&path),
             count: term.pages.len(),
             feed_url: feed.then(|| urls.url(&format!("{path}atom.xml"))),
+            zh_name: None,
+            description: None,
+            homepage: None,
         }
+    }
+
+    /// Adds the vocabulary's metadata for this term, if it has any.
+    pub fn with_meta(mut self, meta: Option<crate::tagging::TermMeta<'_>>) -> TermView {
+        if let Some(m) = meta {
+            self.zh_name = m.zh.map(str::to_string);
+            self.description = m.description.map(str::to_string);
+            self.homepage = m.homepage.map(str::to_string);
+        }
+        self
     }
 }

@@ -1,0 +1,477 @@
+//! The vocabulary: `rules/companies.toml` and `rules/topics.toml` (embedded defaults, extended
+//! by a site's `<root>/rules/`), parsed and compiled into one [`Matcher`]. Loading the rule
+//! files is the only I/O of the tagging module.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::matcher::{Guard, Matcher, SentenceStart, Target};
+
+const DEFAULT_COMPANIES: &str = include_str!("../../rules/companies.toml");
+const DEFAULT_TOPICS: &str = include_str!("../../rules/topics.toml");
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuard {
+    alias: String,
+    #[serde(default)]
+    case_sensitive: bool,
+    #[serde(default)]
+    context: Vec<String>,
+    #[serde(default)]
+    window: Option<usize>,
+    #[serde(default)]
+    min_other: usize,
+    #[serde(default)]
+    sentence_start: Option<SentenceStart>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompany {
+    name: String,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    zh: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    products: Vec<String>,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    homepage: Option<String>,
+    #[serde(default)]
+    guard: Vec<RawGuard>,
+    #[serde(default)]
+    comment: Option<String>,
+    /// `false` in a site file removes a default company.
+    #[serde(default = "yes")]
+    enabled: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompaniesFile {
+    #[serde(default)]
+    settings: toml::Table,
+    #[serde(default)]
+    company: Vec<RawCompany>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    slug: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    zh: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    keywords: BTreeMap<String, f64>,
+    #[serde(default = "yes")]
+    enabled: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopicsFile {
+    #[serde(default)]
+    settings: toml::Table,
+    #[serde(default)]
+    topic: Vec<RawTopic>,
+}
+
+/// Weights of a mention by where it occurs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Zones {
+    pub title: f64,
+    pub lead: f64,
+    pub heading: f64,
+    pub body: f64,
+    pub caption: f64,
+}
+
+/// `[settings]` of companies.toml (documented there).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompanySettings {
+    pub max: usize,
+    pub title: f64,
+    pub lead: f64,
+    pub heading: f64,
+    pub body: f64,
+    pub caption: f64,
+    pub product: f64,
+    pub min_score: f64,
+    pub min_share: f64,
+    pub source_factor: f64,
+}
+
+/// `[settings]` of topics.toml (documented there).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSettings {
+    pub max: usize,
+    pub title: f64,
+    pub lead: f64,
+    pub heading: f64,
+    pub body: f64,
+    pub caption: f64,
+    pub keyword_cap: f64,
+    pub company: f64,
+    pub min_score: f64,
+    pub min_share: f64,
+}
+
+macro_rules! zones {
+    ($t:ty) => {
+        impl $t {
+            pub fn zones(&self) -> Zones {
+                Zones {
+                    title: self.title,
+                    lead: self.lead,
+                    heading: self.heading,
+                    body: self.body,
+                    caption: self.caption,
+                }
+            }
+        }
+    };
+}
+zones!(CompanySettings);
+zones!(TopicSettings);
+
+/// A company as the site shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Company {
+    pub name: String,
+    pub slug: String,
+    pub zh: Option<String>,
+    pub description: Option<String>,
+    pub homepage: Option<String>,
+    /// Indexes into [`Vocabulary::topics`].
+    pub topics: Vec<usize>,
+}
+
+/// A topic of the fixed vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topic {
+    pub slug: String,
+    /// English display name, written to the front matter.
+    pub name: String,
+    pub zh: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Vocabulary metadata of one taxonomy term, for its page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermMeta<'a> {
+    pub zh: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub homepage: Option<&'a str>,
+}
+
+/// Companies, topics, settings and the compiled matcher.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    pub companies: Vec<Company>,
+    pub topics: Vec<Topic>,
+    pub company_settings: CompanySettings,
+    pub topic_settings: TopicSettings,
+    pub(crate) matcher: Matcher,
+}
+
+impl Vocabulary {
+    /// The embedded defaults only.
+    pub fn defaults() -> Result<Vocabulary> {
+        Vocabulary::from_texts(
+            &[("rules/companies.toml (embedded)", DEFAULT_COMPANIES)],
+            &[("rules/topics.toml (embedded)", DEFAULT_TOPICS)],
+        )
+    }
+
+    /// The defaults extended by `<root>/rules/companies.toml` and `<root>/rules/topics.toml`.
+    pub fn load(root: &Path) -> Result<Vocabulary> {
+        let mut files: [Vec<(String, String)>; 2] = [
+            vec![(
+                "rules/companies.toml (embedded)".into(),
+                DEFAULT_COMPANIES.into(),
+            )],
+            vec![("rules/topics.toml (embedded)".into(), DEFAULT_TOPICS.into())],
+        ];
+        for (name, list) in ["companies.toml", "topics.toml"]
+            .iter()
+            .zip(files.iter_mut())
+        {
+            let path = root.join("rules").join(name);
+            if path.is_file() {
+                list.push((
+                    path.display().to_string(),
+                    crate::fsx::read_to_string(&path)?,
+                ));
+            }
+        }
+        let [c, t] = &files;
+        let c: Vec<(&str, &str)> = c.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let t: Vec<(&str, &str)> = t.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        Vocabulary::from_texts(&c, &t)
+    }
+
+    /// Parses the files in order; later files extend and override earlier ones.
+    pub fn from_texts(companies: &[(&str, &str)], topics: &[(&str, &str)]) -> Result<Vocabulary> {
+        let mut c_settings = toml::Table::new();
+        let mut raw_companies: Vec<RawCompany> = Vec::new();
+        for (name, text) in companies {
+            let file: CompaniesFile = parse_toml(name, text)?;
+            c_settings.extend(file.settings);
+            for c in file.company {
+                match raw_companies.iter_mut().find(|r| r.name == c.name) {
+                    Some(existing) => *existing = c,
+                    None => raw_companies.push(c),
+                }
+            }
+        }
+        let mut t_settings = toml::Table::new();
+        let mut raw_topics: Vec<RawTopic> = Vec::new();
+        for (name, text) in topics {
+            let file: TopicsFile = parse_toml(name, text)?;
+            t_settings.extend(file.settings);
+            for t in file.topic {
+                match raw_topics.iter_mut().find(|r| r.slug == t.slug) {
+                    Some(existing) => *existing = t,
+                    None => raw_topics.push(t),
+                }
+            }
+        }
+        raw_companies.retain(|c| c.enabled);
+        raw_topics.retain(|t| t.enabled);
+        let company_settings: CompanySettings = settings("companies.toml", c_settings)?;
+        let topic_settings: TopicSettings = settings("topics.toml", t_settings)?;
+
+        let mut targets: Vec<(String, Target)> = Vec::new();
+        let topics: Vec<Topic> = raw_topics
+            .iter()
+            .map(|t| Topic {
+                slug: t.slug.clone(),
+                name: t.name.clone().unwrap_or_else(|| t.slug.clone()),
+                zh: t.zh.clone(),
+                description: t.description.clone(),
+            })
+            .collect();
+        for (i, t) in raw_topics.iter().enumerate() {
+            for (k, &w) in &t.keywords {
+                targets.push((
+                    k.clone(),
+                    Target::Topic {
+                        index: i,
+                        weight: w,
+                    },
+                ));
+            }
+        }
+        let mut out = Vec::new();
+        for (i, c) in raw_companies.iter().enumerate() {
+            let _ = &c.comment;
+            let mut company_topics = Vec::new();
+            for slug in &c.topics {
+                let Some(ti) = topics.iter().position(|t| &t.slug == slug) else {
+                    bail!("company `{}` names an unknown topic `{slug}`", c.name);
+                };
+                company_topics.push(ti);
+            }
+            for (list, product) in [(&c.aliases, false), (&c.products, true)] {
+                for a in list {
+                    targets.push((
+                        a.clone(),
+                        Target::Company {
+                            index: i,
+                            product,
+                            guard: Guard::default(),
+                        },
+                    ));
+                }
+            }
+            for g in &c.guard {
+                let product = c.products.contains(&g.alias);
+                targets.push((
+                    g.alias.clone(),
+                    Target::Company {
+                        index: i,
+                        product,
+                        guard: Guard {
+                            case_sensitive: g.case_sensitive,
+                            context: g.context.clone(),
+                            window: g.window.unwrap_or(80),
+                            min_other: g.min_other,
+                            sentence_start: g.sentence_start.unwrap_or_default(),
+                        },
+                    },
+                ));
+            }
+            out.push(Company {
+                slug: c
+                    .slug
+                    .clone()
+                    .unwrap_or_else(|| crate::slug::slugify_title(&c.name, 60)),
+                name: c.name.clone(),
+                zh: c.zh.clone(),
+                description: c.description.clone(),
+                homepage: c.homepage.clone(),
+                topics: company_topics,
+            });
+        }
+        let matcher = Matcher::new(targets)?;
+        Ok(Vocabulary {
+            companies: out,
+            topics,
+            company_settings,
+            topic_settings,
+            matcher,
+        })
+    }
+
+    /// The company with this canonical name (any case).
+    pub fn company(&self, name: &str) -> Option<&Company> {
+        self.companies
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The topic with this display name or slug (any case).
+    pub fn topic(&self, name: &str) -> Option<&Topic> {
+        self.topics
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name) || t.slug.eq_ignore_ascii_case(name))
+    }
+
+    /// Metadata for a term page: `companies` terms by canonical name or slug, `topics` terms by
+    /// display name or slug.
+    pub fn term_meta(&self, taxonomy: &str, term: &str, slug: &str) -> Option<TermMeta<'_>> {
+        match taxonomy {
+            "companies" => self
+                .company(term)
+                .or_else(|| self.companies.iter().find(|c| c.slug == slug))
+                .map(|c| TermMeta {
+                    zh: c.zh.as_deref().filter(|z| *z != c.name),
+                    description: c.description.as_deref(),
+                    homepage: c.homepage.as_deref(),
+                }),
+            "topics" => self
+                .topic(term)
+                .or_else(|| self.topic(slug))
+                .map(|t| TermMeta {
+                    zh: t.zh.as_deref(),
+                    description: t.description.as_deref(),
+                    homepage: None,
+                }),
+            _ => None,
+        }
+    }
+}
+
+fn settings<T: DeserializeOwned>(file: &str, table: toml::Table) -> Result<T> {
+    T::deserialize(toml::Value::Table(table))
+        .map_err(|e| anyhow::anyhow!("{file} [settings]: {}", e.message().trim()))
+}
+
+fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map_or((1, 1), |sp| {
+            crate::content::front_matter::line_col(text, sp.start)
+        });
+        anyhow::anyhow!("{name}:{line}:{col}: {}", e.message().trim())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_with_the_fixed_topics_and_enough_companies() {
+        let v = Vocabulary::defaults().unwrap();
+        assert!(v.companies.len() >= 300, "{}", v.companies.len());
+        let slugs: Vec<&str> = v.topics.iter().map(|t| t.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            [
+                "artificial-intelligence",
+                "cloud-computing",
+                "semiconductors",
+                "smartphones",
+                "electric-vehicles",
+                "cybersecurity",
+                "regulation",
+                "social-media",
+                "e-commerce",
+                "gaming",
+                "blockchain",
+                "open-source",
+                "venture-funding",
+                "enterprise-software",
+                "privacy",
+                "robotics",
+                "space",
+            ]
+        );
+        // Display names slug to the topic slugs (what term URLs and the scorer compare).
+        for t in &v.topics {
+            assert_eq!(t.name.to_lowercase().replace(' ', "-"), t.slug);
+            assert!(t.zh.is_some());
+        }
+        let mut names: Vec<&str> = v.companies.iter().map(|c| c.name.as_str()).collect();
+        names.sort();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(n, names.len(), "duplicate company names");
+    }
+
+    #[test]
+    fn a_site_file_overrides_settings_and_companies() {
+        let site = r#"
+[settings]
+max = 2
+
+[[company]]
+name = "OKX"
+enabled = false
+
+[[company]]
+name = "Acme Robotics"
+aliases = ["Acme Robotics", "艾克米"]
+topics = ["robotics"]
+"#;
+        let v = Vocabulary::from_texts(
+            &[("default", DEFAULT_COMPANIES), ("site", site)],
+            &[("default", DEFAULT_TOPICS)],
+        )
+        .unwrap();
+        assert_eq!(v.company_settings.max, 2);
+        assert!(v.company("OKX").is_none());
+        assert_eq!(v.company("acme robotics").unwrap().slug, "acme-robotics");
+    }
+
+    #[test]
+    fn typos_are_located() {
+        let err = Vocabulary::from_texts(
+            &[("site.toml", "[[company]]\nnmae = \"X\"\n")],
+            &[("t", DEFAULT_TOPICS)],
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("site.toml:"), "{err}");
+    }
+}
