@@ -8,6 +8,8 @@ pub fn slugify(text: &str) -> String {
     for ch in text.chars() {
         let translit: &str = if ch.is_ascii() {
             ch.encode_utf8(&mut buf)
+        } else if let Some(t) = reading_override(ch) {
+            t
         } else {
             deunicode::deunicode_char(ch).unwrap_or(" ")
         };
@@ -32,6 +34,17 @@ pub fn slugify(text: &str) -> String {
         }
     }
     out
+}
+
+/// Characters whose usual reading in news text differs from deunicode's (万 is "wan" in
+/// 10万, not "mo").
+fn reading_override(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        '万' | '萬' => "wan ",
+        '行' => "xing ",
+        '重' => "zhong ",
+        _ => return None,
+    })
 }
 
 /// A slug for a title: [`slugify`], cut at a word boundary to at most `max` characters.
@@ -70,6 +83,7 @@ mod tests {
             "openai-rong-zi-wei-ruan-can-tou"
         );
         assert_eq!(slugify("用AI做"), "yong-ai-zuo");
+        assert_eq!(slugify("交付破10万台"), "jiao-fu-po-10-wan-tai");
     }
 
     #[test]

@@ -637,3 +637,31 @@ fn publish_commits_exactly_the_built_site_to_a_branch_and_pushes_it() {
     assert_ok(&publish("third"));
     assert_eq!(git(&bare, &["rev-list", "--count", "gh-pages"]), "2");
 }
+
+#[test]
+fn every_file_convert_writes_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    assert_ok(&bin().arg("init").arg(&site).output().unwrap());
+    std::fs::remove_file(site.join("content/welcome.md")).unwrap();
+    let inputs: Vec<std::path::PathBuf> = std::fs::read_dir(repo_root().join("tests/fixtures/scrapes"))
+        .unwrap()
+        .flatten()
+        .flat_map(|case| std::fs::read_dir(case.path()).unwrap().flatten())
+        .map(|f| f.path())
+        .filter(|p| p.file_stem().is_some_and(|s| s == "input"))
+        .collect();
+    assert!(inputs.len() >= 13);
+    let o = bin().arg("--root").arg(&site).arg("convert").args(&inputs).output().unwrap();
+    assert_ok(&o);
+    let written = std::fs::read_dir(site.join("content")).unwrap().count();
+    assert_eq!(written, inputs.len(), "one article per input");
+    let out = tmp.path().join("public");
+    assert_ok(&build(&site, &out, &[]));
+    let pages = tree(&out)
+        .keys()
+        .filter(|k| k.ends_with("/index.html") && k.matches('/').count() == 1)
+        .count();
+    assert!(pages >= inputs.len(), "{pages} article pages for {} inputs", inputs.len());
+    check_links(&out, "https://example.org/", "/");
+}
