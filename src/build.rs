@@ -50,6 +50,7 @@ pub fn render_site(
     let mut tera = templates::load(root)?;
     let renderer = Renderer::new(config, library, &mut tera);
     let mut stats = renderer.render_all(out)?;
+    stats.files += crate::search::write(config, library, out)?.files;
     stats.files += copy_tree(&root.join("static"), out, |_| true)?;
     // Files beside articles (images of a page bundle) go where the article's folder goes.
     stats.files += copy_tree(&root.join("content"), out, |p| {

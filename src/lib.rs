@@ -14,6 +14,7 @@ pub mod fsx;
 pub mod init;
 pub mod markdown;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod text;
 

@@ -322,6 +322,12 @@ fn nothing_executable_from_markdown_reaches_the_site() {
     for (rel, bytes) in tree(&out) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if rel.ends_with(".html") {
+            // The theme's own search script is the one script the site may have.
+            let text = if rel == "search/index.html" {
+                text.replace(r#"<script src="/search/search.js" defer></script>"#, "")
+            } else {
+                text
+            };
             assert_eq!(executable(&text), Vec::<String>::new(), "{rel}");
             checked += 1;
         } else if rel.ends_with(".xml") {

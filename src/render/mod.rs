@@ -41,6 +41,9 @@ enum Job {
     NotFound,
     /// The theme's stylesheet, rendered from the `style.css` template.
     Style,
+    /// The search page and its script (the index itself is written by `crate::search`).
+    SearchPage,
+    SearchScript,
     /// A redirect page at `from` (site-relative) to the link `to`.
     Redirect {
         from: String,
@@ -143,6 +146,9 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::Feed("rss.xml"));
         }
         jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound, Job::Style]);
+        if self.config.search.enabled {
+            jobs.extend([Job::SearchPage, Job::SearchScript]);
+        }
         let taken: std::collections::HashSet<&str> =
             lib.pages.iter().map(|p| p.path.as_str()).collect();
         for p in &lib.pages {
@@ -414,6 +420,16 @@ impl<'a> Renderer<'a> {
             Job::Style => {
                 let ctx = self.base_context("style.css", &cfg.language);
                 out.write("style.css", self.render("style.css", &ctx)?.as_bytes())
+            }
+            Job::SearchPage => {
+                let ctx = self.base_context("search/", &cfg.language);
+                let html = self.render("search.html", &ctx)?;
+                out.write("search/index.html", html.as_bytes())
+            }
+            Job::SearchScript => {
+                let ctx = self.base_context("search/search.js", &cfg.language);
+                let js = self.render("search.js", &ctx)?;
+                out.write("search/search.js", js.as_bytes())
             }
             Job::Redirect { from, to } => {
                 let file = if from.ends_with(".html") {
