@@ -57,8 +57,10 @@ fn query_set_reaches_recall_at_10() {
     let searcher = Searcher::open_dir(&out).unwrap();
     let mut total = 0.0;
     let mut misses = Vec::new();
+    let mut dump = std::collections::BTreeMap::new();
     for case in &set.query {
         let top = top_paths(&searcher, &case.q);
+        dump.insert(case.q.clone(), top.clone());
         let found = case.expect.iter().filter(|e| top.contains(e)).count();
         total += found as f64 / case.expect.len() as f64;
         if found < case.expect.len() {
@@ -67,6 +69,10 @@ fn query_set_reaches_recall_at_10() {
                 case.q, case.expect, top
             ));
         }
+    }
+    // tests/e2e compares the browser's ranking with this one.
+    if let Some(file) = std::env::var_os("NEWSROOM_SEARCH_DUMP") {
+        std::fs::write(file, serde_json::to_string(&dump).unwrap()).unwrap();
     }
     let recall = total / set.query.len() as f64;
     eprintln!(

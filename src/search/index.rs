@@ -502,8 +502,16 @@ fn doc_record(page: &Page, terms: &TermIndex, snippet_chars: usize) -> DocRecord
         }
     }
     let body = page.rendered.text.trim();
+    // The description often repeats the first sentence (with other punctuation): keep one.
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
     let text = match page.meta.description.as_deref().map(str::trim) {
-        Some(d) if !d.is_empty() && !body.starts_with(d) => format!("{d}\n{body}"),
+        Some(d) if !d.is_empty() && !letters(body).starts_with(&letters(d)) => {
+            format!("{d}\n{body}")
+        }
         _ => body.to_string(),
     };
     DocRecord {

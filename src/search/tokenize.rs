@@ -105,10 +105,10 @@ impl<F: FnMut(&str)> Terms<F> {
         if is_cjk(c) {
             self.finish_word();
             if let Some(p) = self.prev_cjk {
-                let mut b = [0u8; 8];
-                let n = p.encode_utf8(&mut b).len();
-                let m = c.encode_utf8(&mut b[n..]).len();
-                (self.emit)(std::str::from_utf8(&b[..n + m]).unwrap_or_default());
+                self.buf.clear();
+                self.buf.push(p);
+                self.buf.push(c);
+                (self.emit)(&self.buf);
             }
             self.prev_cjk = Some(c);
             self.cjk_run += 1;
@@ -136,7 +136,11 @@ pub fn terms(text: &str, emit: impl FnMut(&str)) {
         buf: String::new(),
     };
     for c in text.chars() {
-        normalize(c, &mut |n| t.push(n));
+        if is_cjk(c) {
+            t.push(c); // the common case in Chinese text: nothing to normalize
+        } else {
+            normalize(c, &mut |n| t.push(n));
+        }
     }
     t.finish_word();
     t.finish_cjk();
