@@ -528,3 +528,65 @@ fn doc_record(page: &Page, terms: &TermIndex, snippet_chars: usize) -> DocRecord
         x: text.chars().take(snippet_chars).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::content::library::build_taxonomy;
+
+    fn library(bodies: &[(&str, &str, &str)]) -> Library {
+        let config = Config::default();
+        let pages: Vec<Page> = bodies
+            .iter()
+            .map(|(file, title, body)| {
+                let text = format!(
+                    "+++\ntitle = \"{title}\"\n[taxonomies]\ncompanies = [\"Microsoft\"]\n+++\n{body}"
+                );
+                Page::parse(&text, Path::new(file), &config).unwrap()
+            })
+            .collect();
+        let taxonomies = vec![build_taxonomy("companies", &pages, &mut Vec::new())];
+        Library {
+            pages,
+            taxonomies,
+            ..Library::default()
+        }
+    }
+
+    #[test]
+    fn reindexing_after_an_edit_equals_a_fresh_index() {
+        let config = Config::default();
+        let before = library(&[
+            ("a.md", "大模型价格战", "正文"),
+            ("b.md", "Chips", "Nvidia"),
+        ]);
+        let after = library(&[("a.md", "大模型价格战", "正文"), ("b.md", "Chips", "TSMC")]);
+        let mut indexer = Indexer::new(&config);
+        let first = indexer.index(&before);
+        let again = indexer.index(&after);
+        let fresh = Indexer::new(&config).index(&after);
+        assert_eq!(again.shards, fresh.shards);
+        assert_eq!(again.docs, fresh.docs);
+        assert_ne!(first.meta.version, again.meta.version);
+    }
+
+    #[test]
+    fn aliases_of_company_terms_are_indexed() {
+        let config = Config::default();
+        let index = Indexer::new(&config).index(&library(&[("a.md", "Cloud", "Azure")]));
+        let shard = tokenize::shard_of("微软", index.meta.shard_bits) as usize;
+        let mut r = crate::search::query::ShardReader::new(&index.shards[shard]);
+        assert!(std::iter::from_fn(|| r.next_term()).any(|t| t.term == "微软"));
+    }
+
+    #[test]
+    fn cjk_term_ids_round_trip() {
+        let vocab = IdMap::default();
+        let mut buf = String::new();
+        for t in ["微软", "锂", "모델"] {
+            assert_eq!(term_text(term_id(t), &vocab, &mut buf), t);
+        }
+    }
+}
