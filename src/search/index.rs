@@ -335,7 +335,9 @@ fn doc_terms(
     new: &mut IdMap<Box<str>>,
 ) -> DocTerms {
     // id → (boosted count, shard hash)
-    let mut counts: IdMap<(u16, u32)> = IdMap::default();
+    // Sized up front: growing a map of ~1k terms rehashes it many times per article.
+    let mut counts: IdMap<(u16, u32)> =
+        IdMap::with_capacity_and_hasher(page.rendered.text.len() / 4 + 64, Default::default());
     let mut len = 0u32;
     let mut add = |text: &str, field: SearchField, len: &mut u32| {
         let b = boost(field);
@@ -359,7 +361,11 @@ fn doc_terms(
         match field {
             SearchField::Title => add(&page.meta.title, field, &mut len),
             SearchField::Description => {
-                if let Some(d) = &page.meta.description {
+                // A description that only repeats the body's opening is counted once.
+                if let Some(d) = &page.meta.description
+                    && !(fields.contains(&SearchField::Body)
+                        && repeats_opening(d, &page.rendered.text))
+                {
                     add(d, field, &mut len);
                 }
             }
@@ -387,6 +393,15 @@ fn doc_terms(
         counts: entries.iter().map(|e| e.2).collect(),
         len,
     }
+}
+
+/// Whether `description` is the start of `body`, punctuation and spacing aside.
+fn repeats_opening(description: &str, body: &str) -> bool {
+    let mut b = body.chars().filter(|c| c.is_alphanumeric());
+    description
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .all(|c| b.next() == Some(c))
 }
 
 /// Scales BM25's term-frequency part to 1–255.
@@ -503,15 +518,8 @@ fn doc_record(page: &Page, terms: &TermIndex, snippet_chars: usize) -> DocRecord
     }
     let body = page.rendered.text.trim();
     // The description often repeats the first sentence (with other punctuation): keep one.
-    let letters = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    };
     let text = match page.meta.description.as_deref().map(str::trim) {
-        Some(d) if !d.is_empty() && !letters(body).starts_with(&letters(d)) => {
-            format!("{d}\n{body}")
-        }
+        Some(d) if !d.is_empty() && !repeats_opening(d, body) => format!("{d}\n{body}"),
         _ => body.to_string(),
     };
     DocRecord {
