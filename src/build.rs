@@ -55,6 +55,7 @@ pub fn render_site(
         &CardCache::default(),
         out,
     )?;
+    r.stats.files += crate::search::write(config, library, out)?.files;
     r.stats.files += copy_assets(root, out)?;
     Ok(r.stats)
 }

@@ -32,6 +32,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Words per minute used for reading time.
     pub reading: ReadingConfig,
+    /// Client-side search: the index, the `/search/` page and the masthead search box.
+    pub search: SearchConfig,
     /// Free-form values for templates.
     pub extra: toml::Table,
 }
@@ -52,6 +54,7 @@ impl Default for Config {
             taxonomies,
             markdown: MarkdownConfig::default(),
             reading: ReadingConfig::default(),
+            search: SearchConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -123,6 +126,51 @@ impl Default for ReadingConfig {
     }
 }
 
+/// `[search]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Write the search index and the `/search/` page, and show a search box on every page.
+    pub enabled: bool,
+    /// Parts of an article that are indexed: `title`, `description`, `body`, `taxonomies`.
+    pub fields: Vec<SearchField>,
+    /// Characters of each article's text kept for result snippets; more means larger downloads.
+    pub snippet_chars: usize,
+    /// Aimed size of one index shard in bytes; a query downloads one shard per term.
+    pub shard_bytes: usize,
+    /// More names for taxonomy terms, e.g. `Microsoft = ["MSFT"]`; added to the built-in
+    /// company aliases, so that searching any name finds articles tagged with the term.
+    pub aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// A part of an article that search can index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchField {
+    Title,
+    Description,
+    Body,
+    /// Term names of every taxonomy (companies, topics), with their aliases.
+    Taxonomies,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            fields: vec![
+                SearchField::Title,
+                SearchField::Description,
+                SearchField::Body,
+                SearchField::Taxonomies,
+            ],
+            snippet_chars: 500,
+            shard_bytes: 16 * 1024,
+            aliases: BTreeMap::new(),
+        }
+    }
+}
+
 impl Config {
     /// Parses `config.toml` text; `name` is used in error messages.
     pub fn parse(text: &str, name: &str) -> Result<Config> {
@@ -160,6 +208,9 @@ impl Config {
                 "{name}: base_url `{}` must be an absolute URL (https://example.org/ or https://example.org/news/)",
                 self.base_url
             );
+        }
+        if self.search.shard_bytes < 1024 {
+            bail!("{name}: search.shard_bytes must be at least 1024");
         }
         for (tax, tc) in &self.taxonomies {
             if tc.paginate_by == Some(0) {
@@ -222,6 +273,18 @@ mod tests {
         assert_eq!(c.base_path(), "/news/");
         c.base_url = "https://example.org".into();
         assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn search_fields_are_checked() {
+        let c = Config::parse("[search]\nfields = [\"title\", \"taxonomies\"]\n", "c").unwrap();
+        assert_eq!(
+            c.search.fields,
+            [SearchField::Title, SearchField::Taxonomies]
+        );
+        assert!(c.search.enabled);
+        let err = Config::parse("[search]\nfields = [\"titel\"]\n", "c").unwrap_err();
+        assert!(err.to_string().contains("titel"), "{err}");
     }
 
     #[test]

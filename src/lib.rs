@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod publish;
 pub mod render;
 pub mod rules;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod tag;

@@ -331,6 +331,12 @@ fn nothing_executable_from_markdown_reaches_the_site() {
     for (rel, bytes) in tree(&out) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if rel.ends_with(".html") {
+            // The theme's own search script is the one script the site may have.
+            let text = if rel == "search/index.html" {
+                text.replace(r#"<script src="/search/search.js" defer></script>"#, "")
+            } else {
+                text
+            };
             assert_eq!(executable(&text), Vec::<String>::new(), "{rel}");
             checked += 1;
         } else if rel.ends_with(".xml") {
@@ -644,15 +650,22 @@ fn every_file_convert_writes_builds() {
     let site = tmp.path().join("site");
     assert_ok(&bin().arg("init").arg(&site).output().unwrap());
     std::fs::remove_file(site.join("content/welcome.md")).unwrap();
-    let inputs: Vec<std::path::PathBuf> = std::fs::read_dir(repo_root().join("tests/fixtures/scrapes"))
-        .unwrap()
-        .flatten()
-        .flat_map(|case| std::fs::read_dir(case.path()).unwrap().flatten())
-        .map(|f| f.path())
-        .filter(|p| p.file_stem().is_some_and(|s| s == "input"))
-        .collect();
+    let inputs: Vec<std::path::PathBuf> =
+        std::fs::read_dir(repo_root().join("tests/fixtures/scrapes"))
+            .unwrap()
+            .flatten()
+            .flat_map(|case| std::fs::read_dir(case.path()).unwrap().flatten())
+            .map(|f| f.path())
+            .filter(|p| p.file_stem().is_some_and(|s| s == "input"))
+            .collect();
     assert!(inputs.len() >= 13);
-    let o = bin().arg("--root").arg(&site).arg("convert").args(&inputs).output().unwrap();
+    let o = bin()
+        .arg("--root")
+        .arg(&site)
+        .arg("convert")
+        .args(&inputs)
+        .output()
+        .unwrap();
     assert_ok(&o);
     let written = std::fs::read_dir(site.join("content")).unwrap().count();
     assert_eq!(written, inputs.len(), "one article per input");
@@ -662,6 +675,10 @@ fn every_file_convert_writes_builds() {
         .keys()
         .filter(|k| k.ends_with("/index.html") && k.matches('/').count() == 1)
         .count();
-    assert!(pages >= inputs.len(), "{pages} article pages for {} inputs", inputs.len());
+    assert!(
+        pages >= inputs.len(),
+        "{pages} article pages for {} inputs",
+        inputs.len()
+    );
     check_links(&out, "https://example.org/", "/");
 }

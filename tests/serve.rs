@@ -66,7 +66,10 @@ fn editing_one_article_of_2000_re_renders_only_the_affected_files() {
     );
     assert!(String::from_utf8_lossy(&after["news/a01000/index.html"]).contains("Edited body."));
     assert!(rendered <= 12, "rendered {rendered} files: {changed:?}");
-    assert_eq!(changed.len(), rendered, "{changed:?}");
+    assert!(
+        changed.len() <= rendered,
+        "{rendered} rendered, changed: {changed:?}"
+    );
     assert!(
         changed
             .iter()

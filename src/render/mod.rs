@@ -43,6 +43,9 @@ enum Job {
     NotFound,
     /// The theme's stylesheet, rendered from the `style.css` template.
     Style,
+    /// The search page and its script (the index itself is written by `crate::search`).
+    SearchPage,
+    SearchScript,
     /// A redirect page at `from` (site-relative) to the link `to`.
     Redirect {
         from: String,
@@ -220,6 +223,9 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::Feed("rss.xml"));
         }
         jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound, Job::Style]);
+        if self.config.search.enabled {
+            jobs.extend([Job::SearchPage, Job::SearchScript]);
+        }
         let taken: std::collections::HashSet<&str> =
             lib.pages.iter().map(|p| p.path.as_str()).collect();
         for p in &lib.pages {
@@ -367,6 +373,8 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => vec!["sitemap.xml".into()],
             Job::Robots => vec!["robots.txt".into()],
             Job::NotFound => vec!["404.html".into()],
+            Job::SearchPage => vec!["search/index.html".into()],
+            Job::SearchScript => vec!["search/search.js".into()],
             Job::Style => vec!["style.css".into()],
             Job::Redirect { from, .. } => vec![if from.ends_with(".html") {
                 from.clone()
@@ -467,7 +475,9 @@ impl<'a> Renderer<'a> {
                 let sections: Vec<&str> = lib.sections.iter().map(|s| s.path.as_str()).collect();
                 fp(("sitemap", pages, terms, sections))
             }
-            Job::Robots | Job::NotFound | Job::Style => fp(format!("{job:?}")),
+            Job::Robots | Job::NotFound | Job::Style | Job::SearchPage | Job::SearchScript => {
+                fp(format!("{job:?}"))
+            }
             Job::Redirect { from, to } => fp(("redirect", from, to)),
         }
     }
@@ -682,6 +692,16 @@ impl<'a> Renderer<'a> {
             Job::Style => {
                 let ctx = self.base_context("style.css", &cfg.language);
                 out.write("style.css", self.render("style.css", &ctx)?.as_bytes())
+            }
+            Job::SearchPage => {
+                let ctx = self.base_context("search/", &cfg.language);
+                let html = self.render("search.html", &ctx)?;
+                out.write("search/index.html", html.as_bytes())
+            }
+            Job::SearchScript => {
+                let ctx = self.base_context("search/search.js", &cfg.language);
+                let js = self.render("search.js", &ctx)?;
+                out.write("search/search.js", js.as_bytes())
             }
             Job::Redirect { from, to } => {
                 let file = if from.ends_with(".html") {

@@ -24,6 +24,8 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embedded!(
     "taxonomy_list.html",
     "taxonomy_single.html",
     "404.html",
+    "search.html",
+    "search.js",
     "partials/card.html",
     "partials/pager.html",
     "partials/listing.html",

@@ -44,6 +44,8 @@ pub struct SiteView<'a> {
     pub base_path: String,
     pub language: &'a str,
     pub generate_feeds: bool,
+    /// Search is on: show the search box, link `/search/`.
+    pub search_enabled: bool,
     pub taxonomies: Vec<TaxonomyLink>,
     pub extra: &'a toml::Table,
 }
@@ -75,6 +77,7 @@ impl<'a> SiteView<'a> {
             base_path: urls.base_path.clone(),
             language: &config.language,
             generate_feeds: config.generate_feeds,
+            search_enabled: config.search.enabled,
             taxonomies: config
                 .taxonomies
                 .keys()

@@ -31,6 +31,8 @@ pub struct State {
     pub library: Library,
     pub manifest: Manifest,
     pub cards: CardCache,
+    /// The search index builder, which keeps the terms of unchanged articles between rebuilds.
+    pub indexer: Option<crate::search::Indexer>,
     /// Articles whose last change failed to load: retried with the next change, so a broken
     /// file is reported until it is fixed or deleted.
     pub pending: Vec<PathBuf>,
@@ -72,7 +74,15 @@ impl State {
             &out,
         )?;
         build::copy_assets(root, &out)?;
+        let mut indexer = config
+            .search
+            .enabled
+            .then(|| crate::search::Indexer::new(&config));
+        if let Some(ix) = &mut indexer {
+            ix.index(&library).write(&out)?;
+        }
         let state = State {
+            indexer,
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
             drafts,
@@ -120,14 +130,7 @@ impl State {
                 &out,
             )?;
             rendered = r.stats.rendered;
-            let removed = out.removed();
-            let new_files = into_files(out);
-            let mut live = files.write().expect("site poisoned");
-            for path in removed {
-                live.remove(&path);
-            }
-            live.extend(new_files);
-            drop(live);
+            apply(out, files);
             self.library = lib;
             self.manifest = r.manifest;
             self.cards = r.cards;
@@ -146,6 +149,43 @@ impl State {
             rendered += 1;
         }
         Ok(rendered)
+    }
+}
+
+/// Applies a render to the live files: removals, and the files whose bytes changed (so
+/// pages that render the same are not replaced). Returns how many files changed.
+fn apply(out: MemoryOutput, files: &std::sync::RwLock<Files>) -> usize {
+    let removed = out.removed();
+    let new_files = out.files.into_inner().expect("memory output poisoned");
+    let mut live = files.write().expect("site poisoned");
+    let mut changed = 0;
+    for path in removed {
+        if live.remove(&path).is_some() {
+            changed += 1;
+        }
+    }
+    for (k, v) in new_files {
+        if live
+            .get(&k)
+            .is_none_or(|old| old.as_slice() != v.as_slice())
+        {
+            live.insert(k, Arc::new(v));
+            changed += 1;
+        }
+    }
+    changed
+}
+
+impl State {
+    /// Re-indexes the library for search (after the pages are served: readers see the edit
+    /// first) and swaps in the index files that changed.
+    pub fn update_search(&mut self, files: &std::sync::RwLock<Files>) -> Result<usize> {
+        let Some(ix) = &mut self.indexer else {
+            return Ok(0);
+        };
+        let out = MemoryOutput::default();
+        ix.index(&self.library).write(&out)?;
+        Ok(apply(out, files))
     }
 }
 

@@ -1,0 +1,601 @@
+//! Library → search index: per-article terms (cached between rebuilds), then shards.
+//!
+//! Files written under `search/` (all site-relative, so a sub-path needs nothing baked in):
+//!
+//! ```text
+//! meta.json          {format, version, docs, shard_bits, stop_words}
+//! shards/<n>.bin     terms whose hash has top bits n; per term, sorted by term bytes:
+//!                    varint term_len, term (UTF-8), varint df, varint idf×1000,
+//!                    varint block_len, block = df × (varint doc-id delta, u8 weight)
+//! docs/<n>.json      records of docs n×4 … n×4+3, each {p: path, t: title, d: date shown, dt: yyyy-mm-dd, s: source,
+//!                    l: language, g: [[taxonomy, term, slug]…], x: snippet text}
+//! ```
+//!
+//! Doc ids follow the library's reading order (newest first), so ties go to newer articles.
+//! A posting's weight is BM25's term-frequency part (k1 = 1.2, b = 0.5) over field-boosted
+//! counts, scaled to 1–255; a term's idf is stored beside it. A query's score is then a sum of
+//! integer products, which the Rust engine (`query.rs`) and the browser compute identically.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::Arc;
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, SearchField};
+use crate::content::{Library, Page};
+use crate::render::output::Output;
+use crate::render::views::{DateView, TermIndex, term_index};
+
+use super::aliases::Aliases;
+use super::tokenize::{self, STOP_WORDS};
+use crate::slug::is_cjk;
+
+/// Version of the file layout above; the browser refuses other versions.
+pub const FORMAT: u32 = 1;
+
+/// Records per `docs/<n>.json` file: a result list of 10 fetches at most 10 small files,
+/// and a 10k-article site gets 2,500 files rather than 10,000.
+pub const DOC_CHUNK: usize = 4;
+
+const K1: f64 = 1.2;
+const B: f64 = 0.5;
+
+/// How much one occurrence counts, per field.
+fn boost(field: SearchField) -> u16 {
+    match field {
+        SearchField::Title => 5,
+        SearchField::Taxonomies => 4,
+        SearchField::Description => 2,
+        SearchField::Body => 1,
+    }
+}
+
+/// A cheap hasher for term ids (one multiply): std's SipHash would dominate indexing.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(self.0 ^ u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        let h = (n ^ (n >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
+/// A term's identity inside the indexer. CJK terms (one or two characters) are packed into
+/// the id itself, so the hot path never hashes or allocates them; words are hashed and their
+/// text kept once in the indexer's vocabulary.
+fn term_id(term: &str) -> u64 {
+    let mut cs = term.chars();
+    match (cs.next(), cs.next(), cs.next()) {
+        (Some(a), b, None) if is_cjk(a) => {
+            let (first, second) = match b {
+                Some(b) => (a as u64, b as u64),
+                None => (0, a as u64),
+            };
+            CJK_BIT | first << 21 | second
+        }
+        _ => tokenize::key(term) & !CJK_BIT,
+    }
+}
+
+const CJK_BIT: u64 = 1 << 63;
+
+/// The text of a term id (CJK ids carry it; words come from the vocabulary).
+fn term_text<'v>(id: u64, vocab: &'v IdMap<Box<str>>, buf: &'v mut String) -> &'v str {
+    if id & CJK_BIT == 0 {
+        return &vocab[&id];
+    }
+    buf.clear();
+    for c in [(id >> 21) & 0x1f_ffff, id & 0x1f_ffff] {
+        if let Some(c) = char::from_u32(c as u32).filter(|&c| c != '\0') {
+            buf.push(c);
+        }
+    }
+    buf
+}
+
+/// The terms of one article, sorted by (shard hash, id), with their boosted counts.
+#[derive(Debug, Default)]
+struct DocTerms {
+    hashes: Vec<u32>,
+    ids: Vec<u64>,
+    counts: Vec<u16>,
+    /// Terms in the article's text fields (the length BM25 normalizes by).
+    len: u32,
+}
+
+/// Per-article terms, and the new words they brought to the vocabulary.
+type Tokenized = (Vec<(u64, Arc<DocTerms>)>, IdMap<Box<str>>);
+
+/// `search/meta.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meta {
+    pub format: u32,
+    /// Changes whenever any index file changes; the browser adds it to shard URLs.
+    pub version: String,
+    pub docs: u32,
+    pub shard_bits: u32,
+    /// Records per `docs/<n>.json`.
+    pub doc_chunk: u32,
+    pub stop_words: Vec<String>,
+}
+
+/// One record of `search/docs/<n>.json`: what a result shows.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocRecord {
+    /// Site-relative path (`news/foo/`).
+    pub p: String,
+    pub t: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub d: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s: Option<String>,
+    pub l: String,
+    pub g: Vec<[String; 3]>,
+    pub x: String,
+}
+
+/// The index files, in memory.
+#[derive(Debug)]
+pub struct SearchIndex {
+    pub meta: Meta,
+    pub shards: Vec<Vec<u8>>,
+    pub docs: Vec<Vec<u8>>,
+}
+
+/// What writing the index produced, for build output and the benchmark.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IndexStats {
+    pub docs: usize,
+    pub terms: usize,
+    pub shards: usize,
+    pub shard_bytes: usize,
+    pub largest_shard: usize,
+    pub doc_bytes: usize,
+    pub files: usize,
+}
+
+/// Builds search indexes, remembering each article's terms so that a rebuild after an edit
+/// only re-reads the articles that changed (for `serve`).
+pub struct Indexer {
+    aliases: Aliases,
+    fields: Vec<SearchField>,
+    snippet_chars: usize,
+    shard_bytes: usize,
+    /// Article path → (fingerprint of what is indexed, its terms).
+    cache: HashMap<String, (u64, Arc<DocTerms>)>,
+    /// Every term seen, by key.
+    vocab: IdMap<Box<str>>,
+}
+
+impl Indexer {
+    /// An indexer for `config`, with the built-in aliases and the site's `[search.aliases]`.
+    pub fn new(config: &Config) -> Indexer {
+        let mut aliases = Aliases::built_in();
+        aliases.extend(&config.search.aliases);
+        Indexer::with_aliases(config, aliases)
+    }
+
+    /// An indexer with the given aliases (the hook for the company vocabulary).
+    pub fn with_aliases(config: &Config, aliases: Aliases) -> Indexer {
+        Indexer {
+            aliases,
+            fields: config.search.fields.clone(),
+            snippet_chars: config.search.snippet_chars,
+            shard_bytes: config.search.shard_bytes,
+            cache: HashMap::new(),
+            vocab: IdMap::default(),
+        }
+    }
+
+    /// Indexes `library`, re-reading only articles that changed since the last call.
+    pub fn index(&mut self, library: &Library) -> SearchIndex {
+        let pages: Vec<&Page> = library
+            .pages
+            .iter()
+            .filter(|p| p.meta.in_search_index != Some(false))
+            .map(|p| p.as_ref())
+            .collect();
+
+        let vocab = &self.vocab;
+        let cache = &self.cache;
+        let (fields, aliases) = (&self.fields, &self.aliases);
+        let (terms, new_vocab): Tokenized = pages
+            .par_iter()
+            .fold(
+                || (Vec::new(), IdMap::default()),
+                |(mut docs, mut new), page| {
+                    let fp = fingerprint(page);
+                    let terms = match cache.get(&page.path) {
+                        Some((f, t)) if *f == fp => t.clone(),
+                        _ => Arc::new(doc_terms(page, fields, aliases, vocab, &mut new)),
+                    };
+                    docs.push((fp, terms));
+                    (docs, new)
+                },
+            )
+            .reduce(
+                || (Vec::new(), IdMap::default()),
+                |(mut a, mut va), (b, mut vb)| {
+                    a.extend(b);
+                    if va.len() < vb.len() {
+                        std::mem::swap(&mut va, &mut vb);
+                    }
+                    va.extend(vb);
+                    (a, va)
+                },
+            );
+        self.vocab.extend(new_vocab);
+        self.cache = pages
+            .iter()
+            .zip(&terms)
+            .map(|(p, (fp, t))| (p.path.clone(), (*fp, t.clone())))
+            .collect();
+
+        let docs: Vec<&DocTerms> = terms.iter().map(|(_, t)| t.as_ref()).collect();
+        let shards = build_shards(&docs, &self.vocab, self.shard_bytes);
+        let index_of = term_index(library);
+        let records: Vec<Vec<u8>> = pages
+            .par_chunks(DOC_CHUNK)
+            .map(|chunk| {
+                let recs: Vec<DocRecord> = chunk
+                    .iter()
+                    .map(|p| doc_record(p, &index_of, self.snippet_chars))
+                    .collect();
+                serde_json::to_vec(&recs).expect("doc records serialize")
+            })
+            .collect();
+
+        let mut h = std::hash::DefaultHasher::new();
+        FORMAT.hash(&mut h);
+        shards.hash(&mut h);
+        records.hash(&mut h);
+        let meta = Meta {
+            format: FORMAT,
+            version: format!("{:016x}", h.finish()),
+            docs: pages.len() as u32,
+            shard_bits: shards.len().trailing_zeros(),
+            doc_chunk: DOC_CHUNK as u32,
+            stop_words: STOP_WORDS.iter().map(|s| s.to_string()).collect(),
+        };
+        SearchIndex {
+            meta,
+            shards,
+            docs: records,
+        }
+    }
+}
+
+impl SearchIndex {
+    /// Writes every file under `search/` in `out`.
+    pub fn write(&self, out: &dyn Output) -> Result<IndexStats> {
+        self.shards
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, s)| out.write(&format!("search/shards/{i}.bin"), s))?;
+        self.docs
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, d)| out.write(&format!("search/docs/{i}.json"), d))?;
+        let meta = serde_json::to_vec(&self.meta)?;
+        out.write("search/meta.json", &meta)?;
+        Ok(self.stats())
+    }
+
+    pub fn stats(&self) -> IndexStats {
+        let mut terms = 0;
+        for s in &self.shards {
+            let mut r = super::query::ShardReader::new(s);
+            while r.next_term().is_some() {
+                terms += 1;
+            }
+        }
+        IndexStats {
+            docs: self.meta.docs as usize,
+            terms,
+            shards: self.shards.len(),
+            shard_bytes: self.shards.iter().map(Vec::len).sum(),
+            largest_shard: self.shards.iter().map(Vec::len).max().unwrap_or(0),
+            doc_bytes: self.docs.iter().map(Vec::len).sum(),
+            files: self.shards.len() + self.docs.len() + 1,
+        }
+    }
+}
+
+/// What the index reads of a page, hashed: unchanged pages keep their cached terms.
+fn fingerprint(page: &Page) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    page.meta.title.hash(&mut h);
+    page.meta.description.hash(&mut h);
+    page.meta.taxonomies.hash(&mut h);
+    page.rendered.text.hash(&mut h);
+    h.finish()
+}
+
+fn doc_terms(
+    page: &Page,
+    fields: &[SearchField],
+    aliases: &Aliases,
+    vocab: &IdMap<Box<str>>,
+    new: &mut IdMap<Box<str>>,
+) -> DocTerms {
+    // id → (boosted count, shard hash)
+    // Sized up front: growing a map of ~1k terms rehashes it many times per article.
+    let mut counts: IdMap<(u16, u32)> =
+        IdMap::with_capacity_and_hasher(page.rendered.text.len() / 4 + 64, Default::default());
+    let mut len = 0u32;
+    let mut add = |text: &str, field: SearchField, len: &mut u32| {
+        let b = boost(field);
+        tokenize::terms(text, |t| {
+            let id = term_id(t);
+            match counts.entry(id) {
+                Entry::Occupied(mut e) => e.get_mut().0 = e.get().0.saturating_add(b),
+                Entry::Vacant(e) => {
+                    e.insert((b, tokenize::hash32(t, 0)));
+                    if id & CJK_BIT == 0 && !vocab.contains_key(&id) {
+                        new.entry(id).or_insert_with(|| t.into());
+                    }
+                }
+            }
+            if field != SearchField::Taxonomies {
+                *len += 1;
+            }
+        });
+    };
+    for &field in fields {
+        match field {
+            SearchField::Title => add(&page.meta.title, field, &mut len),
+            SearchField::Description => {
+                // A description that only repeats the body's opening is counted once.
+                if let Some(d) = &page.meta.description
+                    && !(fields.contains(&SearchField::Body)
+                        && repeats_opening(d, &page.rendered.text))
+                {
+                    add(d, field, &mut len);
+                }
+            }
+            SearchField::Body => add(&page.rendered.text, field, &mut len),
+            SearchField::Taxonomies => {
+                for names in page.meta.taxonomies.values() {
+                    for name in names {
+                        add(name, field, &mut len);
+                        for alias in aliases.of(name) {
+                            add(alias, field, &mut len);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut entries: Vec<(u32, u64, u16)> = counts
+        .into_iter()
+        .map(|(id, (count, hash))| (hash, id, count))
+        .collect();
+    entries.sort_unstable();
+    DocTerms {
+        hashes: entries.iter().map(|e| e.0).collect(),
+        ids: entries.iter().map(|e| e.1).collect(),
+        counts: entries.iter().map(|e| e.2).collect(),
+        len,
+    }
+}
+
+/// Whether `description` is the start of `body`, punctuation and spacing aside.
+fn repeats_opening(description: &str, body: &str) -> bool {
+    let mut b = body.chars().filter(|c| c.is_alphanumeric());
+    description
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .all(|c| b.next() == Some(c))
+}
+
+/// Scales BM25's term-frequency part to 1–255.
+fn weight(count: u16, norm: f64) -> u8 {
+    let tf = f64::from(count);
+    let w = tf / (tf + norm);
+    (w * 255.0).round().clamp(1.0, 255.0) as u8
+}
+
+/// idf × 1000, as stored.
+pub fn idf_scaled(docs: u32, df: u32) -> u32 {
+    let (n, df) = (f64::from(docs), f64::from(df));
+    ((1.0 + (n - df + 0.5) / (df + 0.5)).ln() * 1000.0).round() as u32
+}
+
+/// Enough shard bits that an average shard stays near `target` bytes.
+fn shard_bits(docs: &[&DocTerms], target: usize) -> u32 {
+    // About 2 bytes per posting, plus term headers.
+    let postings: usize = docs.iter().map(|d| d.ids.len()).sum();
+    let estimate = postings * 2;
+    let mut bits = 0;
+    while bits < 14 && (estimate >> bits) > target {
+        bits += 1;
+    }
+    bits
+}
+
+fn shard_of_hash(hash: u32, bits: u32) -> u32 {
+    if bits == 0 { 0 } else { hash >> (32 - bits) }
+}
+
+/// One term of a shard being assembled: (shard, term, postings).
+type Pending = (u32, String, Vec<(u32, u8)>);
+
+fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> Vec<Vec<u8>> {
+    let bits = shard_bits(docs, target);
+    let n_shards = 1usize << bits;
+    let total_len: u64 = docs.iter().map(|d| u64::from(d.len)).sum();
+    let avg = (total_len as f64 / docs.len().max(1) as f64).max(1.0);
+    let norms: Vec<f64> = docs
+        .iter()
+        .map(|d| K1 * (1.0 - B + B * f64::from(d.len) / avg))
+        .collect();
+    let n_docs = docs.len() as u32;
+    // Shards are filled in groups of neighbours: terms are sorted by hash, so a group is one
+    // slice of each article's terms.
+    let groups = n_shards.min(64);
+    let per_group = n_shards / groups;
+    (0..groups)
+        .into_par_iter()
+        .flat_map_iter(|g| {
+            let (lo, hi) = ((g * per_group) as u32, ((g + 1) * per_group) as u32);
+            let mut postings: IdMap<(u32, Vec<(u32, u8)>)> = IdMap::default();
+            for (doc, d) in docs.iter().enumerate() {
+                let start = d.hashes.partition_point(|&h| shard_of_hash(h, bits) < lo);
+                let end = d.hashes.partition_point(|&h| shard_of_hash(h, bits) < hi);
+                for i in start..end {
+                    let entry = postings
+                        .entry(d.ids[i])
+                        .or_insert_with(|| (shard_of_hash(d.hashes[i], bits), Vec::new()));
+                    entry.1.push((doc as u32, weight(d.counts[i], norms[doc])));
+                }
+            }
+            let mut buf = String::new();
+            let mut terms: Vec<Pending> = postings
+                .into_iter()
+                .map(|(id, (shard, list))| {
+                    (shard, term_text(id, vocab, &mut buf).to_string(), list)
+                })
+                .collect();
+            terms.sort_unstable_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
+            let mut out: Vec<Vec<u8>> = vec![Vec::new(); per_group];
+            for (shard, term, list) in terms {
+                let idf = idf_scaled(n_docs, list.len() as u32);
+                encode_term(&mut out[(shard - lo) as usize], &term, &list, idf);
+            }
+            out
+        })
+        .collect()
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8 & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn encode_term(out: &mut Vec<u8>, term: &str, list: &[(u32, u8)], idf: u32) {
+    varint(out, term.len() as u32);
+    out.extend_from_slice(term.as_bytes());
+    varint(out, list.len() as u32);
+    varint(out, idf);
+    let mut block = Vec::with_capacity(list.len() * 2);
+    let mut prev = 0;
+    for &(doc, w) in list {
+        varint(&mut block, doc - prev);
+        block.push(w);
+        prev = doc;
+    }
+    varint(out, block.len() as u32);
+    out.extend_from_slice(&block);
+}
+
+fn doc_record(page: &Page, terms: &TermIndex, snippet_chars: usize) -> DocRecord {
+    let mut g = Vec::new();
+    for (tax, names) in &page.meta.taxonomies {
+        for n in names {
+            if let Some((name, slug)) = terms.get(&(tax.clone(), n.trim().to_lowercase())) {
+                g.push([tax.clone(), name.clone(), slug.clone()]);
+            }
+        }
+    }
+    let body = page.rendered.text.trim();
+    // The description often repeats the first sentence (with other punctuation): keep one.
+    let text = match page.meta.description.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() && !repeats_opening(d, body) => format!("{d}\n{body}"),
+        _ => body.to_string(),
+    };
+    DocRecord {
+        p: page.path.clone(),
+        t: page.meta.title.clone(),
+        d: page
+            .date
+            .as_ref()
+            .map(|d| DateView::new(d, &page.language).display),
+        dt: page.date.as_ref().map(|d| d.ymd()),
+        s: page.meta.extra.source.clone(),
+        l: page.language.clone(),
+        g,
+        x: text.chars().take(snippet_chars).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::content::library::build_taxonomy;
+
+    fn library(bodies: &[(&str, &str, &str)]) -> Library {
+        let config = Config::default();
+        let pages: Vec<std::sync::Arc<Page>> = bodies
+            .iter()
+            .map(|(file, title, body)| {
+                let text = format!(
+                    "+++\ntitle = \"{title}\"\n[taxonomies]\ncompanies = [\"Microsoft\"]\n+++\n{body}"
+                );
+                std::sync::Arc::new(Page::parse(&text, Path::new(file), &config).unwrap())
+            })
+            .collect();
+        let taxonomies = vec![build_taxonomy("companies", &pages, &mut Vec::new())];
+        Library {
+            pages,
+            taxonomies,
+            ..Library::default()
+        }
+    }
+
+    #[test]
+    fn reindexing_after_an_edit_equals_a_fresh_index() {
+        let config = Config::default();
+        let before = library(&[
+            ("a.md", "大模型价格战", "正文"),
+            ("b.md", "Chips", "Nvidia"),
+        ]);
+        let after = library(&[("a.md", "大模型价格战", "正文"), ("b.md", "Chips", "TSMC")]);
+        let mut indexer = Indexer::new(&config);
+        let first = indexer.index(&before);
+        let again = indexer.index(&after);
+        let fresh = Indexer::new(&config).index(&after);
+        assert_eq!(again.shards, fresh.shards);
+        assert_eq!(again.docs, fresh.docs);
+        assert_ne!(first.meta.version, again.meta.version);
+    }
+
+    #[test]
+    fn aliases_of_company_terms_are_indexed() {
+        let config = Config::default();
+        let index = Indexer::new(&config).index(&library(&[("a.md", "Cloud", "Azure")]));
+        let shard = tokenize::shard_of("微软", index.meta.shard_bits) as usize;
+        let mut r = crate::search::query::ShardReader::new(&index.shards[shard]);
+        assert!(std::iter::from_fn(|| r.next_term()).any(|t| t.term == "微软"));
+    }
+
+    #[test]
+    fn cjk_term_ids_round_trip() {
+        let vocab = IdMap::default();
+        let mut buf = String::new();
+        for t in ["微软", "锂", "모델"] {
+            assert_eq!(term_text(term_id(t), &vocab, &mut buf), t);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The query engine in Rust, over the written index files. `templates/search.js` runs the same
+//! steps in the browser; `tests/search.rs` checks relevance with this one and the browser test
+//! (`tests/e2e`) checks that the page shows the same ranking.
+//!
+//! 1. The query's terms (`tokenize::query_terms`): bigrams and folded words.
+//! 2. For each term, its shard (top `shard_bits` of its hash) and posting list.
+//! 3. score(doc) = Σ idf×1000 × weight over the terms it has (integers: no rounding drift
+//!    between engines); matched(doc) = how many terms it has.
+//! 4. If some articles have every term, only those, else every article with any term;
+//!    ordered by matched, then score, both descending, then by id (newer first).
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result, bail};
+
+use super::index::{DocRecord, FORMAT, Meta};
+use super::tokenize;
+
+/// One posting list, as stored.
+#[derive(Debug, Clone, Copy)]
+pub struct TermEntry<'a> {
+    pub term: &'a str,
+    pub df: u32,
+    pub idf: u32,
+    pub block: &'a [u8],
+}
+
+/// Walks the terms of a shard file.
+pub struct ShardReader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> ShardReader<'a> {
+    pub fn new(bytes: &'a [u8]) -> ShardReader<'a> {
+        ShardReader { bytes, pos: 0 }
+    }
+
+    fn varint(&mut self) -> Option<u32> {
+        let mut v: u32 = 0;
+        let mut shift = 0;
+        loop {
+            let b = *self.bytes.get(self.pos)?;
+            self.pos += 1;
+            v |= u32::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+            shift += 7;
+            if shift > 28 {
+                return None;
+            }
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.bytes.get(self.pos..self.pos + n)?;
+        self.pos += n;
+        Some(s)
+    }
+
+    pub fn next_term(&mut self) -> Option<TermEntry<'a>> {
+        let len = self.varint()? as usize;
+        let term = std::str::from_utf8(self.take(len)?).ok()?;
+        let df = self.varint()?;
+        let idf = self.varint()?;
+        let block_len = self.varint()? as usize;
+        let block = self.take(block_len)?;
+        Some(TermEntry {
+            term,
+            df,
+            idf,
+            block,
+        })
+    }
+}
+
+/// `(doc id, weight)` pairs of a posting block.
+pub fn postings(block: &[u8]) -> Vec<(u32, u8)> {
+    let mut r = ShardReader::new(block);
+    let mut out = Vec::new();
+    let mut doc = 0;
+    while let Some(d) = r.varint() {
+        doc += d;
+        let Some(w) = r.take(1) else { break };
+        out.push((doc, w[0]));
+    }
+    out
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub doc: u32,
+    pub matched: u32,
+    pub score: u64,
+}
+
+/// A built index on disk (or anywhere `load` can read site-relative `search/…` files from).
+pub struct Searcher<F: Fn(&str) -> Result<Vec<u8>>> {
+    pub meta: Meta,
+    load: F,
+    shards: std::cell::RefCell<HashMap<u32, Vec<u8>>>,
+}
+
+/// Reads index files by site-relative path.
+pub type Loader = Box<dyn Fn(&str) -> Result<Vec<u8>>>;
+
+/// A searcher over a built site on disk.
+pub type DirSearcher = Searcher<Loader>;
+
+impl DirSearcher {
+    /// Reads the index of a built site in `dir` (`public/`).
+    pub fn open_dir(dir: &std::path::Path) -> Result<Self> {
+        let dir = dir.to_path_buf();
+        Searcher::new(Box::new(move |rel: &str| crate::fsx::read(&dir.join(rel))))
+    }
+}
+
+impl<F: Fn(&str) -> Result<Vec<u8>>> Searcher<F> {
+    pub fn new(load: F) -> Result<Self> {
+        let meta: Meta = serde_json::from_slice(&load("search/meta.json")?)
+            .context("search/meta.json is not a search index")?;
+        if meta.format != FORMAT {
+            bail!(
+                "search index format {} (this build reads {FORMAT})",
+                meta.format
+            );
+        }
+        Ok(Searcher {
+            meta,
+            load,
+            shards: Default::default(),
+        })
+    }
+
+    /// Query terms as the browser computes them (stop words from `meta.json`).
+    pub fn terms(&self, query: &str) -> Vec<String> {
+        tokenize::query_terms(query)
+    }
+
+    /// Every matching article, best first.
+    pub fn search(&self, query: &str) -> Result<Vec<Hit>> {
+        let terms = self.terms(query);
+        let mut acc: HashMap<u32, (u32, u64)> = HashMap::new();
+        for term in &terms {
+            let shard = tokenize::shard_of(term, self.meta.shard_bits);
+            let mut cache = self.shards.borrow_mut();
+            let bytes = match cache.entry(shard) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((self.load)(&format!("search/shards/{shard}.bin"))?)
+                }
+            };
+            let mut r = ShardReader::new(bytes);
+            while let Some(e) = r.next_term() {
+                if e.term != term {
+                    continue;
+                }
+                for (doc, w) in postings(e.block) {
+                    let a = acc.entry(doc).or_insert((0, 0));
+                    a.0 += 1;
+                    a.1 += u64::from(e.idf) * u64::from(w);
+                }
+                break;
+            }
+        }
+        let all = terms.len() as u32;
+        let any_full = acc.values().any(|a| a.0 == all);
+        let mut hits: Vec<Hit> = acc
+            .into_iter()
+            .filter(|(_, a)| !any_full || a.0 == all)
+            .map(|(doc, (matched, score))| Hit {
+                doc,
+                matched,
+                score,
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.matched
+                .cmp(&a.matched)
+                .then(b.score.cmp(&a.score))
+                .then(a.doc.cmp(&b.doc))
+        });
+        Ok(hits)
+    }
+
+    /// The stored record of a result.
+    pub fn doc(&self, id: u32) -> Result<DocRecord> {
+        let chunk = id / self.meta.doc_chunk.max(1);
+        let name = format!("search/docs/{chunk}.json");
+        let recs: Vec<DocRecord> =
+            serde_json::from_slice(&(self.load)(&name)?).with_context(|| name.clone())?;
+        recs.into_iter()
+            .nth((id % self.meta.doc_chunk.max(1)) as usize)
+            .with_context(|| format!("{name} has no record {id}"))
+    }
+}

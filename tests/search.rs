@@ -1,0 +1,167 @@
+//! Search (issue 7), end to end: the real binary builds a fixture site, then the Rust query
+//! engine (`newsroom::search::query`, the same algorithm as the browser's `search.js`) runs
+//! the relevance set in `tests/fixtures/sites/search/queries.toml` over the written files.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use newsroom::search::query::{DirSearcher, Searcher};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct QuerySet {
+    query: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    q: String,
+    expect: Vec<String>,
+}
+
+fn top_paths(s: &DirSearcher, q: &str) -> Vec<String> {
+    s.search(q)
+        .unwrap()
+        .iter()
+        .take(10)
+        .map(|h| s.doc(h.doc).unwrap().p)
+        .collect()
+}
+
+fn built(site: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert_ok(&build(&fixture(site), &out, &[]));
+    (tmp, out)
+}
+
+#[test]
+fn query_set_reaches_recall_at_10() {
+    let set: QuerySet =
+        toml::from_str(&read(&fixture("search").join("queries.toml"))).expect("queries.toml");
+    let (zh, en) = set
+        .query
+        .iter()
+        .partition::<Vec<&Case>, _>(|c| c.q.chars().any(newsroom::slug::is_cjk));
+    assert!(set.query.len() >= 40, "{} queries", set.query.len());
+    assert!(
+        zh.len() * 2 >= set.query.len(),
+        "{} Chinese of {}",
+        zh.len(),
+        en.len()
+    );
+
+    let (_tmp, out) = built("search");
+    let searcher = Searcher::open_dir(&out).unwrap();
+    let mut total = 0.0;
+    let mut misses = Vec::new();
+    let mut dump = std::collections::BTreeMap::new();
+    for case in &set.query {
+        let top = top_paths(&searcher, &case.q);
+        dump.insert(case.q.clone(), top.clone());
+        let found = case.expect.iter().filter(|e| top.contains(e)).count();
+        total += found as f64 / case.expect.len() as f64;
+        if found < case.expect.len() {
+            misses.push(format!(
+                "{:?}: expected {:?}, top 10 {:?}",
+                case.q, case.expect, top
+            ));
+        }
+    }
+    // tests/e2e compares the browser's ranking with this one.
+    if let Some(file) = std::env::var_os("NEWSROOM_SEARCH_DUMP") {
+        std::fs::write(file, serde_json::to_string(&dump).unwrap()).unwrap();
+    }
+    let recall = total / set.query.len() as f64;
+    eprintln!(
+        "recall@10 = {recall:.3} over {} queries\n{}",
+        set.query.len(),
+        misses.join("\n")
+    );
+    assert!(
+        recall >= 0.95,
+        "recall@10 {recall:.3} < 0.95:\n{}",
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn chinese_company_names_find_articles_that_only_say_the_english_name() {
+    let (_tmp, out) = built("search");
+    let s = Searcher::open_dir(&out).unwrap();
+    let top = top_paths(&s, "微软");
+    assert!(top.contains(&"microsoft-english/".to_string()), "{top:?}");
+    let top = top_paths(&s, "Nvidia");
+    assert!(top.contains(&"nvidia-chip-zh/".to_string()), "{top:?}");
+}
+
+#[test]
+fn build_writes_the_index_the_page_and_a_box_on_every_page_under_the_sub_path() {
+    let (_tmp, out) = built("search");
+    for f in [
+        "search/index.html",
+        "search/search.js",
+        "search/meta.json",
+        "search/shards/0.bin",
+        "search/docs/0.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let page = read(&out.join("search/index.html"));
+    assert!(page.contains(r#"data-base="/news/""#), "{page}");
+    assert!(page.contains(r#"<script src="/news/search/search.js" defer>"#));
+    assert!(page.contains(r#"id="search-q""#));
+    assert!(
+        !page.contains("masthead-q"),
+        "one search box on the search page"
+    );
+    let home = read(&out.join("index.html"));
+    assert!(home.contains(r#"action="/news/search/""#), "{home}");
+    assert!(home.contains(r#"name="q""#));
+    let article = read(&out.join("tesla-robotaxi/index.html"));
+    assert!(article.contains(r#"action="/news/search/""#));
+    assert!(!read(&out.join("search/search.js")).contains("{{"));
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(&fixture("basic"), &site);
+    let cfg = read(&site.join("config.toml"));
+    std::fs::write(
+        site.join("config.toml"),
+        format!("{cfg}\n[search]\nenabled = false\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    assert_ok(&build(&site, &out, &[]));
+    assert!(!out.join("search").exists());
+    assert!(!read(&out.join("index.html")).contains("role=\"search\""));
+}
+
+#[test]
+fn unknown_search_field_is_a_config_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(&fixture("basic"), &site);
+    let cfg = read(&site.join("config.toml"));
+    std::fs::write(
+        site.join("config.toml"),
+        format!("{cfg}\n[search]\nfields = [\"title\", \"bodyy\"]\n"),
+    )
+    .unwrap();
+    let o = build(&site, &tmp.path().join("public"), &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("bodyy"), "{}", stderr(&o));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for (rel, bytes) in tree(from) {
+        let p = to.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+}
