@@ -165,3 +165,31 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::write(p, bytes).unwrap();
     }
 }
+
+#[test]
+fn companies_of_the_vocabulary_are_found_by_their_chinese_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(
+        site.join("config.toml"),
+        "title = \"x\"\nbase_url = \"https://e.org/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/broadcom-vmware.md"),
+        "+++\ntitle = \"Broadcom closes the VMware deal\"\n[taxonomies]\ncompanies = [\"Broadcom\"]\n+++\nBroadcom completed its acquisition of VMware.\n",
+    )
+    .unwrap();
+    let out = site.join("public");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .arg("--root")
+        .arg(site)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = Searcher::open_dir(&out).unwrap();
+    // 博通 is not in the article: it comes from rules/companies.toml.
+    assert_eq!(top_paths(&s, "博通"), ["broadcom-vmware/"]);
+}

@@ -1,14 +1,14 @@
 //! Company aliases for search: 微软 finds articles tagged Microsoft even when they only say
 //! "Microsoft". Each article's company terms are indexed together with their aliases.
 //!
-//! TEMPORARY: `BUILT_IN` is a stand-in until `rules/companies.toml` (the company vocabulary,
-//! branch `tagging`) lands; then build an [`Aliases`] from the vocabulary with
-//! [`Aliases::from_map`] and delete the table. Sites can add their own in `[search.aliases]`.
+//! `BUILT_IN` holds extra spellings (short forms such as 阿里, Taiwanese names such as 辉达);
+//! the indexer adds every company of the vocabulary (`rules/companies.toml`: name ↔ Chinese
+//! name) on top. Sites can add their own in `[search.aliases]`.
 
 use std::collections::{BTreeMap, HashMap};
 
 /// The most common companies in our sources: canonical name, then its other names.
-/// TEMPORARY (see the module doc): replace with the vocabulary's aliases.
+/// Extra spellings beyond the vocabulary's name ↔ Chinese name (see the module doc).
 const BUILT_IN: &[(&str, &[&str])] = &[
     ("Microsoft", &["微软"]),
     ("Nvidia", &["英伟达", "辉达"]),

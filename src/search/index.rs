@@ -188,6 +188,15 @@ impl Indexer {
     /// An indexer for `config`, with the built-in aliases and the site's `[search.aliases]`.
     pub fn new(config: &Config) -> Indexer {
         let mut aliases = Aliases::built_in();
+        // Every company of the vocabulary is found by its Chinese name too.
+        if let Ok(vocab) = crate::tagging::Vocabulary::defaults() {
+            let names: std::collections::BTreeMap<String, Vec<String>> = vocab
+                .companies
+                .iter()
+                .filter_map(|c| Some((c.name.clone(), vec![c.zh.clone()?])))
+                .collect();
+            aliases.extend(&names);
+        }
         aliases.extend(&config.search.aliases);
         Indexer::with_aliases(config, aliases)
     }
