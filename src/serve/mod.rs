@@ -200,7 +200,7 @@ fn debounce(rx: &Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>
     let mut paths: Vec<PathBuf> = paths_of(rx.recv().ok()?);
     let started = Instant::now();
     loop {
-        match rx.recv_timeout(Duration::from_millis(25)) {
+        match rx.recv_timeout(Duration::from_millis(10)) {
             Ok(ev) => paths.extend(paths_of(ev)),
             Err(RecvTimeoutError::Timeout) => break,
             Err(RecvTimeoutError::Disconnected) => return None,
