@@ -13,6 +13,7 @@ use crate::content::{Library, library};
 use crate::fsx;
 use crate::render::output::{DiskOutput, Output};
 use crate::render::{CardCache, Manifest, Renderer, Stats, templates};
+use crate::tagging::Vocabulary;
 
 /// Loads the site: config (with CLI overrides) and the library. Content errors are all
 /// printed, then one error says how many there were.
@@ -47,15 +48,18 @@ pub fn render_site(
     library: &Library,
     out: &dyn Output,
 ) -> Result<Stats> {
+    // The vocabulary (rules/) is read once: term pages and search both use it.
+    let vocab = Vocabulary::load(root)?;
     let mut r = render_pages(
         root,
         config,
         library,
         &Manifest::default(),
         &CardCache::default(),
+        &vocab,
         out,
     )?;
-    r.stats.files += crate::search::write(config, library, out)?.files;
+    r.stats.files += crate::search::write(config, library, &vocab, out)?.files;
     r.stats.files += copy_assets(root, out)?;
     Ok(r.stats)
 }
@@ -75,22 +79,12 @@ pub fn render_pages(
     library: &Library,
     prev: &Manifest,
     cards: &CardCache,
+    vocab: &Vocabulary,
     out: &dyn Output,
 ) -> Result<RenderedSite> {
-    let t = std::time::Instant::now();
     let mut tera = templates::load(root)?;
-    let t1 = t.elapsed();
-    let vocab = crate::tagging::Vocabulary::load(root)?;
-    let renderer = Renderer::with_cache(config, library, &mut tera, cards).with_vocabulary(&vocab);
-    let t2 = t.elapsed();
+    let renderer = Renderer::with_cache(config, library, &mut tera, cards).with_vocabulary(vocab);
     let (stats, manifest) = renderer.render_changed(prev, out)?;
-    if std::env::var_os("NEWSROOM_TRACE").is_some() {
-        eprintln!(
-            "trace: templates {t1:?}, renderer {:?}, render {:?}",
-            t2 - t1,
-            t.elapsed() - t2
-        );
-    }
     Ok(RenderedSite {
         stats,
         manifest,

@@ -186,17 +186,21 @@ pub struct Indexer {
 
 impl Indexer {
     /// An indexer for `config`, with the built-in aliases and the site's `[search.aliases]`.
+    /// An indexer with the embedded vocabulary (tests; a site uses [`Indexer::with_vocabulary`]).
     pub fn new(config: &Config) -> Indexer {
+        let vocab = crate::tagging::Vocabulary::defaults().expect("the embedded vocabulary parses");
+        Indexer::with_vocabulary(config, &vocab)
+    }
+
+    /// An indexer whose company aliases include every company of `vocab` by its Chinese name.
+    pub fn with_vocabulary(config: &Config, vocab: &crate::tagging::Vocabulary) -> Indexer {
         let mut aliases = Aliases::built_in();
-        // Every company of the vocabulary is found by its Chinese name too.
-        if let Ok(vocab) = crate::tagging::Vocabulary::defaults() {
-            let names: std::collections::BTreeMap<String, Vec<String>> = vocab
-                .companies
-                .iter()
-                .filter_map(|c| Some((c.name.clone(), vec![c.zh.clone()?])))
-                .collect();
-            aliases.extend(&names);
-        }
+        let names: std::collections::BTreeMap<String, Vec<String>> = vocab
+            .companies
+            .iter()
+            .filter_map(|c| Some((c.name.clone(), vec![c.zh.clone()?])))
+            .collect();
+        aliases.extend(&names);
         aliases.extend(&config.search.aliases);
         Indexer::with_aliases(config, aliases)
     }

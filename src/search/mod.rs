@@ -23,9 +23,16 @@ pub use index::{IndexStats, Indexer, SearchIndex};
 ///
 /// `serve` should keep one [`Indexer`] instead and call [`Indexer::index`] after each
 /// rebuild: unchanged articles are not re-read.
-pub fn write(config: &Config, library: &Library, out: &dyn Output) -> Result<IndexStats> {
+pub fn write(
+    config: &Config,
+    library: &Library,
+    vocab: &crate::tagging::Vocabulary,
+    out: &dyn Output,
+) -> Result<IndexStats> {
     if !config.search.enabled {
         return Ok(IndexStats::default());
     }
-    Indexer::new(config).index(library).write(out)
+    Indexer::with_vocabulary(config, vocab)
+        .index(library)
+        .write(out)
 }

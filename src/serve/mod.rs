@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::content::{Library, library};
 use crate::render::output::MemoryOutput;
 use crate::render::{CardCache, Manifest};
+use crate::tagging::Vocabulary;
 use http::{Files, Server};
 use watch::Change;
 
@@ -31,6 +32,8 @@ pub struct State {
     pub library: Library,
     pub manifest: Manifest,
     pub cards: CardCache,
+    /// The vocabulary (rules/), read at the full build: a change there rebuilds everything.
+    pub vocab: Vocabulary,
     /// The search index builder, which keeps the terms of unchanged articles between rebuilds.
     pub indexer: Option<crate::search::Indexer>,
     /// Articles whose last change failed to load: retried with the next change, so a broken
@@ -62,6 +65,7 @@ impl State {
         for w in &library.warnings {
             eprintln!("warning: {w}");
         }
+        let vocab = Vocabulary::load(root)?;
         let out = MemoryOutput::default();
         let RenderedSite {
             manifest, cards, ..
@@ -71,13 +75,14 @@ impl State {
             &library,
             &Manifest::default(),
             &CardCache::default(),
+            &vocab,
             &out,
         )?;
         build::copy_assets(root, &out)?;
         let mut indexer = config
             .search
             .enabled
-            .then(|| crate::search::Indexer::new(&config));
+            .then(|| crate::search::Indexer::with_vocabulary(&config, &vocab));
         if let Some(ix) = &mut indexer {
             ix.index(&library).write(&out)?;
         }
@@ -90,6 +95,7 @@ impl State {
             library,
             manifest,
             cards,
+            vocab,
             pending: Vec::new(),
         };
         Ok((state, into_files(out)))
@@ -127,6 +133,7 @@ impl State {
                 &lib,
                 &self.manifest,
                 &self.cards,
+                &self.vocab,
                 &out,
             )?;
             rendered = r.stats.rendered;
