@@ -25,6 +25,7 @@
 pub mod article;
 pub mod blocks;
 pub mod boilerplate;
+pub mod head;
 pub mod headings;
 pub mod html;
 pub mod input;
