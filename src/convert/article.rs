@@ -44,6 +44,8 @@ pub struct Meta {
 pub struct Article {
     pub meta: Meta,
     pub blocks: Vec<Block>,
+    /// Doubts about the input worth telling the user (an HTML page with no article).
+    pub warnings: Vec<String>,
 }
 
 impl Article {
@@ -78,8 +80,10 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
 
 /// Runs the whole pipeline on an HTML page.
 pub fn analyze_html(page: &str, rules: &Rules, opts: &Options) -> Article {
-    let (blocks, head) = html::parse(page);
-    analyze_blocks(blocks, Some(&head), rules, opts)
+    let parsed = html::parse(page, opts.url.as_deref(), &rules.html);
+    let mut article = analyze_blocks(parsed.blocks, Some(&parsed.head), rules, opts);
+    article.warnings.extend(parsed.warning);
+    article
 }
 
 fn analyze_blocks(
@@ -136,7 +140,11 @@ fn analyze_blocks(
         .clone()
         .or_else(|| head.and_then(|h| h.url.clone()));
     meta.source = source(&blocks, head, rules, opts);
-    Article { meta, blocks }
+    Article {
+        meta,
+        blocks,
+        warnings: Vec::new(),
+    }
 }
 
 /// HTML: the `<h1>` (the one the `<title>` starts with, when a logo is an `<h1>` too), else the

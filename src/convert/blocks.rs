@@ -20,6 +20,10 @@ pub enum Role {
     Quote,
     /// A table row (HTML `<tr>`); the cells are in the block's [`Hint::TableRow`].
     TableRow,
+    /// A code block (HTML `<pre>`); the code is in the block's [`Markup::inline`].
+    Code,
+    /// An image (HTML `<img>`); source and alt text are in [`Markup::image`].
+    Image,
 }
 
 /// What the markup said about a block (HTML scrapes); text scrapes have no hints.
@@ -37,6 +41,30 @@ pub enum Hint {
     Quote,
     /// A `<tr>`: its cells, and whether it is a header row.
     TableRow(Vec<String>, bool),
+    /// `<pre>`.
+    Code,
+    /// `<img>` on its own.
+    Image,
+}
+
+/// How an HTML block is written in Markdown, beyond its plain text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Markup {
+    /// The block as inline Markdown (links, emphasis, code), already escaped; for a code block
+    /// the raw code.
+    pub inline: String,
+    /// Heading level (1–6).
+    pub level: u8,
+    /// List nesting (0 = top level).
+    pub depth: u8,
+    /// The number of an ordered list item.
+    pub ordered: Option<u32>,
+    /// A code block's language.
+    pub lang: Option<String>,
+    /// An image's absolute source and alt text.
+    pub image: Option<(String, String)>,
+    /// A table row's cells as inline Markdown.
+    pub cells: Vec<String>,
 }
 
 /// Why (part of) a block was dropped.
@@ -73,6 +101,8 @@ pub struct Block {
     /// A tail removed from a kept block (a disclaimer glued to the last sentence).
     pub cut: Option<Drop>,
     pub hint: Hint,
+    /// HTML scrapes: how the block is written (used while the block's text is unchanged).
+    pub markup: Option<Markup>,
 }
 
 impl Block {
@@ -85,6 +115,7 @@ impl Block {
             decision: Decision::Open,
             cut: None,
             hint,
+            markup: None,
         }
     }
 

@@ -162,7 +162,7 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
             b.drop("structure.before-title", "site chrome above the title");
         } else if first_body.is_some_and(|f| i < f)
             && !is_caption_like(&b.text)
-            && !matches!(b.hint, Hint::Heading | Hint::Caption)
+            && !matches!(b.hint, Hint::Heading | Hint::Caption | Hint::Image)
         {
             if units(&b.text) <= 40 || title.is_none() {
                 b.drop(
@@ -173,7 +173,10 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
         } else if last_body.is_some_and(|l| i > l)
             && !is_prose(&b.text)
             // Tables, quotes and captions are article furniture, not site chrome.
-            && !matches!(b.hint, Hint::TableRow(..) | Hint::Quote)
+            && !matches!(
+                b.hint,
+                Hint::TableRow(..) | Hint::Quote | Hint::Code | Hint::Image
+            )
             && !is_caption_like(&b.text)
         {
             b.drop(

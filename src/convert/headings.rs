@@ -168,6 +168,8 @@ pub fn assign_roles(blocks: &mut [Block]) {
             Hint::Caption => Some(Role::Caption),
             Hint::Quote => Some(Role::Quote),
             Hint::TableRow(..) => Some(Role::TableRow),
+            Hint::Code => Some(Role::Code),
+            Hint::Image => Some(Role::Image),
             _ => None,
         };
         if let Some(role) = hinted {

@@ -27,6 +27,7 @@ pub mod blocks;
 pub mod boilerplate;
 pub mod head;
 pub mod headings;
+pub mod extract;
 pub mod html;
 pub mod input;
 pub mod metadata;
@@ -59,6 +60,7 @@ struct Ready {
     rendered: write::Rendered,
     hash: String,
     explain: Vec<String>,
+    warnings: Vec<String>,
 }
 
 #[derive(Default)]
@@ -117,6 +119,10 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
                 continue;
             }
         };
+        for w in &ready.warnings {
+            clear_progress(progress);
+            eprintln!("warning: {}: {w}", p.origin);
+        }
         if args.explain {
             clear_progress(progress);
             eprintln!("explain: {}: {} dropped", p.origin, ready.explain.len());
@@ -266,6 +272,7 @@ fn prepare(
         rendered,
         hash,
         explain,
+        warnings: article.warnings.clone(),
     })
 }
 
@@ -288,6 +295,7 @@ pub fn tag_article(
             blocks::Role::ListItem => Part::ListItem,
             blocks::Role::Paragraph | blocks::Role::Quote => Part::Paragraph,
             blocks::Role::TableRow => Part::ListItem,
+            blocks::Role::Code | blocks::Role::Image => Part::Caption,
         };
         (part, text)
     });

@@ -86,24 +86,31 @@ pub fn body(article: &Article, style: Style) -> String {
     for b in &article.blocks {
         let Some(role) = b.role() else { continue };
         let text = prose(&b.kept, zh, style);
+        // HTML blocks carry their Markdown (links, emphasis) while their text is unchanged.
+        let markup = b.markup.as_ref().filter(|_| b.kept == b.text);
+        let inline = |text: &str| match markup {
+            Some(m) if !m.inline.is_empty() => escape_start(&prose(&m.inline, zh, style)),
+            _ => escape(text),
+        };
         let same_run = prev == Some(role) && matches!(role, Role::ListItem | Role::TableRow);
         if !out.is_empty() {
             out.push_str(if same_run { "\n" } else { "\n\n" });
         }
         match role {
             Role::TableRow => {
-                let cells: Vec<String> = match &b.hint {
-                    Hint::TableRow(cells, _) => cells.iter().map(|c| prose(c, zh, style)).collect(),
-                    _ => vec![text.clone()],
-                };
-                let row = |cells: &[String]| {
-                    let inner: Vec<String> = cells
+                let cells: Vec<String> = match (&b.hint, markup) {
+                    (Hint::TableRow(cells, _), Some(m)) if m.cells.len() == cells.len() => m
+                        .cells
                         .iter()
-                        .map(|c| escape(c).replace('|', "\\|"))
-                        .collect();
-                    format!("| {} |", inner.join(" | "))
+                        .map(|c| prose(c, zh, style).replace('|', "\\|"))
+                        .collect(),
+                    (Hint::TableRow(cells, _), _) => cells
+                        .iter()
+                        .map(|c| escape(&prose(c, zh, style)).replace('|', "\\|"))
+                        .collect(),
+                    _ => vec![escape(&text)],
                 };
-                out.push_str(&row(&cells));
+                out.push_str(&format!("| {} |", cells.join(" | ")));
                 if !same_run {
                     out.push('\n');
                     out.push_str(&format!("|{}", " --- |".repeat(cells.len())));
@@ -111,10 +118,12 @@ pub fn body(article: &Article, style: Style) -> String {
             }
             Role::Quote => {
                 out.push_str("> ");
-                out.push_str(&escape(&text));
+                out.push_str(&inline(&text));
             }
             Role::Heading => {
-                out.push_str("## ");
+                let level = markup.map_or(2, |m| m.level.clamp(2, 6)) as usize;
+                out.push_str(&"#".repeat(level));
+                out.push(' ');
                 out.push_str(&escape(&text));
             }
             Role::Caption => {
@@ -123,14 +132,75 @@ pub fn body(article: &Article, style: Style) -> String {
                 out.push('*');
             }
             Role::ListItem => {
-                out.push_str("- ");
-                out.push_str(&escape(bullet_text(&text).unwrap_or(&text)));
+                let depth = markup.map_or(0, |m| m.depth as usize);
+                let indent = match markup.and_then(|m| m.ordered) {
+                    Some(_) => "   ",
+                    None => "  ",
+                };
+                out.push_str(&indent.repeat(depth));
+                match markup.and_then(|m| m.ordered) {
+                    Some(n) => out.push_str(&format!("{n}. ")),
+                    None => out.push_str("- "),
+                }
+                if markup.is_some() {
+                    out.push_str(&inline(&text));
+                } else {
+                    out.push_str(&escape(bullet_text(&text).unwrap_or(&text)));
+                }
             }
-            Role::Paragraph => out.push_str(&escape(&text)),
+            Role::Code => {
+                let code = markup.map_or(b.text.as_str(), |m| m.inline.as_str());
+                let lang = markup.and_then(|m| m.lang.as_deref()).unwrap_or("");
+                let fence = "`".repeat(longest_backtick_run(code).max(2) + 1);
+                out.push_str(&format!("{fence}{lang}\n{code}\n{fence}"));
+            }
+            Role::Image => match b.markup.as_ref().and_then(|m| m.image.as_ref()) {
+                Some((src, alt)) => {
+                    let mut a = String::new();
+                    for c in alt.chars() {
+                        if matches!(c, '\\' | '[' | ']' | '*' | '_' | '`' | '<') {
+                            a.push('\\');
+                        }
+                        a.push(c);
+                    }
+                    out.push_str(&format!("![{a}]({src})"));
+                }
+                None => {}
+            },
+            Role::Paragraph => out.push_str(&inline(&text)),
         }
         prev = Some(role);
     }
     out.push('\n');
+    out
+}
+
+fn longest_backtick_run(s: &str) -> usize {
+    let (mut best, mut cur) = (0, 0);
+    for c in s.chars() {
+        cur = if c == '`' { cur + 1 } else { 0 };
+        best = best.max(cur);
+    }
+    best
+}
+
+/// Escapes what would open a block at the start of an already-escaped inline Markdown line.
+pub fn escape_start(md: &str) -> String {
+    let mut out = md.to_string();
+    let starts_block = out.starts_with(['#', '>', '+', '=', '|'])
+        || out.starts_with("- ")
+        || out == "-"
+        || out.starts_with("---");
+    if starts_block {
+        out.insert(0, '\\');
+    }
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if (1..=9).contains(&digits) {
+        let rest = &out[digits..];
+        if rest.starts_with(". ") || rest.starts_with(") ") || rest == "." || rest == ")" {
+            out.insert(digits, '\\');
+        }
+    }
     out
 }
 

@@ -74,6 +74,35 @@ fn yes() -> bool {
 struct BoilerplateFile {
     #[serde(default)]
     rule: Vec<RawRule>,
+    #[serde(default)]
+    html: Option<RawHtml>,
+}
+
+/// The `[html]` table: what class/id words and selectors say about parts of an HTML page.
+/// A site file's `[html]` keys replace the default's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHtml {
+    body: Option<Vec<String>>,
+    discard_tokens: Option<Vec<String>>,
+    discard_prefixes: Option<Vec<String>>,
+    positive_prefixes: Option<Vec<String>>,
+    negative_prefixes: Option<Vec<String>>,
+}
+
+/// Compiled `[html]` rules (see `rules/boilerplate.toml`).
+#[derive(Debug, Clone, Default)]
+pub struct HtmlRules {
+    /// Tiers of CSS selectors naming the article body; the first tier that matches wins.
+    pub body_tiers: Vec<scraper::Selector>,
+    /// Class/id words (whole) that mark chrome.
+    pub discard_tokens: Vec<String>,
+    /// Class/id word beginnings that mark chrome.
+    pub discard_prefixes: Vec<String>,
+    /// Class/id word beginnings that mark content (Readability's positive weight).
+    pub positive_prefixes: Vec<String>,
+    /// Class/id word beginnings that count against content.
+    pub negative_prefixes: Vec<String>,
 }
 
 /// A compiled boilerplate rule.
@@ -153,6 +182,7 @@ pub struct Source {
 pub struct Rules {
     pub boilerplate: Vec<Rule>,
     pub sources: Vec<Source>,
+    pub html: HtmlRules,
 }
 
 impl Rules {
@@ -191,8 +221,18 @@ impl Rules {
     /// Parses rule files in order; later files extend and override earlier ones.
     pub fn from_texts(boilerplate: &[(&str, &str)], sources: &[(&str, &str)]) -> Result<Rules> {
         let mut raw_rules: Vec<RawRule> = Vec::new();
+        let mut raw_html = RawHtml::default();
+        let mut html_file = "rules/boilerplate.toml";
         for (name, text) in boilerplate {
             let file: BoilerplateFile = parse_toml(name, text)?;
+            if let Some(h) = file.html {
+                html_file = name;
+                raw_html.body = h.body.or(raw_html.body);
+                raw_html.discard_tokens = h.discard_tokens.or(raw_html.discard_tokens);
+                raw_html.discard_prefixes = h.discard_prefixes.or(raw_html.discard_prefixes);
+                raw_html.positive_prefixes = h.positive_prefixes.or(raw_html.positive_prefixes);
+                raw_html.negative_prefixes = h.negative_prefixes.or(raw_html.negative_prefixes);
+            }
             for rule in file.rule {
                 if let Some(existing) = raw_rules.iter_mut().find(|r| r.id == rule.id) {
                     *existing = rule;
@@ -230,6 +270,7 @@ impl Rules {
         Ok(Rules {
             boilerplate: rules,
             sources: compiled,
+            html: compile_html(raw_html, html_file)?,
         })
     }
 
@@ -248,6 +289,29 @@ fn parse_toml<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<
             crate::content::front_matter::line_col(text, sp.start)
         });
         anyhow::anyhow!("{name}:{line}:{col}: {}", e.message().trim())
+    })
+}
+
+fn compile_html(raw: RawHtml, file: &str) -> Result<HtmlRules> {
+    let lower = |v: Option<Vec<String>>| -> Vec<String> {
+        v.unwrap_or_default()
+            .into_iter()
+            .map(|s| s.to_ascii_lowercase())
+            .collect()
+    };
+    let mut body_tiers = Vec::new();
+    for sel in raw.body.unwrap_or_default() {
+        body_tiers.push(
+            scraper::Selector::parse(&sel)
+                .map_err(|e| anyhow::anyhow!("{file}: [html] body selector `{sel}`: {e}"))?,
+        );
+    }
+    Ok(HtmlRules {
+        body_tiers,
+        discard_tokens: lower(raw.discard_tokens),
+        discard_prefixes: lower(raw.discard_prefixes),
+        positive_prefixes: lower(raw.positive_prefixes),
+        negative_prefixes: lower(raw.negative_prefixes),
     })
 }
 

@@ -1,0 +1,1174 @@
+//! Main-content extraction for HTML scrapes: find the article in a page and turn it into
+//! [`Block`]s that keep its structure (headings, paragraphs, lists, quotes, tables, code,
+//! figures, links).
+//!
+//! The approach follows trafilatura and Readability, measured on the html-extraction dev set:
+//! 1. **Clean**: elements that are never article text (scripts, forms controls, navigation,
+//!    asides, hidden elements) leave the tree.
+//! 2. **Choose the body**: first by markup that names it (`itemprop=articleBody`,
+//!    `.entry-content`, `<article>`, … — tiers in `rules/boilerplate.toml` `[html]`), then by
+//!    scoring paragraphs and crediting their ancestors (Readability). The two are compared: a
+//!    named container that holds much less text than the scored one lost the article.
+//! 3. **Prune** inside the body: elements whose class or id says chrome (share, related,
+//!    comments, newsletter, byline…, also data in `[html]`) and link-dense lists and boxes.
+//! 4. **Emit** blocks with inline Markdown: links absolute (resolved against the canonical URL)
+//!    and only http(s)/mailto; images only http(s) or `data:image/` raster types. Nothing of the
+//!    page's markup passes into the Markdown as HTML.
+//!
+//! Every walk is bounded in depth, so a pathological page (100k nested `<div>`s) cannot overflow
+//! the stack.
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{ElementRef, Html, Node, Selector, node::Element};
+use url::Url;
+
+use super::blocks::{Block, Hint, Markup};
+use super::normalize::{clean_line, normalize_chars};
+use crate::hash::FxHashMap;
+use crate::rules::HtmlRules;
+
+/// Deeper than this, elements are read as plain text (no structure).
+const MAX_DEPTH: usize = 256;
+
+/// Elements that are never article text.
+const DROP_TAGS: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "iframe", "object", "embed", "canvas",
+    "select", "option", "optgroup", "input", "textarea", "button", "nav", "aside", "footer",
+    "menu", "dialog", "map", "audio", "video", "label", "link", "meta", "applet", "frame",
+    "frameset", "math", "svg", "datalist", "output", "progress", "marquee", "area", "source",
+    "track", "param", "base",
+];
+
+/// Block-level elements: they end the current paragraph.
+const BLOCK_TAGS: &[&str] = &[
+    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "figure", "figcaption", "blockquote", "table", "thead", "tbody", "tfoot",
+    "tr", "td", "th", "pre", "hr", "dl", "dt", "dd", "form", "address", "details", "summary",
+    "body", "html", "caption", "fieldset", "legend", "center", "hgroup", "picture",
+];
+
+/// Roles that mark chrome.
+const CHROME_ROLES: &[&str] = &[
+    "navigation", "menu", "menubar", "complementary", "contentinfo", "banner", "search",
+    "dialog", "alert", "alertdialog", "toolbar", "tablist",
+];
+
+/// What a page's markup says about a node, summed over its subtree (dropped parts excluded).
+#[derive(Debug, Clone, Copy, Default)]
+struct Stats {
+    /// Characters of text, not counting whitespace.
+    chars: u32,
+    /// Of which inside links.
+    link_chars: u32,
+    /// Commas (ASCII, full-width and 、).
+    commas: u32,
+    /// Paragraph-like descendants (`p`, `pre`, `blockquote`, text-bearing `div`s).
+    paragraphs: u32,
+}
+
+/// Everything extracted from a page.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    pub blocks: Vec<Block>,
+    /// Why the page may not be an article (no body found): for a warning.
+    pub warning: Option<String>,
+}
+
+/// Extracts the article body of a parsed page. `base` resolves relative links and images.
+pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &HtmlRules) -> Extraction {
+    let mut ex = Extractor {
+        doc,
+        base,
+        rules,
+        stats: FxHashMap::default(),
+        dropped: FxHashMap::default(),
+    };
+    ex.clean();
+    let root = doc.tree.root();
+    ex.measure(root);
+
+    let named = ex.named_body();
+    let scored = ex.scored_body();
+    let named_chars = named.as_ref().map_or(0, |n| ex.pruned_chars(n));
+    let scored_chars = scored.as_ref().map_or(0, |n| ex.pruned_chars(n));
+    let roots = match (named, scored) {
+        (Some(n), Some(s)) => {
+            // A named container that holds far less text than the scored one missed the article
+            // (a teaser `<article>`, a lead-only `.entry-content`).
+            if named_chars >= 250 || named_chars * 2 >= scored_chars {
+                n
+            } else {
+                s
+            }
+        }
+        (Some(n), None) => n,
+        (None, Some(s)) => s,
+        (None, None) => Vec::new(),
+    };
+
+    let mut em = Emitter::new(&ex, &roots);
+    if let Some(h1) = ex.title_h1(title)
+        && !roots.iter().any(|r| is_ancestor(*r, h1))
+    {
+        em.emit_title(h1);
+    }
+    for r in &roots {
+        if let Some(n) = doc.tree.get(*r) {
+            em.block(n, 0);
+        }
+    }
+    em.flush();
+    let chars: usize = em.out.iter().map(|b| b.text.chars().count()).sum();
+    let warning = (chars < 80).then(|| {
+        "no article text found (a login, index or error page?); the output is a best effort"
+            .to_string()
+    });
+    Extraction {
+        blocks: em.out,
+        warning,
+    }
+}
+
+fn is_ancestor(anc: NodeId, node: NodeRef<'_, Node>) -> bool {
+    node.id() == anc || node.ancestors().any(|a| a.id() == anc)
+}
+
+struct Extractor<'a> {
+    doc: &'a Html,
+    base: Option<&'a Url>,
+    rules: &'a HtmlRules,
+    stats: FxHashMap<NodeId, Stats>,
+    /// Nodes removed by cleaning (value: true) — their subtrees are skipped.
+    dropped: FxHashMap<NodeId, bool>,
+}
+
+fn attr_has_hidden_style(el: &Element) -> bool {
+    el.attr("style").is_some_and(|s| {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// Splits class and id values into lowercase word tokens: `relatedPosts post-meta_box` →
+/// `related posts post meta box`.
+fn tokens(el: &Element) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        let mut cur = String::new();
+        let mut prev_lower = false;
+        for c in v.chars() {
+            if c.is_ascii_alphanumeric() {
+                if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+                cur.push(c.to_ascii_lowercase());
+            } else {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                prev_lower = false;
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+    }
+    out
+}
+
+impl<'a> Extractor<'a> {
+    fn is_dropped(&self, id: NodeId) -> bool {
+        self.dropped.contains_key(&id)
+    }
+
+    /// Step 1: elements that are never article text.
+    fn clean(&mut self) {
+        for node in self.doc.tree.root().descendants() {
+            let Node::Element(el) = node.value() else {
+                continue;
+            };
+            let name = el.name();
+            let hidden = el.attr("hidden").is_some()
+                || el.attr("aria-hidden") == Some("true")
+                || attr_has_hidden_style(el);
+            let role = el.attr("role").map(str::to_ascii_lowercase);
+            let chrome_role = role.as_deref().is_some_and(|r| CHROME_ROLES.contains(&r));
+            if DROP_TAGS.contains(&name) || hidden || chrome_role {
+                // Never drop the page itself (a `<body role=…>`).
+                if !matches!(name, "html" | "body") {
+                    self.dropped.insert(node.id(), true);
+                }
+            }
+        }
+    }
+
+    /// Post-order pass: text statistics of every node (iterative: no recursion on depth).
+    fn measure(&mut self, root: NodeRef<'_, Node>) {
+        use ego_tree::iter::Edge;
+        let mut skip_until: Option<NodeId> = None;
+        // Stack of accumulated stats for open elements.
+        let mut stack: Vec<Stats> = vec![Stats::default()];
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(n) => {
+                    if skip_until.is_some() {
+                        continue;
+                    }
+                    if self.is_dropped(n.id()) {
+                        skip_until = Some(n.id());
+                        continue;
+                    }
+                    match n.value() {
+                        Node::Text(t) => {
+                            let top = stack.last_mut().expect("stack");
+                            for c in t.chars() {
+                                if !c.is_whitespace() {
+                                    top.chars += 1;
+                                }
+                                if matches!(c, ',' | '，' | '、') {
+                                    top.commas += 1;
+                                }
+                            }
+                        }
+                        _ => stack.push(Stats::default()),
+                    }
+                }
+                Edge::Close(n) => {
+                    if let Some(s) = skip_until {
+                        if s == n.id() {
+                            skip_until = None;
+                        }
+                        continue;
+                    }
+                    if matches!(n.value(), Node::Text(_)) {
+                        continue;
+                    }
+                    let mut s = stack.pop().unwrap_or_default();
+                    if let Node::Element(el) = n.value() {
+                        match el.name() {
+                            "a" => s.link_chars = s.chars,
+                            "p" | "pre" | "blockquote" if s.chars >= 20 => s.paragraphs += 1,
+                            _ => {}
+                        }
+                    }
+                    self.stats.insert(n.id(), s);
+                    if let Some(parent) = stack.last_mut() {
+                        parent.chars += s.chars;
+                        parent.link_chars += s.link_chars;
+                        parent.commas += s.commas;
+                        parent.paragraphs += s.paragraphs;
+                    }
+                }
+            }
+        }
+    }
+
+    fn stats(&self, id: NodeId) -> Stats {
+        self.stats.get(&id).copied().unwrap_or_default()
+    }
+
+    fn link_density(&self, id: NodeId) -> f32 {
+        let s = self.stats(id);
+        if s.chars == 0 {
+            0.0
+        } else {
+            s.link_chars as f32 / s.chars as f32
+        }
+    }
+
+    /// Class/id tokens that say chrome (`share`, `related`, `comments`, …).
+    fn chrome_class(&self, el: &Element) -> bool {
+        let toks = tokens(el);
+        toks.iter().any(|t| {
+            self.rules.discard_tokens.iter().any(|d| d == t)
+                || self
+                    .rules
+                    .discard_prefixes
+                    .iter()
+                    .any(|p| t.starts_with(p.as_str()))
+        })
+    }
+
+    /// Text left in a body after pruning (what emission would keep, roughly).
+    fn pruned_chars(&self, roots: &[NodeId]) -> u32 {
+        let mut total = 0;
+        for r in roots {
+            let Some(n) = self.doc.tree.get(*r) else {
+                continue;
+            };
+            total += self.stats(*r).chars;
+            // Subtract pruned descendants (outermost only).
+            let mut it = n.traverse();
+            let mut skip: Option<NodeId> = None;
+            while let Some(edge) = it.next() {
+                match edge {
+                    ego_tree::iter::Edge::Open(d) => {
+                        if skip.is_some() || d.id() == *r {
+                            continue;
+                        }
+                        if let Node::Element(el) = d.value()
+                            && !self.is_dropped(d.id())
+                            && self.prune(d, el, *r)
+                        {
+                            total = total.saturating_sub(self.stats(d.id()).chars);
+                            skip = Some(d.id());
+                        }
+                    }
+                    ego_tree::iter::Edge::Close(d) => {
+                        if skip == Some(d.id()) {
+                            skip = None;
+                        }
+                    }
+                }
+            }
+        }
+        total
+    }
+
+    /// Whether an element inside the body is chrome: class/id, or link-dense.
+    fn prune(&self, node: NodeRef<'_, Node>, el: &Element, root: NodeId) -> bool {
+        let name = el.name();
+        if matches!(name, "a" | "span" | "strong" | "b" | "em" | "i" | "img") {
+            // Inline: only a class that says chrome.
+            return name == "span" && self.chrome_class(el) && self.stats(node.id()).chars < 200;
+        }
+        let s = self.stats(node.id());
+        if self.chrome_class(el) {
+            // A wrapper that holds most of the article is not chrome whatever its class says.
+            let root_chars = self.stats(root).chars.max(1);
+            let holds_article = s.paragraphs >= 3 && s.chars * 10 >= root_chars * 6;
+            if !holds_article {
+                return true;
+            }
+        }
+        let ld = self.link_density(node.id());
+        match name {
+            "p" => s.chars < 60 && s.link_chars > 0 && ld > 0.8,
+            "li" | "dd" | "dt" => false,
+            "ul" | "ol" | "dl" => (ld > 0.5 && s.chars < 1500) || (ld > 0.3 && s.chars < 120),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => ld > 0.6,
+            "table" => ld > 0.6 && s.chars < 1500,
+            "div" | "section" | "header" | "article" | "center" | "td" | "form" | "figure" => {
+                (s.chars < 300 && s.link_chars > 0 && ld > 0.6)
+                    || (ld > 0.75 && s.chars < 2000)
+                    || (name == "form" && s.paragraphs == 0)
+            }
+            _ => false,
+        }
+    }
+
+    /// Step 2a: the body named by markup (tiers of selectors, first tier with text wins).
+    fn named_body(&self) -> Option<Vec<NodeId>> {
+        for tier in &self.rules.body_tiers {
+            let mut best: Option<(u32, NodeId)> = None;
+            for el in self.doc.select(tier) {
+                let name = el.value().name();
+                if !matches!(name, "article" | "div" | "main" | "section" | "td") {
+                    continue;
+                }
+                if self.is_dropped(el.id()) || el.ancestors().any(|a| self.is_dropped(a.id())) {
+                    continue;
+                }
+                let chars = self.pruned_chars(&[el.id()]);
+                if chars >= 100 && best.is_none_or(|(b, _)| chars > b) {
+                    best = Some((chars, el.id()));
+                }
+            }
+            if let Some((_, id)) = best {
+                return Some(vec![id]);
+            }
+        }
+        None
+    }
+
+    /// Class weight of Readability: +25 for words that name content, −25 for chrome.
+    fn class_weight(&self, el: &Element) -> f32 {
+        let toks = tokens(el);
+        let mut w = 0.0;
+        if toks.iter().any(|t| {
+            self.rules
+                .positive_prefixes
+                .iter()
+                .any(|p| t.starts_with(p.as_str()))
+        }) {
+            w += 25.0;
+        }
+        if self.chrome_class(el)
+            || toks.iter().any(|t| {
+                self.rules
+                    .negative_prefixes
+                    .iter()
+                    .any(|p| t.starts_with(p.as_str()))
+            })
+        {
+            w -= 25.0;
+        }
+        w
+    }
+
+    /// Step 2b: Readability's scoring. Paragraphs credit their parent fully, grandparent half,
+    /// further ancestors less; the best candidate (scaled by 1 − link density) and its
+    /// sibling paragraphs are the body.
+    fn scored_body(&self) -> Option<Vec<NodeId>> {
+        let mut scores: FxHashMap<NodeId, f32> = FxHashMap::default();
+        let root = self.doc.tree.root();
+        let mut it = root.traverse();
+        let mut skip: Option<NodeId> = None;
+        while let Some(edge) = it.next() {
+            let n = match edge {
+                ego_tree::iter::Edge::Open(n) => n,
+                ego_tree::iter::Edge::Close(n) => {
+                    if skip == Some(n.id()) {
+                        skip = None;
+                    }
+                    continue;
+                }
+            };
+            if skip.is_some() {
+                continue;
+            }
+            let Node::Element(el) = n.value() else {
+                continue;
+            };
+            if self.is_dropped(n.id()) {
+                skip = Some(n.id());
+                continue;
+            }
+            // Readability's "unlikely candidates": chrome classes, unless they look like
+            // content too.
+            if !matches!(el.name(), "html" | "body" | "article" | "main")
+                && self.chrome_class(el)
+                && !tokens(el).iter().any(|t| {
+                    self.rules
+                        .positive_prefixes
+                        .iter()
+                        .any(|p| t.starts_with(p.as_str()))
+                })
+            {
+                skip = Some(n.id());
+                continue;
+            }
+            let scorable = match el.name() {
+                "p" | "pre" | "td" | "blockquote" => true,
+                "div" | "section" => direct_text_chars(n) >= 25,
+                _ => false,
+            };
+            if !scorable {
+                continue;
+            }
+            let s = self.stats(n.id());
+            let chars = if matches!(el.name(), "div" | "section") {
+                direct_text_chars(n) as u32
+            } else {
+                s.chars
+            };
+            if chars < 25 {
+                continue;
+            }
+            let score = 1.0 + s.commas as f32 + (chars as f32 / 100.0).min(3.0);
+            for (level, anc) in n.ancestors().take(5).enumerate() {
+                let Node::Element(ae) = anc.value() else {
+                    break;
+                };
+                let entry = scores
+                    .entry(anc.id())
+                    .or_insert_with(|| self.initial_score(ae));
+                let div = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                *entry += score / div;
+            }
+        }
+        let mut best: Option<(f32, NodeId)> = None;
+        for (id, score) in &scores {
+            let scaled = score * (1.0 - self.link_density(*id));
+            if best.is_none_or(|(b, bid)| scaled > b || (scaled == b && *id < bid)) {
+                best = Some((scaled, *id));
+            }
+        }
+        let (top_score, top) = best?;
+        let mut top = self.doc.tree.get(top)?;
+        // A candidate that is the only substantial child of its parent: the parent is the body.
+        while let Some(p) = top.parent() {
+            let Node::Element(pe) = p.value() else { break };
+            if matches!(pe.name(), "body" | "html") {
+                break;
+            }
+            let ps = self.stats(p.id());
+            let ts = self.stats(top.id());
+            if ps.chars as f32 * 0.9 <= ts.chars as f32 && ps.chars > 0 {
+                top = p;
+            } else {
+                break;
+            }
+        }
+        // Siblings that belong to the article.
+        let Some(parent) = top.parent() else {
+            return Some(vec![top.id()]);
+        };
+        let threshold = (top_score * 0.2).max(10.0);
+        let mut out = Vec::new();
+        for sib in parent.children() {
+            if sib.id() == top.id() {
+                out.push(sib.id());
+                continue;
+            }
+            let Node::Element(se) = sib.value() else {
+                continue;
+            };
+            if self.is_dropped(sib.id()) {
+                continue;
+            }
+            let mut append = false;
+            let mut bonus = 0.0;
+            if let (Some(a), Node::Element(te)) = (se.attr("class"), top.value())
+                && !a.is_empty()
+                && te.attr("class") == Some(a)
+            {
+                bonus = top_score * 0.2;
+            }
+            if let Some(sc) = scores.get(&sib.id())
+                && sc * (1.0 - self.link_density(sib.id())) + bonus >= threshold
+            {
+                append = true;
+            } else if se.name() == "p" {
+                let s = self.stats(sib.id());
+                let ld = self.link_density(sib.id());
+                if (s.chars > 80 && ld < 0.25) || (s.chars > 0 && ld == 0.0 && ends_sentence(sib))
+                {
+                    append = true;
+                }
+            }
+            if append && !self.chrome_class(se) {
+                out.push(sib.id());
+            }
+        }
+        Some(out)
+    }
+
+    fn initial_score(&self, el: &Element) -> f32 {
+        let base = match el.name() {
+            "div" | "article" | "main" => 5.0,
+            "pre" | "td" | "blockquote" => 3.0,
+            "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+            _ => 0.0,
+        };
+        base + self.class_weight(el)
+    }
+
+    /// The `<h1>` that is the article's headline: the one matching the page title, else the
+    /// first one with text.
+    fn title_h1(&self, title: Option<&str>) -> Option<NodeRef<'a, Node>> {
+        static H1: std::sync::LazyLock<Selector> =
+            std::sync::LazyLock::new(|| Selector::parse("h1").expect("selector"));
+        let squash = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+        let want = title.map(squash).unwrap_or_default();
+        let mut first = None;
+        for h in self.doc.select(&H1) {
+            if h.ancestors().any(|a| self.is_dropped(a.id())) || self.is_dropped(h.id()) {
+                continue;
+            }
+            let t = squash(&h.text().collect::<String>());
+            if t.is_empty() {
+                continue;
+            }
+            if !want.is_empty() && (want.starts_with(&t) || t.starts_with(&want)) {
+                return Some(*h);
+            }
+            first.get_or_insert(*h);
+        }
+        first
+    }
+}
+
+fn direct_text_chars(n: NodeRef<'_, Node>) -> usize {
+    n.children()
+        .filter_map(|c| match c.value() {
+            Node::Text(t) => Some(t.chars().filter(|c| !c.is_whitespace()).count()),
+            Node::Element(e) if matches!(e.name(), "a" | "span" | "strong" | "b" | "em" | "i") => {
+                Some(ElementRef::wrap(c).map_or(0, |e| {
+                    e.text()
+                        .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
+                        .sum()
+                }))
+            }
+            _ => None,
+        })
+        .sum()
+}
+
+fn ends_sentence(n: NodeRef<'_, Node>) -> bool {
+    let text: String = ElementRef::wrap(n)
+        .map(|e| e.text().collect())
+        .unwrap_or_default();
+    text.trim_end()
+        .ends_with(['.', '!', '?', '。', '！', '？', '"', '”'])
+}
+
+/// A URL a link may point to: absolute http(s) or mailto, resolved against the page.
+pub fn safe_link(href: &str, base: Option<&Url>) -> Option<String> {
+    let href: String = href
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    if href.is_empty() || href.starts_with('#') {
+        return None;
+    }
+    let url = match Url::parse(&href) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(&href).ok()?,
+        Err(_) => return None,
+    };
+    matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.to_string())
+}
+
+/// An image source that may be shown: http(s), or an inline raster image.
+pub fn safe_image(src: &str, base: Option<&Url>) -> Option<String> {
+    let src = src.trim();
+    let lower = src.to_ascii_lowercase();
+    if lower.starts_with("data:") {
+        let raster = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+        return (raster && src.len() < 100_000 && !src.contains(['(', ')', ' ', '"']))
+            .then(|| src.to_string());
+    }
+    safe_link(src, base).filter(|u| u.starts_with("http"))
+}
+
+/// Escapes text for Markdown inline content.
+fn escape_inline(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '~' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// Emission: walks the chosen body and builds blocks with inline Markdown.
+struct Emitter<'e, 'a> {
+    ex: &'e Extractor<'a>,
+    roots: Vec<NodeId>,
+    out: Vec<Block>,
+    text: String,
+    md: String,
+    hint: Hint,
+    markup: Markup,
+    /// Open lists: ordered?, next number.
+    lists: Vec<(bool, u32)>,
+    quote: u32,
+    /// Inside a link: nested links become text.
+    in_link: bool,
+}
+
+impl<'e, 'a> Emitter<'e, 'a> {
+    fn new(ex: &'e Extractor<'a>, roots: &[NodeId]) -> Self {
+        Emitter {
+            ex,
+            roots: roots.to_vec(),
+            out: Vec::new(),
+            text: String::new(),
+            md: String::new(),
+            hint: Hint::None,
+            markup: Markup::default(),
+            lists: Vec::new(),
+            quote: 0,
+            in_link: false,
+        }
+    }
+
+    fn base(&self) -> Option<&Url> {
+        self.ex.base
+    }
+
+    fn emit_title(&mut self, h1: NodeRef<'_, Node>) {
+        self.flush();
+        self.hint = Hint::Title;
+        self.markup.level = 1;
+        self.inline_children(h1, 0);
+        self.flush();
+    }
+
+    /// Ends the current block.
+    fn flush(&mut self) {
+        let text = clean_line(&normalize_chars(&self.text));
+        let md = self.md.trim().to_string();
+        let hint = std::mem::take(&mut self.hint);
+        let mut markup = std::mem::take(&mut self.markup);
+        self.text.clear();
+        self.md.clear();
+        if text.is_empty() && !md.starts_with("![") {
+            return;
+        }
+        markup.inline = clean_line(&normalize_chars(&md));
+        let hint = if self.quote > 0 && hint == Hint::None {
+            Hint::Quote
+        } else {
+            hint
+        };
+        let line = self.out.len() + 1;
+        let mut b = Block::new(line, text, true, hint);
+        b.markup = Some(markup);
+        self.out.push(b);
+    }
+
+    fn start(&mut self, hint: Hint) {
+        self.flush();
+        self.hint = hint;
+    }
+
+    fn skip(&self, node: NodeRef<'_, Node>, el: &Element) -> bool {
+        if self.ex.is_dropped(node.id()) {
+            return true;
+        }
+        let root = self
+            .roots
+            .iter()
+            .copied()
+            .find(|r| is_ancestor(*r, node))
+            .unwrap_or(node.id());
+        node.id() != root && self.ex.prune(node, el, root)
+    }
+
+    /// A node in block context.
+    fn block(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        match node.value() {
+            Node::Text(t) => self.text_node(t),
+            Node::Element(el) => {
+                if self.skip(node, el) {
+                    return;
+                }
+                if depth > MAX_DEPTH {
+                    let t: String = ElementRef::wrap(node)
+                        .map(|e| e.text().collect::<Vec<_>>().join(" "))
+                        .unwrap_or_default();
+                    self.text_node(&t);
+                    return;
+                }
+                let name = el.name();
+                match name {
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                        let level = name.as_bytes()[1] - b'0';
+                        self.start(if level == 1 { Hint::Title } else { Hint::Heading });
+                        self.markup.level = level;
+                        self.inline_children(node, depth);
+                        self.flush();
+                    }
+                    "ul" | "ol" => {
+                        self.flush();
+                        let start = el.attr("start").and_then(|s| s.parse().ok()).unwrap_or(1);
+                        self.lists.push((name == "ol", start));
+                        for c in node.children() {
+                            self.block(c, depth + 1);
+                        }
+                        self.lists.pop();
+                        self.flush();
+                    }
+                    "li" => {
+                        self.start(Hint::ListItem);
+                        let (ordered, n) = self.lists.last().copied().unwrap_or((false, 1));
+                        self.markup.depth = self.lists.len().saturating_sub(1) as u8;
+                        self.markup.ordered = ordered.then_some(n);
+                        if let Some(l) = self.lists.last_mut() {
+                            l.1 += 1;
+                        }
+                        self.mixed_children(node, depth);
+                        self.flush();
+                    }
+                    "pre" => self.code_block(node),
+                    "table" => self.table(node, depth),
+                    "img" => self.image(el, true),
+                    "br" | "hr" => self.flush(),
+                    "figcaption" => {
+                        self.start(Hint::Caption);
+                        self.mixed_children(node, depth);
+                        self.flush();
+                    }
+                    "blockquote" => {
+                        self.flush();
+                        self.quote += 1;
+                        for c in node.children() {
+                            self.block(c, depth + 1);
+                        }
+                        self.flush();
+                        self.quote -= 1;
+                    }
+                    _ if BLOCK_TAGS.contains(&name) => {
+                        self.flush();
+                        if matches!(name, "p" | "div" | "section" | "dd" | "dt" | "address")
+                            && !matches!(name, "div" | "section")
+                            && bold_only(node)
+                        {
+                            self.text.push_str("**");
+                            self.md.push_str("**");
+                            self.inline_children(node, depth);
+                            let t = self.text.trim_end().to_string();
+                            self.text = t + "**";
+                            let m = self.md.trim_end().to_string();
+                            self.md = m + "**";
+                        } else {
+                            self.mixed_children(node, depth);
+                        }
+                        self.flush();
+                    }
+                    _ => self.inline(node, el, depth),
+                }
+            }
+            Node::Document | Node::Fragment => {
+                for c in node.children() {
+                    self.block(c, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Children that may be inline or block.
+    fn mixed_children(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        for c in node.children() {
+            self.block(c, depth + 1);
+        }
+    }
+
+    fn inline_children(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        for c in node.children() {
+            match c.value() {
+                Node::Text(t) => self.text_node(t),
+                Node::Element(el) => {
+                    if self.skip(c, el) {
+                        continue;
+                    }
+                    if depth > MAX_DEPTH {
+                        continue;
+                    }
+                    if matches!(el.name(), "br") {
+                        self.text.push(' ');
+                        self.md.push(' ');
+                    } else {
+                        self.inline(c, el, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn text_node(&mut self, t: &str) {
+        // Collapse whitespace as a browser does.
+        let mut chunk = String::with_capacity(t.len());
+        let mut space = self.text.ends_with(' ') || self.text.is_empty();
+        for c in t.chars() {
+            if c.is_whitespace() && c != '\u{3000}' && c != '\u{a0}' {
+                if !space {
+                    chunk.push(' ');
+                    space = true;
+                }
+            } else {
+                chunk.push(c);
+                space = false;
+            }
+        }
+        self.text.push_str(&chunk);
+        escape_inline(&chunk, &mut self.md);
+    }
+
+    /// An inline element (or an unknown one): links, emphasis, code.
+    fn inline(&mut self, node: NodeRef<'_, Node>, el: &Element, depth: usize) {
+        match el.name() {
+            "a" => {
+                let href = el
+                    .attr("href")
+                    .filter(|_| !self.in_link)
+                    .and_then(|h| safe_link(h, self.base()));
+                match href {
+                    Some(url) => {
+                        let at = self.md.len();
+                        self.md.push('[');
+                        self.in_link = true;
+                        self.mixed_children_inline(node, depth);
+                        self.in_link = false;
+                        let inner = self.md[at + 1..].to_string();
+                        if inner.trim().is_empty() || inner.contains("\n") {
+                            self.md.truncate(at);
+                            self.md.push_str(&inner);
+                        } else {
+                            let url = url.replace('(', "%28").replace(')', "%29");
+                            self.md.truncate(at);
+                            let (lead, core, trail) = split_ws(&inner);
+                            self.md.push_str(&format!("{lead}[{core}]({url}){trail}"));
+                        }
+                    }
+                    None => self.mixed_children_inline(node, depth),
+                }
+            }
+            "strong" | "b" => self.wrap(node, depth, "**"),
+            "em" | "i" | "cite" => self.wrap(node, depth, "*"),
+            "s" | "del" | "strike" => self.wrap(node, depth, "~~"),
+            "code" | "kbd" | "samp" | "tt" => {
+                let t: String = ElementRef::wrap(node)
+                    .map(|e| e.text().collect())
+                    .unwrap_or_default();
+                let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                if t.is_empty() {
+                    return;
+                }
+                self.text.push_str(&t);
+                let ticks = "`".repeat(longest_run(&t, '`') + 1);
+                let pad = if t.starts_with('`') || t.ends_with('`') {
+                    " "
+                } else {
+                    ""
+                };
+                self.md.push_str(&format!("{ticks}{pad}{t}{pad}{ticks}"));
+            }
+            "img" => self.image(el, false),
+            "br" => {
+                self.text.push(' ');
+                self.md.push(' ');
+            }
+            "sup" | "sub" | "span" | "abbr" | "font" | "small" | "big" | "u" | "mark" | "q"
+            | "time" | "ins" | "dfn" | "bdi" | "bdo" | "var" | "nobr" | "wbr" | "data" => {
+                self.mixed_children_inline(node, depth)
+            }
+            _ => self.mixed_children(node, depth),
+        }
+    }
+
+    /// Inline children, but block elements inside (bad markup: `<a><div>…`) still work.
+    fn mixed_children_inline(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        for c in node.children() {
+            match c.value() {
+                Node::Element(el) if BLOCK_TAGS.contains(&el.name()) && !self.in_link => {
+                    self.block(c, depth + 1)
+                }
+                Node::Element(el) => {
+                    if !self.skip(c, el) && depth <= MAX_DEPTH {
+                        self.inline(c, el, depth + 1);
+                    }
+                }
+                Node::Text(t) => self.text_node(t),
+                _ => {}
+            }
+        }
+    }
+
+    fn wrap(&mut self, node: NodeRef<'_, Node>, depth: usize, mark: &str) {
+        let at = self.md.len();
+        self.mixed_children_inline(node, depth);
+        let inner = self.md[at..].to_string();
+        let (lead, core, trail) = split_ws(&inner);
+        if core.is_empty() || core.contains('\n') || core.ends_with('\\') {
+            return;
+        }
+        // CommonMark does not close `**注意：**正文`: trailing CJK punctuation goes outside.
+        let cut = core
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_cjk_punct(*c))
+            .last()
+            .map_or(core.len(), |(i, _)| i);
+        let (core, punct) = core.split_at(cut);
+        if core.is_empty() {
+            return;
+        }
+        self.md.truncate(at);
+        self.md
+            .push_str(&format!("{lead}{mark}{core}{mark}{punct}{trail}"));
+    }
+
+    fn image(&mut self, el: &Element, block: bool) {
+        if self.in_link && !block {
+            // A linked thumbnail inside link text: the text is enough.
+        }
+        let tiny = |a: &str| {
+            el.attr(a)
+                .and_then(|v| v.trim_end_matches("px").parse::<u32>().ok())
+                .is_some_and(|v| v <= 2)
+        };
+        if tiny("width") || tiny("height") {
+            return;
+        }
+        let candidates = [
+            el.attr("data-src"),
+            el.attr("data-original"),
+            el.attr("data-lazy-src"),
+            el.attr("data-url"),
+            el.attr("src"),
+        ];
+        let src = candidates
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .filter(|s| !s.trim_start().to_ascii_lowercase().starts_with("data:image/gif"))
+            .find_map(|s| safe_image(s, self.base()))
+            .or_else(|| el.attr("src").and_then(|s| safe_image(s, self.base())));
+        let Some(src) = src else { return };
+        let alt = clean_line(&normalize_chars(el.attr("alt").unwrap_or("")));
+        let mut alt_md = String::new();
+        escape_inline(&alt, &mut alt_md);
+        let src = src.replace('(', "%28").replace(')', "%29").replace(' ', "%20");
+        if self.text.trim().is_empty() && !self.in_link {
+            // A picture on its own: an image block.
+            self.flush();
+            self.hint = Hint::Image;
+            self.markup.image = Some((src.clone(), alt.clone()));
+            self.md = format!("![{alt_md}]({src})");
+            self.flush();
+        } else if !self.in_link {
+            self.md.push_str(&format!("![{alt_md}]({src})"));
+        }
+    }
+
+    fn code_block(&mut self, node: NodeRef<'_, Node>) {
+        self.flush();
+        let mut raw = String::new();
+        collect_pre(node, &mut raw);
+        let code = raw.trim_matches('\n').to_string();
+        if code.trim().is_empty() {
+            return;
+        }
+        let lang = std::iter::once(node)
+            .chain(node.children().filter(|c| {
+                c.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "code")
+            }))
+            .filter_map(|n| n.value().as_element().and_then(|e| e.attr("class")))
+            .flat_map(|c| c.split_whitespace())
+            .find_map(|c| {
+                c.strip_prefix("language-")
+                    .or_else(|| c.strip_prefix("lang-"))
+                    .or_else(|| c.strip_prefix("brush:"))
+            })
+            .filter(|l| {
+                !l.is_empty()
+                    && l.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-#_.".contains(c))
+            })
+            .map(str::to_string);
+        let text = code.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut b = Block::new(self.out.len() + 1, text, true, Hint::Code);
+        b.markup = Some(Markup {
+            inline: code,
+            lang,
+            ..Markup::default()
+        });
+        self.out.push(b);
+    }
+
+    fn table(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        self.flush();
+        // A layout table (cells holding paragraphs, lists, other tables) is read as blocks.
+        let layout = node.descendants().skip(1).any(|d| {
+            d.value().as_element().is_some_and(|e| {
+                matches!(
+                    e.name(),
+                    "table" | "p" | "div" | "ul" | "ol" | "h1" | "h2" | "h3" | "blockquote" | "pre"
+                ) && !self.ex.is_dropped(d.id())
+            })
+        });
+        if layout {
+            for c in node.children() {
+                self.block(c, depth + 1);
+            }
+            self.flush();
+            return;
+        }
+        let rows: Vec<NodeRef<'_, Node>> = node
+            .descendants()
+            .filter(|d| d.value().as_element().is_some_and(|e| e.name() == "tr"))
+            .collect();
+        let mut first = true;
+        for row in rows {
+            let cells: Vec<(String, String, bool)> = row
+                .children()
+                .filter_map(|c| {
+                    let e = c.value().as_element()?;
+                    matches!(e.name(), "td" | "th").then_some((c, e.name() == "th"))
+                })
+                .map(|(c, th)| {
+                    let mut sub = Emitter::new(self.ex, &self.roots);
+                    sub.inline_children(c, depth + 1);
+                    let text = clean_line(&normalize_chars(&sub.text));
+                    let md = clean_line(&normalize_chars(sub.md.trim()));
+                    (text, md, th)
+                })
+                .collect();
+            if cells.iter().all(|(t, _, _)| t.is_empty()) {
+                continue;
+            }
+            let header = first && (cells.iter().all(|c| c.2) || row.parent().is_some_and(|p| p.value().as_element().is_some_and(|e| e.name() == "thead")));
+            first = false;
+            let texts: Vec<String> = cells.iter().map(|c| c.0.clone()).collect();
+            let mds: Vec<String> = cells.iter().map(|c| c.1.clone()).collect();
+            let mut b = Block::new(
+                self.out.len() + 1,
+                texts.join(" | "),
+                true,
+                Hint::TableRow(texts, header),
+            );
+            b.markup = Some(Markup {
+                cells: mds,
+                ..Markup::default()
+            });
+            self.out.push(b);
+        }
+    }
+}
+
+fn collect_pre(node: NodeRef<'_, Node>, out: &mut String) {
+    for d in node.descendants() {
+        match d.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) if e.name() == "br" => out.push('\n'),
+            _ => {}
+        }
+    }
+}
+
+fn longest_run(s: &str, ch: char) -> usize {
+    let mut best = 0;
+    let mut cur = 0;
+    for c in s.chars() {
+        if c == ch {
+            cur += 1;
+            best = best.max(cur);
+        } else {
+            cur = 0;
+        }
+    }
+    best
+}
+
+fn split_ws(s: &str) -> (&str, &str, &str) {
+    let core = s.trim();
+    let lead = &s[..s.len() - s.trim_start().len()];
+    let trail = &s[s.trim_end().len()..];
+    (lead, core, trail)
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+/// `<p><strong>一、…</strong></p>`: a paragraph that is one bold phrase (a heading in disguise).
+fn bold_only(node: NodeRef<'_, Node>) -> bool {
+    let mut bold = 0;
+    for c in node.children() {
+        match c.value() {
+            Node::Text(t) if t.trim().is_empty() => {}
+            Node::Element(e) if matches!(e.name(), "strong" | "b") => bold += 1,
+            _ => return false,
+        }
+    }
+    bold == 1
+}
