@@ -158,8 +158,15 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
         if !b.is_open() {
             continue;
         }
+        // HTML: the extractor chose the body; its lists, tables, code and images are article.
+        let furniture = b.markup.is_some()
+            && matches!(
+                b.hint,
+                Hint::ListItem | Hint::TableRow(..) | Hint::Code | Hint::Image | Hint::Quote
+            );
         if title.is_some_and(|t| i < t) {
             b.drop("structure.before-title", "site chrome above the title");
+        } else if furniture {
         } else if first_body.is_some_and(|f| i < f)
             && !is_caption_like(&b.text)
             && !matches!(b.hint, Hint::Heading | Hint::Caption | Hint::Image)

@@ -36,7 +36,7 @@ const DROP_TAGS: &[&str] = &[
     "select", "option", "optgroup", "input", "textarea", "button", "nav", "aside", "footer",
     "menu", "dialog", "map", "audio", "video", "label", "link", "meta", "applet", "frame",
     "frameset", "math", "svg", "datalist", "output", "progress", "marquee", "area", "source",
-    "track", "param", "base",
+    "track", "param", "base", "rt", "rp",
 ];
 
 /// Block-level elements: they end the current paragraph.
@@ -91,6 +91,8 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
     let scored = ex.scored_body();
     let named_chars = named.as_ref().map_or(0, |n| ex.pruned_chars(n));
     let scored_chars = scored.as_ref().map_or(0, |n| ex.pruned_chars(n));
+    let named_dbg = named.clone().unwrap_or_default();
+    let scored_dbg = scored.clone().unwrap_or_default();
     let roots = match (named, scored) {
         (Some(n), Some(s)) => {
             // A named container that holds far less text than the scored one missed the article
@@ -106,6 +108,19 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
         (None, None) => Vec::new(),
     };
 
+    if std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some() {
+        let describe = |id: &NodeId| {
+            doc.tree.get(*id).and_then(|n| n.value().as_element().map(|e| {
+                format!("<{} class={:?} id={:?}>", e.name(), e.attr("class"), e.attr("id"))
+            }))
+        };
+        eprintln!(
+            "extract: named {named_chars} chars {:?}; scored {scored_chars} chars {:?}; chose {:?}",
+            named_dbg.iter().map(describe).collect::<Vec<_>>(),
+            scored_dbg.iter().map(describe).collect::<Vec<_>>(),
+            roots.iter().map(describe).collect::<Vec<_>>()
+        );
+    }
     let mut em = Emitter::new(&ex, &roots);
     if let Some(h1) = ex.title_h1(title)
         && !roots.iter().any(|r| is_ancestor(*r, h1))
@@ -131,6 +146,13 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
 
 fn is_ancestor(anc: NodeId, node: NodeRef<'_, Node>) -> bool {
     node.id() == anc || node.ancestors().any(|a| a.id() == anc)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chrome {
+    No,
+    Weak,
+    Strong,
 }
 
 struct Extractor<'a> {
@@ -281,17 +303,25 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// Class/id tokens that say chrome (`share`, `related`, `comments`, …).
-    fn chrome_class(&self, el: &Element) -> bool {
+    /// What class/id words say: a word that begins like chrome (`share…`, `related…`,
+    /// `comment…`) is strong; a whole chrome word (`meta`, `date`, `toc`) is weak.
+    fn chrome_class(&self, el: &Element) -> Chrome {
         let toks = tokens(el);
-        toks.iter().any(|t| {
-            self.rules.discard_tokens.iter().any(|d| d == t)
-                || self
-                    .rules
-                    .discard_prefixes
-                    .iter()
-                    .any(|p| t.starts_with(p.as_str()))
-        })
+        if toks.iter().any(|t| {
+            self.rules
+                .discard_prefixes
+                .iter()
+                .any(|p| t.starts_with(p.as_str()))
+        }) {
+            Chrome::Strong
+        } else if toks
+            .iter()
+            .any(|t| self.rules.discard_tokens.iter().any(|d| d == t))
+        {
+            Chrome::Weak
+        } else {
+            Chrome::No
+        }
     }
 
     /// Text left in a body after pruning (what emission would keep, roughly).
@@ -335,18 +365,23 @@ impl<'a> Extractor<'a> {
         let name = el.name();
         if matches!(name, "a" | "span" | "strong" | "b" | "em" | "i" | "img") {
             // Inline: only a class that says chrome.
-            return name == "span" && self.chrome_class(el) && self.stats(node.id()).chars < 200;
+            return name == "span"
+                && self.chrome_class(el) != Chrome::No
+                && self.stats(node.id()).chars < 200;
         }
         let s = self.stats(node.id());
-        if self.chrome_class(el) {
-            // A wrapper that holds most of the article is not chrome whatever its class says.
+        let ld = self.link_density(node.id());
+        let chrome = self.chrome_class(el);
+        if chrome != Chrome::No {
+            // A wrapper that holds most of the article is not chrome whatever its class says;
+            // a weak word (`toc`, `meta`) does not remove a box of paragraphs.
             let root_chars = self.stats(root).chars.max(1);
             let holds_article = s.paragraphs >= 3 && s.chars * 10 >= root_chars * 6;
-            if !holds_article {
+            let prose_box = s.paragraphs >= 2 && s.chars >= 400 && ld < 0.3;
+            if !holds_article && (chrome == Chrome::Strong || !prose_box) {
                 return true;
             }
         }
-        let ld = self.link_density(node.id());
         match name {
             "p" => s.chars < 60 && s.link_chars > 0 && ld > 0.8,
             "li" | "dd" | "dt" => false,
@@ -398,7 +433,7 @@ impl<'a> Extractor<'a> {
         }) {
             w += 25.0;
         }
-        if self.chrome_class(el)
+        if self.chrome_class(el) != Chrome::No
             || toks.iter().any(|t| {
                 self.rules
                     .negative_prefixes
@@ -442,7 +477,7 @@ impl<'a> Extractor<'a> {
             // Readability's "unlikely candidates": chrome classes, unless they look like
             // content too.
             if !matches!(el.name(), "html" | "body" | "article" | "main")
-                && self.chrome_class(el)
+                && self.chrome_class(el) == Chrome::Strong
                 && !tokens(el).iter().any(|t| {
                     self.rules
                         .positive_prefixes
@@ -546,7 +581,7 @@ impl<'a> Extractor<'a> {
                     append = true;
                 }
             }
-            if append && !self.chrome_class(se) {
+            if append && self.chrome_class(se) == Chrome::No {
                 out.push(sib.id());
             }
         }
@@ -668,6 +703,8 @@ struct Emitter<'e, 'a> {
     quote: u32,
     /// Inside a link: nested links become text.
     in_link: bool,
+    /// Blocks flushed so far (an inline wrapper that saw a flush cannot wrap).
+    flushes: usize,
 }
 
 impl<'e, 'a> Emitter<'e, 'a> {
@@ -683,6 +720,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
             lists: Vec::new(),
             quote: 0,
             in_link: false,
+            flushes: 0,
         }
     }
 
@@ -700,6 +738,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
 
     /// Ends the current block.
     fn flush(&mut self) {
+        self.flushes += 1;
         let text = clean_line(&normalize_chars(&self.text));
         let md = self.md.trim().to_string();
         let hint = std::mem::take(&mut self.hint);
@@ -736,7 +775,19 @@ impl<'e, 'a> Emitter<'e, 'a> {
             .copied()
             .find(|r| is_ancestor(*r, node))
             .unwrap_or(node.id());
-        node.id() != root && self.ex.prune(node, el, root)
+        let pruned = node.id() != root && self.ex.prune(node, el, root);
+        if pruned && std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some() {
+            let s = self.ex.stats(node.id());
+            eprintln!(
+                "extract: pruned <{} class={:?} id={:?}> {} chars, ld {:.2}",
+                el.name(),
+                el.attr("class"),
+                el.attr("id"),
+                s.chars,
+                self.ex.link_density(node.id())
+            );
+        }
+        pruned
     }
 
     /// A node in block context.
@@ -892,11 +943,14 @@ impl<'e, 'a> Emitter<'e, 'a> {
                 match href {
                     Some(url) => {
                         let at = self.md.len();
-                        self.md.push('[');
+                        let flushes = self.flushes;
                         self.in_link = true;
                         self.mixed_children_inline(node, depth);
                         self.in_link = false;
-                        let inner = self.md[at + 1..].to_string();
+                        if self.flushes != flushes {
+                            return;
+                        }
+                        let inner = self.md[at..].to_string();
                         if inner.trim().is_empty() || inner.contains("\n") {
                             self.md.truncate(at);
                             self.md.push_str(&inner);
@@ -963,7 +1017,11 @@ impl<'e, 'a> Emitter<'e, 'a> {
 
     fn wrap(&mut self, node: NodeRef<'_, Node>, depth: usize, mark: &str) {
         let at = self.md.len();
+        let flushes = self.flushes;
         self.mixed_children_inline(node, depth);
+        if self.flushes != flushes {
+            return;
+        }
         let inner = self.md[at..].to_string();
         let (lead, core, trail) = split_ws(&inner);
         if core.is_empty() || core.contains('\n') || core.ends_with('\\') {

@@ -7,8 +7,10 @@
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+
 use encoding_rs::Encoding;
 
 /// Where an input comes from.
@@ -114,8 +116,16 @@ pub fn decode(bytes: &[u8], path_hint: Option<&Path>) -> Result<Decoded, InputEr
         if looks_binary(bytes) {
             return err("binary file (NUL or control bytes), not a scraped article");
         }
+        let declared = declared_charset(bytes);
         match std::str::from_utf8(bytes) {
             Ok(t) => (t.to_string(), "UTF-8"),
+            // A page that says what it is, decoded as a browser would (a stray invalid byte
+            // becomes U+FFFD instead of turning the whole page into mojibake).
+            Err(_) if declared.is_some() => {
+                let enc = declared.expect("checked");
+                let (t, _) = enc.decode_without_bom_handling(bytes);
+                (t.into_owned(), enc.name())
+            }
             Err(_) => {
                 let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
                 det.feed(bytes, true);
@@ -154,6 +164,30 @@ pub fn decode(bytes: &[u8], path_hint: Option<&Path>) -> Result<Decoded, InputEr
         text,
         kind,
         encoding,
+    })
+}
+
+/// The charset an HTML page declares in its first 16 KiB: `<meta charset>` or
+/// `<meta http-equiv="Content-Type" content="…; charset=…">` (or an XML declaration). GBK and
+/// GB2312 mean GB18030 (its superset); `utf-16` labels are ignored (the bytes are ASCII here).
+fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    static META: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r#"(?i)<meta[^>]{0,300}?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)|<\?xml[^>]{0,100}?encoding\s*=\s*["']([a-z0-9_\-:.]+)"#,
+        )
+        .expect("static regex")
+    });
+    let head = &bytes[..bytes.len().min(16 * 1024)];
+    let caps = META.captures(head)?;
+    let label = caps.get(1).or(caps.get(2))?.as_bytes();
+    let enc = Encoding::for_label(label)?;
+    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+        return None;
+    }
+    Some(if enc == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        enc
     })
 }
 

@@ -97,7 +97,11 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
     let prepared: Vec<Prepared> = origins
         .into_par_iter()
         .map(|origin| {
-            let result = prepare(&origin, args, &rules, &vocab, &opts, style);
+            // A bug on one hostile page must not take the batch down: it becomes that file's error.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                prepare(&origin, args, &rules, &vocab, &opts, style)
+            }))
+            .unwrap_or_else(|_| Err("internal error while converting (a bug: please report it with this file)".into()));
             Prepared { origin, result }
         })
         .collect();
