@@ -86,6 +86,16 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
     ex.clean();
     let root = doc.tree.root();
     ex.measure(root);
+    if std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some() {
+        for (id, _) in ex.dropped.iter() {
+            let n = doc.tree.get(*id).expect("node");
+            let raw: usize = ElementRef::wrap(n).map_or(0, |e| e.text().map(str::len).sum());
+            if raw > 2000 {
+                let e = n.value().as_element().expect("element");
+                eprintln!("extract: dropped <{} class={:?}> {raw} bytes", e.name(), e.attr("class"));
+            }
+        }
+    }
 
     let named = ex.named_body();
     let scored = ex.scored_body();
@@ -97,7 +107,7 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
         (Some(n), Some(s)) => {
             // A named container that holds far less text than the scored one missed the article
             // (a teaser `<article>`, a lead-only `.entry-content`).
-            if named_chars >= 250 || named_chars * 2 >= scored_chars {
+            if named_chars * 2 >= scored_chars {
                 n
             } else {
                 s
