@@ -162,8 +162,14 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
         let furniture = b.markup.is_some()
             && matches!(
                 b.hint,
-                Hint::ListItem | Hint::TableRow(..) | Hint::Code | Hint::Image | Hint::Quote
-            );
+                Hint::ListItem
+                    | Hint::TableRow(..)
+                    | Hint::Code
+                    | Hint::Image
+                    | Hint::Quote
+                    | Hint::Heading
+            )
+            && title.is_none_or(|t| i > t);
         if title.is_some_and(|t| i < t) {
             b.drop("structure.before-title", "site chrome above the title");
         } else if furniture {

@@ -70,6 +70,8 @@ struct Stats {
 #[derive(Debug, Default)]
 pub struct Extraction {
     pub blocks: Vec<Block>,
+    /// Characters of text in the blocks.
+    pub chars: usize,
     /// Why the page may not be an article (no body found): for a warning.
     pub warning: Option<String>,
 }
@@ -132,10 +134,16 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
         );
     }
     let mut em = Emitter::new(&ex, &roots);
+    em.title_key = title.map(squash).unwrap_or_default();
     if let Some(h1) = ex.title_h1(title)
         && !roots.iter().any(|r| is_ancestor(*r, h1))
     {
         em.emit_title(h1);
+        // The byline area between the headline and the body (dates, authors, a standfirst):
+        // the metadata stage reads it, the structure stage drops what is left of it.
+        if let Some(first) = roots.first() {
+            em.header_area(h1, *first);
+        }
     }
     for r in &roots {
         if let Some(n) = doc.tree.get(*r) {
@@ -150,6 +158,7 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
     });
     Extraction {
         blocks: em.out,
+        chars,
         warning,
     }
 }
@@ -614,7 +623,6 @@ impl<'a> Extractor<'a> {
     fn title_h1(&self, title: Option<&str>) -> Option<NodeRef<'a, Node>> {
         static H1: std::sync::LazyLock<Selector> =
             std::sync::LazyLock::new(|| Selector::parse("h1").expect("selector"));
-        let squash = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
         let want = title.map(squash).unwrap_or_default();
         let mut first = None;
         for h in self.doc.select(&H1) {
@@ -632,6 +640,11 @@ impl<'a> Extractor<'a> {
         }
         first
     }
+}
+
+/// Letters and digits only: for comparing titles.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 fn direct_text_chars(n: NodeRef<'_, Node>) -> usize {
@@ -715,6 +728,8 @@ struct Emitter<'e, 'a> {
     in_link: bool,
     /// Blocks flushed so far (an inline wrapper that saw a flush cannot wrap).
     flushes: usize,
+    /// The page title, squashed: an image whose alt repeats it loses the alt.
+    title_key: String,
 }
 
 impl<'e, 'a> Emitter<'e, 'a> {
@@ -731,11 +746,54 @@ impl<'e, 'a> Emitter<'e, 'a> {
             quote: 0,
             in_link: false,
             flushes: 0,
+            title_key: String::new(),
         }
     }
 
     fn base(&self) -> Option<&Url> {
         self.ex.base
+    }
+
+    /// Short text elements after the headline and before the body, in document order.
+    fn header_area(&mut self, h1: NodeRef<'_, Node>, body: NodeId) {
+        let mut taken = 0usize;
+        let mut chars = 0usize;
+        let mut node = h1;
+        loop {
+            // Next node in document order after `node`'s subtree.
+            let next = std::iter::successors(Some(node), |n| n.parent())
+                .find_map(|n| n.next_sibling());
+            let Some(n) = next else { break };
+            node = n;
+            if is_ancestor(n.id(), self.ex.doc.tree.get(body).expect("body")) || n.id() == body {
+                break;
+            }
+            if self.ex.is_dropped(n.id()) {
+                continue;
+            }
+            let Some(el) = n.value().as_element() else {
+                continue;
+            };
+            let s = self.ex.stats(n.id());
+            if s.chars == 0 {
+                continue;
+            }
+            if s.chars > 300 || taken >= 8 || chars > 600 {
+                break;
+            }
+            if el.name() == "a" || self.ex.link_density(n.id()) > 0.5 {
+                continue;
+            }
+            // Leaf-ish boxes only: one line each.
+            let t: String = ElementRef::wrap(n)
+                .map(|e| e.text().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default();
+            self.flush();
+            self.text_node(&t);
+            self.flush();
+            taken += 1;
+            chars += s.chars as usize;
+        }
     }
 
     fn emit_title(&mut self, h1: NodeRef<'_, Node>) {
@@ -1080,7 +1138,10 @@ impl<'e, 'a> Emitter<'e, 'a> {
             .find_map(|s| safe_image(s, self.base()))
             .or_else(|| el.attr("src").and_then(|s| safe_image(s, self.base())));
         let Some(src) = src else { return };
-        let alt = clean_line(&normalize_chars(el.attr("alt").unwrap_or("")));
+        let mut alt = clean_line(&normalize_chars(el.attr("alt").unwrap_or("")));
+        if !self.title_key.is_empty() && squash(&alt) == self.title_key {
+            alt.clear();
+        }
         let mut alt_md = String::new();
         escape_inline(&alt, &mut alt_md);
         let src = src.replace('(', "%28").replace(')', "%29").replace(' ', "%20");

@@ -6,6 +6,9 @@
 //! decide exactly as for text. Scripts, styles, event handlers and unsafe URLs never reach a
 //! block.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use scraper::Html;
 use url::Url;
 
@@ -31,7 +34,19 @@ pub fn parse(html: &str, url: Option<&str>, rules: &HtmlRules) -> Parsed {
         .or(head.url.as_deref())
         .and_then(|u| Url::parse(u).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
-    let ex = super::extract::extract(&doc, base.as_ref(), head.title.as_deref(), rules);
+    let mut ex = super::extract::extract(&doc, base.as_ref(), head.title.as_deref(), rules);
+    // A page that renders its article with script keeps a copy in `<noscript>` (Blogger):
+    // when the page itself yields little, read it with the `<noscript>` parts opened up.
+    if ex.chars < 500 && html.contains("<noscript") {
+        static NOSCRIPT: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"(?i)<(/?)noscript\b[^>]*>").expect("static regex"));
+        let opened = NOSCRIPT.replace_all(html, "<${1}div>");
+        let doc2 = Html::parse_document(&opened);
+        let ex2 = super::extract::extract(&doc2, base.as_ref(), head.title.as_deref(), rules);
+        if ex2.chars > ex.chars * 2 {
+            ex = ex2;
+        }
+    }
     Parsed {
         blocks: ex.blocks,
         head,

@@ -260,6 +260,10 @@ fn prepare(
     }
     article.meta.tags = tag_article(&article, vocab);
     let hash = write::input_hash(&bytes);
+    // An HTML page is typeset by its publisher: its punctuation is kept as it is.
+    let style = write::Style {
+        keep_punctuation: style.keep_punctuation || decoded.kind == Kind::Html,
+    };
     let rendered = write::render(&article, &hash, &origin.stem(), style);
     let explain = article
         .drops()

@@ -87,9 +87,12 @@ pub fn body(article: &Article, style: Style) -> String {
         let Some(role) = b.role() else { continue };
         let text = prose(&b.kept, zh, style);
         // HTML blocks carry their Markdown (links, emphasis) while their text is unchanged.
+        // Chinese prose stays plain text: link and emphasis markers between Han characters
+        // break phrase search and copy-paste of the article text (and most inline links on
+        // Chinese news pages are the site's own keyword-tag links).
         let markup = b.markup.as_ref().filter(|_| b.kept == b.text);
         let inline = |text: &str| match markup {
-            Some(m) if !m.inline.is_empty() => escape_start(&prose(&m.inline, zh, style)),
+            Some(m) if !m.inline.is_empty() && !zh => escape_start(&m.inline),
             _ => escape(text),
         };
         let same_run = prev == Some(role) && matches!(role, Role::ListItem | Role::TableRow);
