@@ -730,6 +730,10 @@ struct Emitter<'e, 'a> {
     flushes: usize,
     /// The page title, squashed: an image whose alt repeats it loses the alt.
     title_key: String,
+    /// A headline was emitted / a body paragraph after it: between the two is the byline area.
+    seen_title: bool,
+    body_started: bool,
+    prose_seen: usize,
 }
 
 impl<'e, 'a> Emitter<'e, 'a> {
@@ -747,6 +751,9 @@ impl<'e, 'a> Emitter<'e, 'a> {
             in_link: false,
             flushes: 0,
             title_key: String::new(),
+            seen_title: false,
+            body_started: false,
+            prose_seen: 0,
         }
     }
 
@@ -822,6 +829,15 @@ impl<'e, 'a> Emitter<'e, 'a> {
         } else {
             hint
         };
+        if hint == Hint::Title {
+            self.seen_title = true;
+        } else if self.seen_title && text.chars().count() > 60 {
+            // A standfirst (one paragraph under the headline) may come before the byline.
+            self.prose_seen += 1;
+            if self.prose_seen >= 2 || text.chars().count() > 200 {
+                self.body_started = true;
+            }
+        }
         let line = self.out.len() + 1;
         let mut b = Block::new(line, text, true, hint);
         b.markup = Some(markup);
@@ -833,7 +849,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
         self.hint = hint;
     }
 
-    fn skip(&self, node: NodeRef<'_, Node>, el: &Element) -> bool {
+    fn skip(&mut self, node: NodeRef<'_, Node>, el: &Element) -> bool {
         if self.ex.is_dropped(node.id()) {
             return true;
         }
@@ -844,6 +860,22 @@ impl<'e, 'a> Emitter<'e, 'a> {
             .find(|r| is_ancestor(*r, node))
             .unwrap_or(node.id());
         let pruned = node.id() != root && self.ex.prune(node, el, root);
+        if pruned && self.seen_title && !self.body_started {
+            // Chrome in the byline area (a `.byline`, a `.meta` date): one line for the
+            // metadata stage, which takes dates and authors and drops the rest.
+            let s = self.ex.stats(node.id());
+            if s.chars > 0 && s.chars <= 300 && self.ex.link_density(node.id()) <= 0.5 {
+                let t: String = ElementRef::wrap(node)
+                    .map(|e| e.text().collect::<Vec<_>>().join(" "))
+                    .unwrap_or_default();
+                let line = clean_line(&normalize_chars(&t.split_whitespace().collect::<Vec<_>>().join(" ")));
+                if !line.is_empty() {
+                    let mut b = Block::new(self.out.len() + 1, line, true, Hint::None);
+                    b.markup = None;
+                    self.out.push(b);
+                }
+            }
+        }
         if pruned && std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some() {
             let s = self.ex.stats(node.id());
             eprintln!(
