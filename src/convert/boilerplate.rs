@@ -174,6 +174,8 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
             b.drop("structure.before-title", "site chrome above the title");
         } else if furniture {
         } else if first_body.is_some_and(|f| i < f)
+            // HTML: a sentence the extractor put in the body is not byline chrome.
+            && !(b.markup.is_some() && super::blocks::ends_sentence(&b.text))
             && !is_caption_like(&b.text)
             && !matches!(b.hint, Hint::Heading | Hint::Caption | Hint::Image)
         {

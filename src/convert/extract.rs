@@ -41,16 +41,64 @@ const DROP_TAGS: &[&str] = &[
 
 /// Block-level elements: they end the current paragraph.
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
-    "ul", "ol", "li", "figure", "figcaption", "blockquote", "table", "thead", "tbody", "tfoot",
-    "tr", "td", "th", "pre", "hr", "dl", "dt", "dd", "form", "address", "details", "summary",
-    "body", "html", "caption", "fieldset", "legend", "center", "hgroup", "picture",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "pre",
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "form",
+    "address",
+    "details",
+    "summary",
+    "body",
+    "html",
+    "caption",
+    "fieldset",
+    "legend",
+    "center",
+    "hgroup",
+    "picture",
 ];
 
 /// Roles that mark chrome.
 const CHROME_ROLES: &[&str] = &[
-    "navigation", "menu", "menubar", "complementary", "contentinfo", "banner", "search",
-    "dialog", "alert", "alertdialog", "toolbar", "tablist",
+    "navigation",
+    "menu",
+    "menubar",
+    "complementary",
+    "contentinfo",
+    "banner",
+    "search",
+    "dialog",
+    "alert",
+    "alertdialog",
+    "toolbar",
+    "tablist",
 ];
 
 /// What a page's markup says about a node, summed over its subtree (dropped parts excluded).
@@ -77,7 +125,12 @@ pub struct Extraction {
 }
 
 /// Extracts the article body of a parsed page. `base` resolves relative links and images.
-pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &HtmlRules) -> Extraction {
+pub fn extract(
+    doc: &Html,
+    base: Option<&Url>,
+    title: Option<&str>,
+    rules: &HtmlRules,
+) -> Extraction {
     let mut ex = Extractor {
         doc,
         base,
@@ -94,7 +147,11 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
             let raw: usize = ElementRef::wrap(n).map_or(0, |e| e.text().map(str::len).sum());
             if raw > 2000 {
                 let e = n.value().as_element().expect("element");
-                eprintln!("extract: dropped <{} class={:?}> {raw} bytes", e.name(), e.attr("class"));
+                eprintln!(
+                    "extract: dropped <{} class={:?}> {raw} bytes",
+                    e.name(),
+                    e.attr("class")
+                );
             }
         }
     }
@@ -117,14 +174,26 @@ pub fn extract(doc: &Html, base: Option<&Url>, title: Option<&str>, rules: &Html
         }
         (Some(n), None) => n,
         (None, Some(s)) => s,
-        (None, None) => Vec::new(),
+        // Nothing stands out (a short page): the whole body, pruned, as a best effort.
+        (None, None) => {
+            static BODY: std::sync::LazyLock<Selector> =
+                std::sync::LazyLock::new(|| Selector::parse("body").expect("selector"));
+            doc.select(&BODY).map(|b| b.id()).take(1).collect()
+        }
     };
 
     if std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some() {
         let describe = |id: &NodeId| {
-            doc.tree.get(*id).and_then(|n| n.value().as_element().map(|e| {
-                format!("<{} class={:?} id={:?}>", e.name(), e.attr("class"), e.attr("id"))
-            }))
+            doc.tree.get(*id).and_then(|n| {
+                n.value().as_element().map(|e| {
+                    format!(
+                        "<{} class={:?} id={:?}>",
+                        e.name(),
+                        e.attr("class"),
+                        e.attr("id")
+                    )
+                })
+            })
         };
         eprintln!(
             "extract: named {named_chars} chars {:?}; scored {scored_chars} chars {:?}; chose {:?}",
@@ -595,8 +664,7 @@ impl<'a> Extractor<'a> {
             } else if se.name() == "p" {
                 let s = self.stats(sib.id());
                 let ld = self.link_density(sib.id());
-                if (s.chars > 80 && ld < 0.25) || (s.chars > 0 && ld == 0.0 && ends_sentence(sib))
-                {
+                if (s.chars > 80 && ld < 0.25) || (s.chars > 0 && ld == 0.0 && ends_sentence(sib)) {
                     append = true;
                 }
             }
@@ -693,9 +761,14 @@ pub fn safe_image(src: &str, base: Option<&Url>) -> Option<String> {
     let src = src.trim();
     let lower = src.to_ascii_lowercase();
     if lower.starts_with("data:") {
-        let raster = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"]
-            .iter()
-            .any(|p| lower.starts_with(p));
+        let raster = [
+            "data:image/png",
+            "data:image/jpeg",
+            "data:image/gif",
+            "data:image/webp",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p));
         return (raster && src.len() < 100_000 && !src.contains(['(', ')', ' ', '"']))
             .then(|| src.to_string());
     }
@@ -705,7 +778,10 @@ pub fn safe_image(src: &str, base: Option<&Url>) -> Option<String> {
 /// Escapes text for Markdown inline content.
 fn escape_inline(text: &str, out: &mut String) {
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '~' | '|') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '~' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -768,8 +844,8 @@ impl<'e, 'a> Emitter<'e, 'a> {
         let mut node = h1;
         loop {
             // Next node in document order after `node`'s subtree.
-            let next = std::iter::successors(Some(node), |n| n.parent())
-                .find_map(|n| n.next_sibling());
+            let next =
+                std::iter::successors(Some(node), |n| n.parent()).find_map(|n| n.next_sibling());
             let Some(n) = next else { break };
             node = n;
             if is_ancestor(n.id(), self.ex.doc.tree.get(body).expect("body")) || n.id() == body {
@@ -868,7 +944,9 @@ impl<'e, 'a> Emitter<'e, 'a> {
                 let t: String = ElementRef::wrap(node)
                     .map(|e| e.text().collect::<Vec<_>>().join(" "))
                     .unwrap_or_default();
-                let line = clean_line(&normalize_chars(&t.split_whitespace().collect::<Vec<_>>().join(" ")));
+                let line = clean_line(&normalize_chars(
+                    &t.split_whitespace().collect::<Vec<_>>().join(" "),
+                ));
                 if !line.is_empty() {
                     let mut b = Block::new(self.out.len() + 1, line, true, Hint::None);
                     b.markup = None;
@@ -909,7 +987,11 @@ impl<'e, 'a> Emitter<'e, 'a> {
                 match name {
                     "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                         let level = name.as_bytes()[1] - b'0';
-                        self.start(if level == 1 { Hint::Title } else { Hint::Heading });
+                        self.start(if level == 1 {
+                            Hint::Title
+                        } else {
+                            Hint::Heading
+                        });
                         self.markup.level = level;
                         self.inline_children(node, depth);
                         self.flush();
@@ -1166,7 +1248,11 @@ impl<'e, 'a> Emitter<'e, 'a> {
             .into_iter()
             .flatten()
             .filter(|s| !s.trim().is_empty())
-            .filter(|s| !s.trim_start().to_ascii_lowercase().starts_with("data:image/gif"))
+            .filter(|s| {
+                !s.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("data:image/gif")
+            })
             .find_map(|s| safe_image(s, self.base()))
             .or_else(|| el.attr("src").and_then(|s| safe_image(s, self.base())));
         let Some(src) = src else { return };
@@ -1176,7 +1262,10 @@ impl<'e, 'a> Emitter<'e, 'a> {
         }
         let mut alt_md = String::new();
         escape_inline(&alt, &mut alt_md);
-        let src = src.replace('(', "%28").replace(')', "%29").replace(' ', "%20");
+        let src = src
+            .replace('(', "%28")
+            .replace(')', "%29")
+            .replace(' ', "%20");
         if self.text.trim().is_empty() && !self.in_link {
             // A picture on its own: an image block.
             self.flush();
@@ -1198,11 +1287,10 @@ impl<'e, 'a> Emitter<'e, 'a> {
             return;
         }
         let lang = std::iter::once(node)
-            .chain(node.children().filter(|c| {
-                c.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() == "code")
-            }))
+            .chain(
+                node.children()
+                    .filter(|c| c.value().as_element().is_some_and(|e| e.name() == "code")),
+            )
             .filter_map(|n| n.value().as_element().and_then(|e| e.attr("class")))
             .flat_map(|c| c.split_whitespace())
             .find_map(|c| {
@@ -1267,7 +1355,11 @@ impl<'e, 'a> Emitter<'e, 'a> {
             if cells.iter().all(|(t, _, _)| t.is_empty()) {
                 continue;
             }
-            let header = first && (cells.iter().all(|c| c.2) || row.parent().is_some_and(|p| p.value().as_element().is_some_and(|e| e.name() == "thead")));
+            let header = first
+                && (cells.iter().all(|c| c.2)
+                    || row.parent().is_some_and(|p| {
+                        p.value().as_element().is_some_and(|e| e.name() == "thead")
+                    }));
             first = false;
             let texts: Vec<String> = cells.iter().map(|c| c.0.clone()).collect();
             let mds: Vec<String> = cells.iter().map(|c| c.1.clone()).collect();

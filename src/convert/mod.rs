@@ -25,9 +25,9 @@
 pub mod article;
 pub mod blocks;
 pub mod boilerplate;
+pub mod extract;
 pub mod head;
 pub mod headings;
-pub mod extract;
 pub mod html;
 pub mod input;
 pub mod metadata;
@@ -101,7 +101,12 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 prepare(&origin, args, &rules, &vocab, &opts, style)
             }))
-            .unwrap_or_else(|_| Err("internal error while converting (a bug: please report it with this file)".into()));
+            .unwrap_or_else(|_| {
+                Err(
+                    "internal error while converting (a bug: please report it with this file)"
+                        .into(),
+                )
+            });
             Prepared { origin, result }
         })
         .collect();
