@@ -51,11 +51,34 @@ fn prose(text: &str, zh: bool, style: Style) -> String {
     }
 }
 
-/// Escapes what CommonMark would read as markup; the text stays readable.
+/// Whether `rest` (the text after a `&`) would make CommonMark read an entity or character
+/// reference (`&lt;`, `&#60;`, `&#x3C;`).
+pub(crate) fn starts_reference(rest: &str) -> bool {
+    let Some(end) = rest.find(';') else {
+        return false;
+    };
+    let name = &rest[..end];
+    if let Some(num) = name.strip_prefix('#') {
+        match num.strip_prefix(['x', 'X']) {
+            Some(hex) => (1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+            None => (1..=7).contains(&num.len()) && num.bytes().all(|b| b.is_ascii_digit()),
+        }
+    } else {
+        (2..=32).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+}
+
+/// Escapes what CommonMark would read as markup; the text stays readable. A `&` is escaped
+/// only where it would start a reference: text that says `&lt;script&gt;` must show exactly
+/// that, not `<script>`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~') {
+    for (i, c) in text.char_indices() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~')
+            || (c == '&' && starts_reference(&text[i + 1..]))
+        {
             out.push('\\');
         }
         out.push(c);
@@ -207,6 +230,16 @@ pub fn escape_start(md: &str) -> String {
     out
 }
 
+/// Only an `http(s)` URL is recorded as the source: a scraped canonical link or `og:url` can
+/// say `javascript:…`, and the file should not carry it even though `build` links only http(s).
+fn is_web_url(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    (u.starts_with("https://") || u.starts_with("http://"))
+        && !url
+            .chars()
+            .any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
+}
+
 /// The front matter `build` reads; companies and topics come from `meta.tags`.
 pub fn front_matter(
     article: &Article,
@@ -248,7 +281,7 @@ pub fn front_matter(
         taxonomies,
         extra: Extra {
             source: m.source.clone(),
-            source_url: m.source_url.clone(),
+            source_url: m.source_url.clone().filter(|u| is_web_url(u)),
             language: Some(m.language.clone()),
             rest,
         },
@@ -291,6 +324,21 @@ mod tests {
         assert_eq!(escape("#Meta 是话题"), "\\#Meta 是话题");
         assert_eq!(escape("1. 不是列表"), "1\\. 不是列表");
         assert_eq!(escape("a*b_c <script>"), "a\\*b\\_c \\<script>");
+        assert_eq!(escape("AT&T & co"), "AT&T & co");
+        assert_eq!(
+            escape("&lt;b&gt; &#60; &#x3C;"),
+            "\\&lt;b\\&gt; \\&#60; \\&#x3C;"
+        );
+    }
+
+    #[test]
+    fn only_web_urls_are_recorded_as_the_source() {
+        assert!(is_web_url("https://wire.example.com/a"));
+        assert!(is_web_url(" HTTP://wire.example.com/a"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("  JaVaScRiPt:alert(1)"));
+        assert!(!is_web_url("data:text/html,x"));
+        assert!(!is_web_url("https://a.example/\"><script>"));
     }
 
     #[test]
