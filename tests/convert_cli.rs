@@ -385,3 +385,79 @@ fn a_site_rules_file_extends_the_defaults() {
     let err = stderr_of(&out);
     assert!(err.contains("rules/boilerplate.toml:2:1"), "{err}");
 }
+
+/// Issue 5: an HTML page's metadata comes from its markup (Open Graph, JSON-LD `@graph`,
+/// canonical link), each field from the best evidence: the published date rather than the
+/// modified one, JSON-LD authors (not the site, not the editor), the title without its site
+/// suffix, a relative `og:image` made absolute, a malformed JSON-LD block ignored.
+#[test]
+fn an_html_page_gets_its_metadata_from_the_markup() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/html-meta/input.html");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = newsroom()
+        .args(["convert", "--out"])
+        .arg(tmp.path())
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let file = tmp
+        .path()
+        .join("2024-02-27-chipmakers-rally-on-ai-server-demand.md");
+    let text = fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let (fm, body) = FrontMatter::parse(&text).expect("the written front matter parses");
+    assert_eq!(fm.title, "Chipmakers Rally on AI Server Demand");
+    assert_eq!(fm.date.unwrap().rfc3339(), "2024-02-27T08:00:00Z");
+    assert_eq!(fm.authors, ["Mara Quinn", "Tomas Ek"]);
+    assert_eq!(
+        fm.description.as_deref(),
+        Some("Chipmakers’ shares rose after strong results. Analysts expect more & bigger orders.")
+    );
+    let extra = &fm.extra;
+    assert_eq!(extra.source.as_deref(), Some("Silicon Ledger"));
+    assert_eq!(
+        extra.source_url.as_deref(),
+        Some("https://siliconledger.example/news/chip-rally")
+    );
+    assert_eq!(extra.language.as_deref(), Some("en"));
+    assert_eq!(
+        extra.rest["cover_image"].as_str(),
+        Some("https://siliconledger.example/images/2024/chip-rally.jpg")
+    );
+    assert_eq!(
+        extra.rest["editors"].as_array().unwrap()[0].as_str(),
+        Some("Ruth Oyelaran")
+    );
+    assert!(!body.contains("By Mara Quinn"), "{body}");
+
+    // `--url` still decides the source URL; an image resolves against the page's own URL.
+    let out = newsroom()
+        .args(["convert", "--dry-run", "--url", "https://mirror.example/a"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("source_url = \"https://mirror.example/a\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("cover_image = \"https://siliconledger.example/images/2024/chip-rally.jpg\""),
+        "{stdout}"
+    );
+}
+
+/// A text scrape has no markup: no description or cover image is invented.
+#[test]
+fn a_text_scrape_gets_no_description_or_cover_image() {
+    let out = newsroom()
+        .args(["convert", "--dry-run"])
+        .arg(fixture(SEED))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(!stdout.contains("description ="), "{stdout}");
+    assert!(!stdout.contains("cover_image"), "{stdout}");
+}

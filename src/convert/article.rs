@@ -2,6 +2,9 @@
 //! boilerplate rules → structure → roles → [`Article`]. Pure: no I/O, no output format.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -35,6 +38,10 @@ pub struct Meta {
     pub source: Option<String>,
     pub source_url: Option<String>,
     pub language: String,
+    /// The page's own summary (`og:description`, …), when it gives one.
+    pub description: Option<String>,
+    /// The page's lead image (`og:image`, …), an absolute http(s) URL.
+    pub cover_image: Option<String>,
     /// Companies and topics (filled by tagging, see `convert::tag_article`).
     pub tags: crate::tagging::Tags,
 }
@@ -121,10 +128,9 @@ fn analyze_blocks(
         &mut meta,
     );
     meta.date = publication_date(head, &dates, day_first);
-    if meta.byline.authors.is_empty()
-        && let Some(h) = head
-    {
-        meta.byline.authors = head_authors(h, rules);
+    if let Some(h) = head {
+        apply_header_lines(h, rules, day_first, &mut meta);
+        apply_head_credits(h, rules, &mut meta);
     }
 
     boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
@@ -133,13 +139,25 @@ fn analyze_blocks(
     headings::assign_roles(&mut blocks);
     boilerplate::keep_rest(&mut blocks);
 
-    meta.title = title.map(|t| strip_site_suffix(&blocks[t].text, rules));
+    let sites = site_names(head);
+    meta.title = title
+        .map(|t| blocks[t].text.as_str())
+        .or_else(|| head.and_then(|h| h.title.as_deref()))
+        .map(|t| strip_site_suffix(t, rules, &sites))
+        .filter(|t| !t.is_empty());
     meta.language = language(&blocks, &meta, head, opts);
     meta.source_url = opts
         .url
         .clone()
         .or_else(|| head.and_then(|h| h.url.clone()));
     meta.source = source(&blocks, head, rules, opts);
+    if let Some(h) = head {
+        meta.description = h
+            .description
+            .clone()
+            .filter(|d| meta.title.as_deref().is_none_or(|t| key(t) != key(d)));
+        meta.cover_image = h.cover_image.clone();
+    }
     Article {
         meta,
         blocks,
@@ -147,25 +165,48 @@ fn analyze_blocks(
     }
 }
 
-/// HTML: the `<h1>` (the one the `<title>` starts with, when a logo is an `<h1>` too), else the
-/// line the `<title>`/`og:title` starts with; text scrapes: see [`find_title`].
+/// HTML: the `<h1>` (the one a head title starts with, when a logo is an `<h1>` too), else the
+/// line a head title (`og:title`, `twitter:title`, JSON-LD `headline`, `<title>`) starts with,
+/// else none when the head has a title (it becomes the title); text scrapes and pages without
+/// any: see [`find_title`].
 fn choose_title(
     blocks: &[Block],
     hits: &[Option<Hit>],
     head: Option<&html::Head>,
     rules: &Rules,
 ) -> Option<usize> {
-    let head_key = head
-        .and_then(|h| h.title.as_deref())
-        .map(|t| key(&strip_site_suffix(t, rules)));
+    let sites = site_names(head);
+    // Each head title without its known suffix, and cut at each separator (`Title - Some Blog`
+    // names a title `Title` even when `Some Blog` is no source we know).
+    let mut head_keys: Vec<String> = Vec::new();
+    for t in head.map(|h| h.titles.as_slice()).unwrap_or_default() {
+        let stripped = strip_site_suffix(t, rules, &sites);
+        // Not a cut that is the site's name (`Site - Title`: the logo is no title).
+        let cuts = TITLE_SEPARATORS
+            .iter()
+            .flat_map(|sep| stripped.match_indices(sep).map(|(i, _)| &stripped[..i]))
+            .filter(|c| !is_site_name(c, rules, &sites));
+        for k in std::iter::once(stripped.as_str()).chain(cuts).map(key) {
+            if !k.is_empty() && !head_keys.contains(&k) {
+                head_keys.push(k);
+            }
+        }
+    }
     let matches_head = |b: &Block| {
         let bk = key(&b.text);
-        head_key.as_ref().is_some_and(|k| {
-            !bk.is_empty() && (k == &bk || (k.starts_with(&bk) && bk.len() * 2 >= k.len()))
-        })
+        !bk.is_empty()
+            && head_keys
+                .iter()
+                .any(|k| k == &bk || (k.starts_with(&bk) && bk.len() * 2 >= k.len()))
     };
+    // A logo `<h1>` that is just the site's name is no title.
+    let site_keys: Vec<String> = sites.iter().map(|s| key(s)).collect();
     let h1s: Vec<usize> = (0..blocks.len())
-        .filter(|&i| blocks[i].hint == Hint::Title && !whole_hit(hits[i]))
+        .filter(|&i| {
+            blocks[i].hint == Hint::Title
+                && !whole_hit(hits[i])
+                && !site_keys.contains(&key(&blocks[i].text))
+        })
         .collect();
     h1s.iter()
         .copied()
@@ -175,7 +216,13 @@ fn choose_title(
         .or_else(|| {
             (0..blocks.len()).find(|&i| title_shaped(&blocks[i].text) && matches_head(&blocks[i]))
         })
-        .or_else(|| find_title(blocks, hits, rules))
+        // A title the markup declares beats guessing one from the layout: the caller takes it.
+        .or_else(|| {
+            head_keys
+                .is_empty()
+                .then(|| find_title(blocks, hits, rules))
+                .flatten()
+        })
 }
 
 /// The title and its repeats (headline, image alt) leave the body.
@@ -308,16 +355,95 @@ fn publication_date(
         })
 }
 
-/// Authors from `<meta name=author>`/JSON-LD, when they are people (not the site).
-fn head_authors(head: &html::Head, rules: &Rules) -> Vec<String> {
-    head.authors
-        .iter()
-        .filter(|a| {
-            metadata::parse_byline(&format!("By {a}"), rules)
-                .is_some_and(|b| b.authors == [a.to_string()])
-        })
-        .cloned()
-        .collect()
+/// The byline and date lines under the page's `<h1>`, for when body extraction left them out
+/// of the blocks (their date and credits would be lost with them).
+fn apply_header_lines(head: &html::Head, rules: &Rules, day_first: bool, meta: &mut Meta) {
+    if meta.date.is_none() {
+        meta.date = head
+            .header_lines
+            .iter()
+            .filter(|l| metadata::is_dateline(l))
+            .filter_map(|l| metadata::find_date(l, day_first))
+            .min_by_key(|h| h.priority)
+            .map(|h| h.date);
+    }
+    if meta.byline.authors.is_empty() {
+        for line in &head.header_lines {
+            if let Some(b) = metadata::parse_byline(line, rules) {
+                meta.byline.merge(b);
+            }
+        }
+    }
+}
+
+/// Credits from the markup. Structured authors (JSON-LD, `<meta name=author>`, `rel`/`itemprop`
+/// author) beat the text's byline line, which beats a byline element's text; JSON-LD editors
+/// are credited as editors and never stay authors.
+fn apply_head_credits(head: &html::Head, rules: &Rules, meta: &mut Meta) {
+    let sites = site_names(Some(head));
+    let structured = people(head.authors.iter().map(String::as_str), &sites, rules);
+    if !structured.is_empty() {
+        meta.byline.authors = structured;
+    } else if meta.byline.authors.is_empty() {
+        meta.byline.authors = head
+            .bylines
+            .iter()
+            .find_map(|line| {
+                let line = line
+                    .strip_prefix("Von ")
+                    .or_else(|| line.strip_prefix("von "))
+                    .unwrap_or(line);
+                let b = metadata::parse_byline(line, rules)
+                    .or_else(|| metadata::parse_byline(&format!("By {line}"), rules))?;
+                let names = people(b.authors.iter().map(String::as_str), &sites, rules);
+                (!names.is_empty()).then_some(names)
+            })
+            .unwrap_or_default();
+    }
+    for e in people(head.editors.iter().map(String::as_str), &sites, rules) {
+        meta.byline.authors.retain(|a| a != &e);
+        if !meta.byline.editors.contains(&e) {
+            meta.byline.editors.push(e);
+        }
+    }
+}
+
+/// The names that are people: not the site, a newsroom account or an outlet (`By {name}` must
+/// read as a byline naming authors).
+fn people<'a>(
+    names: impl Iterator<Item = &'a str>,
+    sites: &[String],
+    rules: &Rules,
+) -> Vec<String> {
+    static ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:staff|team|editorial|desk|newsroom|admin|administrator|anonymous)\b")
+            .unwrap()
+    });
+    let site_keys: Vec<String> = sites.iter().map(|s| key(s)).collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let Some(b) = metadata::parse_byline(&format!("By {name}"), rules) else {
+            continue;
+        };
+        for a in b.authors {
+            if !ACCOUNT.is_match(&a) && !site_keys.contains(&key(&a)) && !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+/// The site's own names (`og:site_name`, JSON-LD publisher): never an author, a title suffix.
+fn site_names(head: Option<&html::Head>) -> Vec<String> {
+    head.map(|h| {
+        h.site_name
+            .iter()
+            .chain(h.publisher.iter())
+            .cloned()
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// `--lang`, else `<html lang>` (primary subtag), else detected from the kept text.
@@ -336,9 +462,10 @@ fn language(blocks: &[Block], meta: &Meta, head: Option<&html::Head>, opts: &Opt
     })
 }
 
-/// `--source`, else the brand of `--url`, of the page's `og:url`/canonical link, of its
-/// `og:site_name` (as written when it is no known brand), else the brand named most in the
-/// page's own chrome.
+/// `--source`, else the brand of `--url`, of the page's canonical URL (a known domain is the
+/// surest sign of the site, and rules/sources.toml gives its canonical brand: `Binance Square`
+/// for a page whose `og:site_name` says `Binance`), of its `og:site_name` or JSON-LD publisher
+/// (as written when no known brand), else the brand named most in the page's own chrome.
 fn source(
     blocks: &[Block],
     head: Option<&html::Head>,
@@ -355,12 +482,22 @@ fn source(
         .map(str::trim)
         .filter(|n| !n.is_empty() && n.chars().count() <= 40)
         .map(str::to_string);
+    let publisher = head
+        .and_then(|h| h.publisher.as_deref())
+        .and_then(|n| metadata::source_from_chrome(std::iter::once(n), rules));
+    let raw_publisher = head
+        .and_then(|h| h.publisher.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 40)
+        .map(str::to_string);
     opts.source
         .clone()
         .or_else(|| from_url(opts.url.as_deref()))
         .or_else(|| from_url(head.and_then(|h| h.url.as_deref())))
         .or(site_name)
+        .or(publisher)
         .or(raw_site_name)
+        .or(raw_publisher)
         .or_else(|| metadata::source_from_chrome(chrome_lines(blocks), rules))
 }
 
@@ -381,28 +518,62 @@ fn chrome_lines(blocks: &[Block]) -> impl Iterator<Item = &str> {
     })
 }
 
-/// `Title | Binance Academy`, `Title_金色财经` → `Title`, when the suffix is a known source.
-fn strip_site_suffix(title: &str, rules: &Rules) -> String {
+/// A known source (rules/sources.toml) or the page's own site name.
+fn is_site_name(text: &str, rules: &Rules, sites: &[String]) -> bool {
+    rules.sources.iter().any(|s| {
+        s.pattern
+            .find(text)
+            .is_some_and(|m| m.len() * 2 >= text.len())
+    }) || is_own_site(text, sites)
+}
+
+/// The page's own site name (`og:site_name`, publisher), give or take a section (`Binance` for
+/// `Binance Academy`).
+fn is_own_site(text: &str, sites: &[String]) -> bool {
+    let tk = key(text);
+    sites.iter().map(|s| key(s)).any(|sk| {
+        let (short, long) = if sk.len() <= tk.len() {
+            (&sk, &tk)
+        } else {
+            (&tk, &sk)
+        };
+        !short.is_empty() && long.starts_with(short.as_str()) && short.len() * 2 >= long.len()
+    })
+}
+
+/// What sits between a title and the site's name in a `<title>`.
+const TITLE_SEPARATORS: &[&str] = &[" | ", "｜", " - ", " – ", " — ", "_", " · ", " :: ", " » "];
+
+/// `Title | Binance Academy`, `Title_金色财经`, `Title - <og:site_name>` → `Title`, when the
+/// suffix is a known source or the page's own site name (repeatedly: `Title | Section | Site`
+/// loses only what is a site); `<og:site_name> - Title` → `Title` too.
+fn strip_site_suffix(title: &str, rules: &Rules, sites: &[String]) -> String {
     let t = title.trim();
-    let t = t
+    let mut t = t
         .strip_prefix("**")
         .and_then(|s| s.strip_suffix("**"))
         .unwrap_or(t);
-    for sep in [" | ", "｜", " - ", " – ", " — ", "_", " · "] {
-        if let Some((head, tail)) = t.rsplit_once(sep) {
-            let tail = tail.trim();
-            if !head.trim().is_empty()
-                && rules.sources.iter().any(|s| {
-                    s.pattern
-                        .find(tail)
-                        .is_some_and(|m| m.len() * 2 >= tail.len())
-                })
+    let is_site = |tail: &str| is_site_name(tail, rules, sites);
+    'strip: loop {
+        for sep in TITLE_SEPARATORS {
+            if let Some((head, tail)) = t.rsplit_once(sep) {
+                let tail = tail.trim();
+                if !head.trim().is_empty() && is_site(tail) {
+                    t = head.trim();
+                    continue 'strip;
+                }
+            }
+            // `Chip Weekly - Title`: only the page's own name, a known brand may be the subject.
+            if let Some((head, tail)) = t.split_once(sep)
+                && !tail.trim().is_empty()
+                && is_own_site(head, sites)
             {
-                return head.trim().to_string();
+                t = tail.trim();
+                continue 'strip;
             }
         }
+        return t.to_string();
     }
-    t.to_string()
 }
 
 fn title_shaped(text: &str) -> bool {
@@ -520,14 +691,23 @@ mod tests {
     fn site_suffix_is_stripped_from_a_title() {
         let rules = Rules::defaults().unwrap();
         assert_eq!(
-            strip_site_suffix("苹果AI入华_金色财经", &rules),
+            strip_site_suffix("苹果AI入华_金色财经", &rules, &[]),
             "苹果AI入华"
         );
         assert_eq!(
-            strip_site_suffix("Can GPUs Help? | Binance Academy", &rules),
+            strip_site_suffix("Can GPUs Help? | Binance Academy", &rules, &[]),
             "Can GPUs Help?"
         );
-        assert_eq!(strip_site_suffix("A - B", &rules), "A - B");
+        assert_eq!(strip_site_suffix("A - B", &rules, &[]), "A - B");
+        let sites = ["Chip Weekly".to_string()];
+        assert_eq!(
+            strip_site_suffix("Chips Are Back – Chip Weekly", &rules, &sites),
+            "Chips Are Back"
+        );
+        assert_eq!(
+            strip_site_suffix("Chips Are Back _ Analysis | Chip Weekly", &rules, &sites),
+            "Chips Are Back _ Analysis"
+        );
     }
 }
 
@@ -548,6 +728,87 @@ mod html_tests {
         assert_eq!(a.meta.byline.authors, ["Ann Lee"]);
         assert_eq!(a.meta.language, "en");
         assert_eq!(a.kept().count(), 2);
+    }
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::*;
+
+    const BODY: &str = "<p>Chipmakers reported strong quarterly results on Tuesday, lifted by demand for AI servers.</p>
+        <p>Analysts expect the trend to continue into next year as more data centers come online.</p>";
+
+    #[test]
+    fn the_head_fills_what_the_body_does_not_say() {
+        let page = format!(
+            r#"<html><head><title>Chips Are Back – Chip Weekly</title>
+            <meta property="og:site_name" content="Chip Weekly">
+            <meta property="og:locale" content="en_GB">
+            <meta name="description" content="Strong results.">
+            <link rel="canonical" href="https://chipweekly.example/2024/chips">
+            <meta property="og:image" content="/img/chips.jpg">
+            <script type="application/ld+json">{{"@type":"NewsArticle","datePublished":"2024-02-27",
+              "author":[{{"@type":"Organization","name":"Chip Weekly"}},{{"@type":"Person","name":"Chip Weekly"}}],
+              "editor":{{"@type":"Person","name":"Cara Diaz"}}}}</script></head>
+            <body><p class="byline">Von Anna Schmidt</p>{BODY}</body></html>"#
+        );
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(&page, &rules, &Options::default());
+        assert_eq!(a.meta.title.as_deref(), Some("Chips Are Back"));
+        assert_eq!(a.meta.date.unwrap().ymd(), "2024-02-27");
+        // The site is no author; the byline element is.
+        assert_eq!(a.meta.byline.authors, ["Anna Schmidt"]);
+        assert_eq!(a.meta.byline.editors, ["Cara Diaz"]);
+        assert_eq!(a.meta.source.as_deref(), Some("Chip Weekly"));
+        assert_eq!(
+            a.meta.source_url.as_deref(),
+            Some("https://chipweekly.example/2024/chips")
+        );
+        assert_eq!(a.meta.language, "en");
+        assert_eq!(a.meta.description.as_deref(), Some("Strong results."));
+        assert_eq!(
+            a.meta.cover_image.as_deref(),
+            Some("https://chipweekly.example/img/chips.jpg")
+        );
+        // `--url` still wins for the source URL.
+        let opts = Options {
+            url: Some("https://mirror.example/chips".into()),
+            ..Options::default()
+        };
+        let a = analyze_html(&page, &rules, &opts);
+        assert_eq!(
+            a.meta.source_url.as_deref(),
+            Some("https://mirror.example/chips")
+        );
+    }
+
+    #[test]
+    fn a_site_name_before_the_title_is_no_title() {
+        let page = format!(
+            r#"<html lang="en"><head><title>Chip Weekly - Chips Are Back</title>
+            <meta property="og:site_name" content="Chip Weekly"></head>
+            <body><h1 class="logo">Chip Weekly</h1><div>Chips Are Back</div>{BODY}</body></html>"#
+        );
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(&page, &rules, &Options::default());
+        assert_eq!(a.meta.title.as_deref(), Some("Chips Are Back"));
+        let kept: Vec<&str> = a.kept().map(|(_, t)| t).collect();
+        assert!(!kept.contains(&"Chips Are Back"), "{kept:?}");
+    }
+
+    #[test]
+    fn structured_authors_beat_the_text_byline_and_editors_never_stay_authors() {
+        let page = format!(
+            r#"<html lang="en"><head><meta name="author" content="Ann Lee">
+            <script type="application/ld+json">{{"@type":"Article","editor":"Bo Chen"}}</script></head>
+            <body><h1>Chips Are Back</h1><p>By Bo Chen and Ann Lee</p>{BODY}</body></html>"#
+        );
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(&page, &rules, &Options::default());
+        assert_eq!(a.meta.byline.authors, ["Ann Lee"]);
+        assert_eq!(a.meta.byline.editors, ["Bo Chen"]);
+        assert_eq!(a.meta.description, None);
+        assert_eq!(a.meta.cover_image, None);
     }
 }
 

@@ -1,105 +1,994 @@
-//! What a page's `<head>` (meta tags, JSON-LD) and its visible markup say about the article:
-//! title, date, authors, canonical URL, language.
+//! What a page says about its article besides the body text (issue 5): meta tags (Open Graph,
+//! Twitter cards, Dublin Core, Parse.ly, Sailthru), JSON-LD (parsed with serde_json, `@graph`
+//! and `@id` references followed), microdata (`itemprop`) and a few marked-up elements
+//! (`<time>`, `rel=author`, byline classes).
+//!
+//! This module only gathers the evidence, best first, and cleans its text (entities decoded,
+//! [`normalize_chars`], whitespace collapsed); `article.rs` weighs it against the text's own
+//! lines (a byline, a date line) and the rules. A page that lies or breaks (malformed JSON-LD,
+//! a `javascript:` image) loses that piece of evidence, never the conversion. Body extraction
+//! (`html.rs`, `extract.rs`) is not this module's business.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
+use serde_json::{Map, Value};
+use url::Url;
 
 use super::normalize::{clean_line, normalize_chars};
+use crate::content::Date;
 
-/// What the `<head>` (meta tags, JSON-LD) says about the article.
+/// What the page's markup says about the article. Text is cleaned; nothing is validated against
+/// the rules yet (see `article.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Head {
-    /// `<title>` or `og:title` (may carry a ` | Site` suffix).
+    /// The best title the markup gives, as written (it may carry a ` | Site` suffix).
     pub title: Option<String>,
+    /// Every title candidate, best first: `og:title`, `twitter:title`, JSON-LD `headline`,
+    /// `<title>`; no duplicates.
+    pub titles: Vec<String>,
+    /// `og:site_name`.
     pub site_name: Option<String>,
-    /// `og:url` or the canonical link.
+    /// JSON-LD `publisher.name` of the article (or of its web page).
+    pub publisher: Option<String>,
+    /// The absolute canonical link, else `og:url` (http or https only).
     pub url: Option<String>,
-    /// `article:published_time`, JSON-LD `datePublished`, …
+    /// The publication date as written, the first that reads as a date: `article:published_time`,
+    /// JSON-LD `datePublished`, `itemprop=datePublished`, `<time pubdate>`, Dublin Core /
+    /// Parse.ly / Sailthru meta, a `<time>` in the article's header. Never a modified date.
     pub published: Option<String>,
-    /// `<meta name=author>` or JSON-LD `author.name`.
+    /// Authors from one structured source, the first that names any: JSON-LD `author`,
+    /// `<meta name=author>`, `rel=author`, `itemprop=author`. URLs are left out.
     pub authors: Vec<String>,
-    /// `<html lang>`, e.g. `zh-CN`.
+    /// Short texts of byline elements (`class` containing `byline` or `author`), in page order,
+    /// those inside `<article>` first: `article.rs` parses them as byline lines.
+    pub bylines: Vec<String>,
+    /// Short lines right under the article's `<h1>` (its byline and date area), in page order:
+    /// evidence that does not depend on which blocks body extraction keeps.
+    pub header_lines: Vec<String>,
+    /// JSON-LD `editor`: credited, but never as authors.
+    pub editors: Vec<String>,
+    /// The page's language tag as written: `<html lang>`, `og:locale`, `content-language`.
     pub lang: Option<String>,
+    /// `og:description`, `<meta name=description>`, `twitter:description`, JSON-LD
+    /// `description`; whitespace collapsed, at most [`DESCRIPTION_MAX`] characters.
+    pub description: Option<String>,
+    /// `og:image`, `twitter:image`, JSON-LD `image`, as an absolute http(s) URL.
+    pub cover_image: Option<String>,
 }
+
+/// Descriptions longer than this are cut at a sentence (else word) boundary.
+pub const DESCRIPTION_MAX: usize = 300;
+
+/// JSON-LD types of an article, and of a page that may stand in for one.
+const ARTICLE_TYPES: &[&str] = &[
+    "Article",
+    "NewsArticle",
+    "BlogPosting",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "TechArticle",
+    "ScholarlyArticle",
+    "LiveBlogPosting",
+    "SocialMediaPosting",
+    "DiscussionForumPosting",
+    "Report",
+];
+const PAGE_TYPES: &[&str] = &["WebPage", "ItemPage", "CollectionPage"];
+/// Author types that are the site or a company, not a writer.
+const ORGANIZATION_TYPES: &[&str] = &[
+    "Organization",
+    "NewsMediaOrganization",
+    "Corporation",
+    "WebSite",
+    "Brand",
+];
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
 }
 
-fn meta(doc: &Html, selectors: &[&str]) -> Option<String> {
-    selectors.iter().find_map(|s| {
-        doc.select(&sel(s))
-            .filter_map(|e| e.value().attr("content").or(e.value().attr("href")))
-            .map(|v| v.trim().to_string())
-            .find(|v| !v.is_empty())
+pub fn read_head(doc: &Html) -> Head {
+    let metas = Metas::read(doc);
+    let roots = json_ld_roots(doc);
+    let ld = JsonLd::new(&roots);
+
+    let url = canonical_url(doc, &metas);
+    let base = url.as_deref().and_then(|u| Url::parse(u).ok());
+
+    let mut titles: Vec<String> = Vec::new();
+    let title_sources = [
+        metas.first(&["og:title"]),
+        metas.first(&["twitter:title"]),
+        ld.field("headline").and_then(str_of).and_then(text),
+        doc.select(&sel("head > title"))
+            .chain(doc.select(&sel("title")))
+            .find_map(|t| text(&t.text().collect::<String>())),
+    ];
+    for t in title_sources.into_iter().flatten() {
+        if !titles.contains(&t) {
+            titles.push(t);
+        }
+    }
+
+    let publisher = ld
+        .field("publisher")
+        .and_then(|p| ld.names(p, false).into_iter().next());
+
+    let header_lines = header_lines(doc, &titles);
+    Head {
+        header_lines,
+        title: titles.first().cloned(),
+        titles,
+        site_name: metas.first(&["og:site_name"]),
+        publisher,
+        url,
+        published: published(doc, &metas, &ld),
+        authors: authors(doc, &metas, &ld),
+        bylines: bylines(doc),
+        editors: ld
+            .field("editor")
+            .map(|e| ld.names(e, true))
+            .unwrap_or_default(),
+        lang: language(doc, &metas),
+        description: metas
+            .first(&["og:description", "description", "twitter:description"])
+            .or_else(|| ld.field("description").and_then(str_of).and_then(text))
+            .map(|d| cap_description(&d, DESCRIPTION_MAX)),
+        cover_image: cover_image(doc, &metas, &ld, base.as_ref()),
+    }
+}
+
+/// Metadata text: entities decoded (also a second time: `&amp;#8217;` is common in `og:` tags
+/// and JSON-LD is raw script text), tags removed, characters normalised, one line.
+fn text(raw: &str) -> Option<String> {
+    static MARKUP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z]+[0-9]*);|<[A-Za-z/!]").unwrap()
+    });
+    let decoded = if MARKUP.is_match(raw) {
+        Html::parse_fragment(raw)
+            .root_element()
+            .text()
+            .collect::<String>()
+    } else {
+        raw.to_string()
+    };
+    let one_line: String = decoded
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    let t = clean_line(&normalize_chars(&one_line));
+    (!t.is_empty()).then_some(t)
+}
+
+/// Every `<meta>` by its key (`property`, `name`, `itemprop` or `http-equiv`, lower case), in
+/// page order: one pass, and keys match whatever case the page wrote them in.
+struct Metas(Vec<(String, String)>);
+
+impl Metas {
+    fn read(doc: &Html) -> Metas {
+        let mut v = Vec::new();
+        for m in doc.select(&sel("meta[content]")) {
+            let content = m.value().attr("content").unwrap_or_default();
+            for attr in ["property", "name", "itemprop", "http-equiv"] {
+                if let Some(k) = m.value().attr(attr) {
+                    v.push((k.trim().to_ascii_lowercase(), content.to_string()));
+                }
+            }
+        }
+        Metas(v)
+    }
+
+    /// Raw values of `key`, in page order.
+    fn raw<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The first cleaned value of the first key that has one.
+    fn first(&self, keys: &[&str]) -> Option<String> {
+        keys.iter().find_map(|k| self.raw(k).find_map(text))
+    }
+}
+
+/// `<link rel=canonical>` when absolute, else `og:url`; http(s) only.
+fn canonical_url(doc: &Html, metas: &Metas) -> Option<String> {
+    let links = sel("link[rel][href]");
+    let canonical = doc.select(&links).filter(|l| {
+        l.value().attr("rel").is_some_and(|r| {
+            r.split_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("canonical"))
+        })
+    });
+    canonical
+        .filter_map(|l| l.value().attr("href"))
+        .chain(metas.raw("og:url"))
+        .find_map(|u| absolute_url(u, None))
+}
+
+/// `href` as an absolute http(s) URL, resolved against `base`; `None` for other schemes
+/// (`javascript:`, `data:`) and for a relative URL without a base.
+pub fn absolute_url(href: &str, base: Option<&Url>) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let parsed = match Url::parse(href) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
+            Some(b) => b.join(href).ok()?,
+            None if href.starts_with("//") => Url::parse(&format!("https:{href}")).ok()?,
+            None => return None,
+        },
+        Err(_) => return None,
+    };
+    (matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some())
+        .then(|| parsed.to_string())
+}
+
+/// The publication date, never a modified one: the first candidate that reads as a date.
+fn published(doc: &Html, metas: &Metas, ld: &JsonLd) -> Option<String> {
+    let mut candidates: Vec<String> = metas
+        .raw("article:published_time")
+        .map(str::to_string)
+        .collect();
+    candidates.extend(
+        ld.field("datePublished")
+            .and_then(str_of)
+            .map(str::to_string),
+    );
+    // Microdata: `<meta itemprop>` is in the index; `<time itemprop>` and others are not.
+    for e in doc.select(&sel("[itemprop]")).filter(|e| {
+        e.value().attr("itemprop").is_some_and(|p| {
+            p.split_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("datePublished"))
+        })
+    }) {
+        candidates.extend(element_date(e));
+    }
+    candidates.extend(doc.select(&sel("time[pubdate]")).filter_map(element_date));
+    for key in [
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.created",
+        "dcterms.issued",
+        "parsely-pub-date",
+        "sailthru.date",
+        "pubdate",
+        "publishdate",
+        "publish_date",
+        "date",
+    ] {
+        candidates.extend(metas.raw(key).map(str::to_string));
+    }
+    // A `<time>` in the article's header or byline (not an "updated" one).
+    for s in ["article header time", "[class*=byline] time"] {
+        candidates.extend(
+            doc.select(&sel(s))
+                .filter(|e| !is_update_marker(e))
+                .filter_map(element_date),
+        );
+    }
+    candidates
+        .iter()
+        .map(|c| tidy_date(c.trim()))
+        .find(|c| reads_as_date(c))
+}
+
+fn element_date(e: ElementRef) -> Option<String> {
+    let v = e.value();
+    v.attr("datetime")
+        .or(v.attr("content"))
+        .map(str::to_string)
+        .or_else(|| text(&e.text().collect::<String>()))
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// A `<time class="updated">` or `itemprop=dateModified`.
+fn is_update_marker(e: &ElementRef) -> bool {
+    ["class", "itemprop"].iter().any(|a| {
+        e.value().attr(a).is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("updat") || v.contains("modif")
+        })
     })
 }
 
-pub fn read_head(doc: &Html) -> Head {
-    static PUBLISHED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#""datePublished"\s*:\s*"([^"]+)""#).unwrap());
-    static AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#""author"\s*:\s*\[?\s*\{[^{}]*?"name"\s*:\s*"([^"]+)""#).unwrap()
+/// `+0800` → `+08:00`, so that RFC 3339 parsing keeps the time.
+fn tidy_date(s: &str) -> String {
+    static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2})(\d{2})$").unwrap()
     });
-    let ld: String = doc
-        .select(&sel(r#"script[type="application/ld+json"]"#))
-        .map(|e| e.text().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let title = meta(
-        doc,
-        &[
-            r#"meta[property="og:title"]"#,
-            r#"meta[name="twitter:title"]"#,
-        ],
-    )
-    .or_else(|| {
-        doc.select(&sel("title"))
-            .next()
-            .map(|t| clean_line(&t.text().collect::<String>()))
-            .filter(|t| !t.is_empty())
-    });
-    let published = meta(
-        doc,
-        &[
-            r#"meta[property="article:published_time"]"#,
-            r#"meta[itemprop="datePublished"]"#,
-            r#"meta[name="pubdate"]"#,
-            r#"meta[name="publishdate"]"#,
-            r#"meta[name="publish_date"]"#,
-            r#"meta[name="date"]"#,
-        ],
-    )
-    .or_else(|| PUBLISHED.captures(&ld).map(|c| c[1].to_string()));
-    let mut authors = Vec::new();
-    if let Some(a) = meta(
-        doc,
-        &[
-            r#"meta[name="author"]"#,
-            r#"meta[property="article:author"]"#,
-        ],
-    ) && !a.contains("://")
-    {
-        authors.push(a);
-    } else if let Some(c) = AUTHOR.captures(&ld) {
-        authors.push(c[1].to_string());
+    OFFSET.replace(s, "$1:$2").into_owned()
+}
+
+fn reads_as_date(s: &str) -> bool {
+    Date::parse(s).is_ok() || super::metadata::find_date(s, false).is_some()
+}
+
+/// Authors from the first structured source that names any.
+fn authors(doc: &Html, metas: &Metas, ld: &JsonLd) -> Vec<String> {
+    let json_ld = ld
+        .field("author")
+        .map(|a| ld.names(a, true))
+        .unwrap_or_default();
+    let meta: Vec<String> = [
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+    ]
+    .iter()
+    .flat_map(|k| metas.raw(k).filter_map(text))
+    .collect();
+    let rel: Vec<String> = doc
+        .select(&sel("a[rel]"))
+        .filter(|a| {
+            a.value().attr("rel").is_some_and(|r| {
+                r.split_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("author"))
+            })
+        })
+        .filter_map(|a| text(&a.text().collect::<String>()))
+        .collect();
+    let itemprop: Vec<String> = doc
+        .select(&sel("[itemprop]"))
+        .filter(|e| {
+            e.value().attr("itemprop").is_some_and(|p| {
+                p.split_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("author"))
+            }) && e.value().name() != "meta"
+        })
+        .filter_map(|e| {
+            let name = sel("[itemprop=name]");
+            e.select(&name)
+                .next()
+                .map(|n| {
+                    n.value()
+                        .attr("content")
+                        .map(str::to_string)
+                        .unwrap_or_else(|| n.text().collect())
+                })
+                .or_else(|| e.value().attr("content").map(str::to_string))
+                .or_else(|| Some(e.text().collect()))
+                .and_then(|t| text(&t))
+        })
+        .collect();
+    for group in [json_ld, meta, rel, itemprop] {
+        let mut names: Vec<String> = Vec::new();
+        for n in group {
+            if !is_url(&n) && n.chars().count() <= 80 && !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        if !names.is_empty() {
+            return names;
+        }
     }
-    let lang = doc
+    Vec::new()
+}
+
+/// A profile link given where a name belongs (`article:author` is often one).
+fn is_url(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    l.contains("://") || l.starts_with("www.") || l.starts_with("//")
+}
+
+/// Texts of short byline elements, those inside `<article>` first.
+fn bylines(doc: &Html) -> Vec<String> {
+    let is_byline = |e: &ElementRef| {
+        e.value().attr("class").is_some_and(|c| {
+            let c = c.to_ascii_lowercase();
+            c.contains("byline") || c.contains("author")
+        })
+    };
+    let mut out: Vec<String> = Vec::new();
+    for scope in ["article [class]", "body [class]"] {
+        for e in doc.select(&sel(scope)).filter(is_byline) {
+            if let Some(t) = text(&e.text().collect::<Vec<_>>().join(" "))
+                && t.chars().count() <= 80
+                && !out.contains(&t)
+            {
+                out.push(t);
+            }
+            if out.len() >= 8 {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// The short lines after the article's `<h1>` inside its header (the `<h1>`'s parent, or the
+/// grandparent when the parent holds only the `<h1>`), up to the first paragraph-sized text.
+fn header_lines(doc: &Html, titles: &[String]) -> Vec<String> {
+    let Some(h1) = article_h1(doc, titles) else {
+        return Vec::new();
+    };
+    let mut scope = h1.parent().and_then(ElementRef::wrap);
+    if let Some(p) = scope
+        && p.children().filter_map(ElementRef::wrap).count() == 1
+    {
+        scope = p.parent().and_then(ElementRef::wrap).or(scope);
+    }
+    let Some(scope) = scope else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut after = false;
+    for node in scope.descendants() {
+        if node.id() == h1.id() {
+            after = true;
+            continue;
+        }
+        let Some(e) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if !after || h1.descendants().any(|d| d.id() == node.id()) {
+            continue;
+        }
+        if matches!(
+            e.value().name(),
+            "script" | "style" | "noscript" | "template"
+        ) {
+            continue;
+        }
+        let own: String = e
+            .children()
+            .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+            .collect();
+        if own.trim().is_empty() {
+            continue;
+        }
+        if matches!(e.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+            break;
+        }
+        let Some(line) = text(&e.text().collect::<Vec<_>>().join(" ")) else {
+            continue;
+        };
+        // The first paragraph ends the header.
+        if line.chars().count() > 80 || super::blocks::is_prose(&line) || out.len() >= 12 {
+            break;
+        }
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// The article's `<h1>`: one inside `<article>`, else one a head title starts with, else one
+/// that is no logo (in a `<header>`/`<nav>` or with a `logo` class), else the first.
+fn article_h1<'a>(doc: &'a Html, titles: &[String]) -> Option<ElementRef<'a>> {
+    let all = sel("h1");
+    let h1s: Vec<(ElementRef, String)> = doc
+        .select(&all)
+        .filter_map(|h| text(&h.text().collect::<String>()).map(|t| (h, t.to_lowercase())))
+        .collect();
+    let in_article = |h: &ElementRef| {
+        h.ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(|a| a.value().name() == "article")
+    };
+    let logo = |h: &ElementRef| {
+        h.value()
+            .attr("class")
+            .is_some_and(|c| c.to_ascii_lowercase().contains("logo"))
+            || h.ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| matches!(a.value().name(), "header" | "nav") && !in_article(&a))
+    };
+    let titles: Vec<String> = titles.iter().map(|t| t.to_lowercase()).collect();
+    h1s.iter()
+        .find(|(h, _)| in_article(h))
+        .or_else(|| {
+            h1s.iter()
+                .find(|(_, t)| titles.iter().any(|x| x.starts_with(t.as_str())))
+        })
+        .or_else(|| h1s.iter().find(|(h, _)| !logo(h)))
+        .or_else(|| h1s.first())
+        .map(|(h, _)| *h)
+}
+
+/// `<html lang>`, `og:locale`, `content-language`: the first that looks like a language tag.
+fn language(doc: &Html, metas: &Metas) -> Option<String> {
+    let html_lang = doc
         .select(&sel("html"))
         .next()
         .and_then(|h| h.value().attr("lang"))
         .map(str::to_string);
-    Head {
-        title: title.map(|t| normalize_chars(&t)),
-        site_name: meta(doc, &[r#"meta[property="og:site_name"]"#]),
-        url: meta(
-            doc,
-            &[r#"meta[property="og:url"]"#, r#"link[rel="canonical"]"#],
-        ),
-        published,
-        authors: authors.iter().map(|a| normalize_chars(a)).collect(),
-        lang,
+    html_lang
+        .into_iter()
+        .chain(metas.raw("og:locale").map(str::to_string))
+        .chain(metas.raw("content-language").map(str::to_string))
+        .chain(metas.raw("dc.language").map(str::to_string))
+        .filter_map(|l| {
+            // `en-US, fr` → `en-US`.
+            let first = l
+                .split([',', ';', ' '])
+                .find(|t| !t.is_empty())?
+                .to_string();
+            let primary = first.split(['-', '_']).next()?;
+            ((2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic()))
+                .then_some(first)
+        })
+        .next()
+}
+
+/// At most `max` characters: whole sentences when they fill a third of it, else whole words
+/// (CJK text without spaces is cut at `max`), with `…` when cut inside a sentence.
+fn cap_description(d: &str, max: usize) -> String {
+    if d.chars().count() <= max {
+        return d.to_string();
+    }
+    let chars: Vec<(usize, char)> = d.char_indices().collect();
+    let end_of = |i: usize| chars.get(i + 1).map_or(d.len(), |&(b, _)| b);
+    let sentence_end = (max / 3..max).rev().find(|&i| {
+        let c = chars[i].1;
+        matches!(c, '。' | '！' | '？')
+            || (matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_some_and(|&(_, n)| n == ' '))
+    });
+    if let Some(i) = sentence_end {
+        return d[..end_of(i)].to_string();
+    }
+    let cut = (max / 2..max)
+        .rev()
+        .find(|&i| chars[i].1 == ' ')
+        .map_or(chars[max - 1].0 + chars[max - 1].1.len_utf8(), |i| {
+            chars[i].0
+        });
+    let mut s = d[..cut]
+        .trim_end_matches(|c: char| c.is_whitespace() || ",;:，；：、-–—".contains(c))
+        .to_string();
+    s.push('…');
+    s
+}
+
+/// `og:image`, `twitter:image`, JSON-LD `image`, `<link rel=image_src>`: the first that is an
+/// http(s) URL once resolved against the canonical URL.
+fn cover_image(doc: &Html, metas: &Metas, ld: &JsonLd, base: Option<&Url>) -> Option<String> {
+    let mut candidates: Vec<String> = [
+        "og:image:secure_url",
+        "og:image",
+        "og:image:url",
+        "twitter:image",
+        "twitter:image:src",
+    ]
+    .iter()
+    .flat_map(|k| metas.raw(k).map(str::to_string))
+    .collect();
+    if let Some(img) = ld.field("image") {
+        candidates.extend(ld.urls(img));
+    }
+    candidates.extend(
+        doc.select(&sel("link[rel=image_src][href]"))
+            .filter_map(|l| l.value().attr("href").map(str::to_string)),
+    );
+    candidates.iter().find_map(|c| absolute_url(c, base))
+}
+
+/// The parsed `<script type="application/ld+json">` blocks; a malformed one is left out.
+fn json_ld_roots(doc: &Html) -> Vec<Value> {
+    doc.select(&sel("script[type]"))
+        .filter(|s| {
+            s.value().attr("type").is_some_and(|t| {
+                t.trim()
+                    .to_ascii_lowercase()
+                    .starts_with("application/ld+json")
+            })
+        })
+        .filter_map(|s| {
+            let raw: String = s.text().collect();
+            // Old CMS wrappers: `<!-- … -->`, `//<![CDATA[ … //]]>`, a trailing `;`.
+            let t = raw.trim();
+            let t = t.strip_prefix("<!--").unwrap_or(t);
+            let t = t.strip_suffix("-->").unwrap_or(t).trim();
+            let t = t.strip_prefix("//<![CDATA[").unwrap_or(t);
+            let t = t.strip_suffix("//]]>").unwrap_or(t).trim();
+            let t = t.strip_suffix(';').unwrap_or(t);
+            serde_json::from_str(t).ok()
+        })
+        .collect()
+}
+
+/// A string value, or the first string of an array (`"headline": ["…"]`).
+fn str_of(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Array(a) => a.iter().find_map(str_of),
+        Value::Object(o) => o.get("@value").and_then(str_of),
+        _ => None,
+    }
+}
+
+/// JSON-LD nodes: the article (or its page) first, `@id` references resolved.
+struct JsonLd<'a> {
+    /// Article-typed nodes in page order, then page-typed ones.
+    main: Vec<&'a Map<String, Value>>,
+    /// Node definitions by `@id`.
+    ids: HashMap<&'a str, &'a Map<String, Value>>,
+}
+
+impl<'a> JsonLd<'a> {
+    fn new(roots: &'a [Value]) -> JsonLd<'a> {
+        let mut nodes = Vec::new();
+        for r in roots {
+            collect_nodes(r, 0, &mut nodes);
+        }
+        let mut ids = HashMap::new();
+        for n in &nodes {
+            // A definition, not a bare reference `{"@id": "#author"}`.
+            if let Some(id) = n.get("@id").and_then(Value::as_str)
+                && n.len() > 1
+            {
+                ids.entry(id).or_insert(*n);
+            }
+        }
+        let typed = |list: &[&str]| -> Vec<&'a Map<String, Value>> {
+            nodes
+                .iter()
+                .copied()
+                .filter(|n| types(n).iter().any(|t| list.contains(t)))
+                .collect()
+        };
+        let mut main = typed(ARTICLE_TYPES);
+        main.extend(typed(PAGE_TYPES));
+        JsonLd { main, ids }
+    }
+
+    /// `key` of the first main node that has it.
+    fn field(&self, key: &str) -> Option<&'a Value> {
+        self.main
+            .iter()
+            .find_map(|n| n.get(key).filter(|v| !v.is_null()))
+    }
+
+    /// Names of a person/organization value: a string, an object, an array, a reference.
+    /// `people`: organizations (the site itself) are left out.
+    fn names(&self, v: &'a Value, people: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_names(v, people, 0, &mut out);
+        out
+    }
+
+    fn collect_names(&self, v: &'a Value, people: bool, depth: usize, out: &mut Vec<String>) {
+        if depth > 4 {
+            return;
+        }
+        let push = |out: &mut Vec<String>, s: &str| {
+            if let Some(t) = text(s)
+                && !is_url(&t)
+                && !out.contains(&t)
+            {
+                out.push(t);
+            }
+        };
+        match v {
+            Value::String(s) => push(out, s),
+            Value::Array(a) => {
+                for x in a {
+                    self.collect_names(x, people, depth + 1, out);
+                }
+            }
+            Value::Object(o) => {
+                let o = self.resolve_map(o);
+                if people && types(o).iter().any(|t| ORGANIZATION_TYPES.contains(t)) {
+                    return;
+                }
+                if let Some(n) = o.get("name").and_then(str_of) {
+                    push(out, n);
+                } else if let Some(g) = o.get("givenName").and_then(str_of) {
+                    let f = o.get("familyName").and_then(str_of).unwrap_or_default();
+                    push(out, &format!("{g} {f}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn resolve_map(&self, o: &'a Map<String, Value>) -> &'a Map<String, Value> {
+        match o.get("@id").and_then(Value::as_str) {
+            Some(id) if o.len() == 1 => self.ids.get(id).copied().unwrap_or(o),
+            _ => o,
+        }
+    }
+
+    /// Image URLs: a string, an `ImageObject` (`url`/`contentUrl`), an array, a reference.
+    fn urls(&self, v: &'a Value) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_urls(v, 0, &mut out);
+        out
+    }
+
+    fn collect_urls(&self, v: &'a Value, depth: usize, out: &mut Vec<String>) {
+        if depth > 4 {
+            return;
+        }
+        match v {
+            Value::String(s) => out.push(s.trim().to_string()),
+            Value::Array(a) => {
+                for x in a {
+                    self.collect_urls(x, depth + 1, out);
+                }
+            }
+            Value::Object(o) => {
+                let o = self.resolve_map(o);
+                for k in ["url", "contentUrl"] {
+                    if let Some(u) = o.get(k) {
+                        self.collect_urls(u, depth + 1, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every object with a `@type` (or an `@id`), however deeply nested (`@graph`, `mainEntity`).
+fn collect_nodes<'a>(v: &'a Value, depth: usize, out: &mut Vec<&'a Map<String, Value>>) {
+    if depth > 8 {
+        return;
+    }
+    match v {
+        Value::Array(a) => {
+            for x in a {
+                collect_nodes(x, depth + 1, out);
+            }
+        }
+        Value::Object(o) => {
+            if o.contains_key("@type") || o.contains_key("@id") {
+                out.push(o);
+            }
+            for x in o.values() {
+                collect_nodes(x, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `@type` names without a vocabulary prefix (`schema:NewsArticle`, `http://schema.org/Article`).
+fn types(o: &Map<String, Value>) -> Vec<&str> {
+    fn strip(t: &str) -> &str {
+        t.rsplit(['/', ':', '#']).next().unwrap_or(t)
+    }
+    match o.get("@type") {
+        Some(Value::String(t)) => vec![strip(t)],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(strip).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(html: &str) -> Head {
+        read_head(&Html::parse_document(html))
+    }
+
+    #[test]
+    fn json_ld_graph_gives_authors_by_reference_and_editors_apart() {
+        let h = head(
+            r##"<html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebSite","@id":"https://ex.com/#site","name":"Chip Weekly"},
+              {"@type":"Organization","@id":"https://ex.com/#org","name":"Chip Weekly Media"},
+              {"@type":"Person","@id":"https://ex.com/#ann","name":"Ann Lee","url":"https://ex.com/ann"},
+              {"@type":["NewsArticle"],"headline":"Chips Are Back",
+               "dateModified":"2024-03-04T11:20:00Z","datePublished":"2024-02-27T08:00:00+0800",
+               "author":[{"@id":"https://ex.com/#ann"},{"@type":"Person","name":"Bo Chen"},
+                         {"@type":"Organization","name":"Chip Weekly"},"https://twitter.com/annlee"],
+               "editor":{"@type":"Person","name":"Cara Diaz"},
+               "publisher":{"@id":"https://ex.com/#org"}}]}</script></head><body></body></html>"##,
+        );
+        assert_eq!(h.authors, ["Ann Lee", "Bo Chen"]);
+        assert_eq!(h.editors, ["Cara Diaz"]);
+        assert_eq!(h.publisher.as_deref(), Some("Chip Weekly Media"));
+        assert_eq!(h.published.as_deref(), Some("2024-02-27T08:00:00+08:00"));
+        assert_eq!(h.title.as_deref(), Some("Chips Are Back"));
+    }
+
+    #[test]
+    fn the_published_date_is_chosen_never_the_modified_one() {
+        let h = head(
+            r#"<html><head><meta property="article:modified_time" content="2024-03-04T11:20:00Z">
+            <script type="application/ld+json">{"@type":"BlogPosting","dateModified":"2024-03-04",
+              "datePublished":"2024-02-27"}</script></head></html>"#,
+        );
+        assert_eq!(h.published.as_deref(), Some("2024-02-27"));
+        // Only a modified date: no guess.
+        let h = head(
+            r#"<html><head><meta property="article:modified_time" content="2024-03-04T11:20:00Z">
+            <script type="application/ld+json">{"@type":"Article","dateModified":"2024-03-04"}</script>
+            </head><body><article><header><time class="updated" datetime="2024-03-04">Mar 4</time>
+            </header></article></body></html>"#,
+        );
+        assert_eq!(h.published, None);
+    }
+
+    #[test]
+    fn dates_from_microdata_time_elements_and_dublin_core() {
+        let date = |html: &str| head(html).published;
+        assert_eq!(
+            date(r#"<body><span>Posted</span><time itemprop="datePublished" datetime="2023-07-14T09:00:00Z">July 14</time></body>"#)
+                .as_deref(),
+            Some("2023-07-14T09:00:00Z")
+        );
+        assert_eq!(
+            date(r#"<body><time pubdate datetime="2023-07-15">x</time></body>"#).as_deref(),
+            Some("2023-07-15")
+        );
+        assert_eq!(
+            date(r#"<head><meta name="DC.date" content="2023-07-16"></head>"#).as_deref(),
+            Some("2023-07-16")
+        );
+        assert_eq!(
+            date(r#"<head><meta name="parsely-pub-date" content="2023-07-17T08:00:00Z"></head>"#)
+                .as_deref(),
+            Some("2023-07-17T08:00:00Z")
+        );
+        assert_eq!(
+            date(
+                r#"<body><aside><time datetime="2020-01-01">old related post</time></aside>
+                <article><header><time class="updated" datetime="2023-07-20">Updated</time>
+                <time datetime="2023-07-18">July 18</time></header></article></body>"#
+            )
+            .as_deref(),
+            Some("2023-07-18")
+        );
+        // An unreadable declared date gives way to the next piece of evidence.
+        assert_eq!(
+            date(
+                r#"<head><meta property="article:published_time" content="soon">
+                <meta name="sailthru.date" content="2023-07-19 10:00:00"></head>"#
+            )
+            .as_deref(),
+            Some("2023-07-19 10:00:00")
+        );
+    }
+
+    #[test]
+    fn authors_from_meta_rel_and_itemprop_without_urls() {
+        let h = head(
+            r#"<html><head><meta property="article:author" content="https://facebook.com/annlee">
+            <meta name="author" content="Ann &amp;amp; Co"></head></html>"#,
+        );
+        assert_eq!(h.authors, ["Ann & Co"]);
+        let h = head(
+            r#"<html><head><meta property="article:author" content="https://facebook.com/annlee"></head>
+            <body><a rel="author" href="/ann">Ann Lee</a></body></html>"#,
+        );
+        assert_eq!(h.authors, ["Ann Lee"]);
+        let h = head(
+            r#"<body><span itemprop="author" itemscope><span itemprop="name">Bo Chen</span>
+            <a itemprop="url" href="/bo">profile</a></span></body>"#,
+        );
+        assert_eq!(h.authors, ["Bo Chen"]);
+        let h = head(
+            r#"<body><div class="sidebar-author-list">a very long list of every author the site has ever had, far too long for a byline</div>
+            <article><p class="article-byline">By <a>Dana Roe</a></p></article></body>"#,
+        );
+        assert!(h.authors.is_empty());
+        assert_eq!(h.bylines, ["By Dana Roe"]);
+    }
+
+    #[test]
+    fn the_lines_under_the_h1_are_kept_as_header_evidence() {
+        let h = head(
+            r#"<body><h1 class="logo">Site</h1><div class="main"><div class="article">
+            <h1>苹果AI入华寻找搭档</h1><div class="info"><span>作者:陈默</span>
+            <span class="time">2024-06-13 09:41</span><script>var x = 1;</script></div>
+            <p>6月10日，苹果在年度开发者大会上正式发布了Apple Intelligence，把生成式AI能力嵌入iPhone、iPad和Mac的系统层面，这一段足够长。</p>
+            <p>作者:不是这里</p></div></div></body>"#,
+        );
+        assert_eq!(h.header_lines, ["作者:陈默", "2024-06-13 09:41"]);
+    }
+
+    #[test]
+    fn title_candidates_in_order_with_entities_decoded() {
+        let h = head(
+            r#"<html><head><title>AT&amp;T  Cuts
+            Prices | Chip Weekly</title><meta name="twitter:title" content="AT&amp;T Cuts Prices">
+            <meta property="og:site_name" content="Chip Weekly"></head></html>"#,
+        );
+        assert_eq!(
+            h.titles,
+            ["AT&T Cuts Prices", "AT&T Cuts Prices | Chip Weekly"]
+        );
+        assert_eq!(h.site_name.as_deref(), Some("Chip Weekly"));
+    }
+
+    #[test]
+    fn canonical_url_and_relative_images_are_resolved() {
+        let h = head(
+            r#"<html><head><meta property="og:url" content="https://m.ex.com/a">
+            <link rel="canonical" href="https://ex.com/news/a?x=1">
+            <meta property="og:image" content="javascript:alert(1)">
+            <meta property="og:image" content="../img/cover.png"></head></html>"#,
+        );
+        assert_eq!(h.url.as_deref(), Some("https://ex.com/news/a?x=1"));
+        assert_eq!(
+            h.cover_image.as_deref(),
+            Some("https://ex.com/img/cover.png")
+        );
+        // A relative canonical link is no URL; og:url is. JSON-LD image object, data: refused.
+        let h = head(
+            r#"<html><head><link rel="canonical" href="/news/a"><meta property="og:url" content="https://ex.com/news/a">
+            <meta name="twitter:image" content="data:image/png;base64,AAAA">
+            <script type="application/ld+json">{"@type":"Article","image":[{"@type":"ImageObject","url":"//cdn.ex.com/c.jpg"}]}</script>
+            </head></html>"#,
+        );
+        assert_eq!(h.url.as_deref(), Some("https://ex.com/news/a"));
+        assert_eq!(h.cover_image.as_deref(), Some("https://cdn.ex.com/c.jpg"));
+        // Relative, with nothing to resolve it against: no image.
+        let h = head(r#"<head><meta property="og:image" content="/c.jpg"></head>"#);
+        assert_eq!(h.cover_image, None);
+    }
+
+    #[test]
+    fn malformed_json_ld_is_ignored() {
+        let h = head(
+            r##"<html><head>
+            <script type="application/ld+json">{"@type":"Article","datePublished":"2024-01-01",</script>
+            <script type="application/ld+json">{"@graph":"x","author":42,"@type":7}</script>
+            <script type="application/ld+json">[{"@type":"NewsArticle","author":{"@id":"#missing"},
+              "image":{"url":{"nested":[1,2]}},"headline":null,"publisher":[]}]</script>
+            <script type="application/ld+json"><!-- {"@type":"Article","datePublished":"2024-02-02"} --></script>
+            </head></html>"##,
+        );
+        assert_eq!(h.published.as_deref(), Some("2024-02-02"));
+        assert!(h.authors.is_empty());
+        assert_eq!(h.title, None);
+        assert_eq!(h.cover_image, None);
+    }
+
+    #[test]
+    fn language_falls_back_to_og_locale_and_content_language() {
+        assert_eq!(
+            head(
+                r#"<html lang=""><head><meta property="og:locale" content="zh_CN"></head></html>"#
+            )
+            .lang
+            .as_deref(),
+            Some("zh_CN")
+        );
+        assert_eq!(
+            head(r#"<html><head><meta http-equiv="Content-Language" content="de-DE, en"></head></html>"#)
+                .lang
+                .as_deref(),
+            Some("de-DE")
+        );
+    }
+
+    #[test]
+    fn descriptions_are_one_line_and_capped_at_a_boundary() {
+        let h = head(
+            "<head><meta name=\"description\" content=\"  It&amp;#8217;s here.\n\n Second   line. \"></head>",
+        );
+        assert_eq!(h.description.as_deref(), Some("It’s here. Second line."));
+        let first = format!("A first sentence{}.", " that goes on".repeat(10));
+        let long = format!("{first} {}", "word ".repeat(100));
+        assert_eq!(cap_description(&long, 300), first);
+        // A sentence shorter than a third of the room is not worth the loss: words are cut.
+        let long = format!("Short. {}", "word ".repeat(100));
+        assert!(cap_description(&long, 300).len() > 200);
+        let words = "word ".repeat(100);
+        let capped = cap_description(words.trim(), 300);
+        assert!(
+            capped.ends_with("word…") && capped.chars().count() <= 301,
+            "{capped}"
+        );
+        let han = "芯".repeat(400);
+        assert_eq!(cap_description(&han, 300).chars().count(), 301);
+        assert_eq!(cap_description("第一句话。第二句话很长", 8), "第一句话。");
     }
 }

@@ -270,6 +270,9 @@ pub fn front_matter(
     if let Some(h) = &m.handle {
         rest.insert("handle".into(), toml::Value::String(h.clone()));
     }
+    if let Some(img) = &m.cover_image {
+        rest.insert("cover_image".into(), toml::Value::String(img.clone()));
+    }
     rest.insert("input_hash".into(), toml::Value::String(hash.to_string()));
     let mut taxonomies = BTreeMap::new();
     taxonomies.insert("companies".to_string(), m.tags.companies.clone());
@@ -277,6 +280,7 @@ pub fn front_matter(
     FrontMatter {
         title,
         date: m.date,
+        description: m.description.as_deref().map(|d| prose(d, zh, style)),
         authors: m.byline.authors.clone(),
         taxonomies,
         extra: Extra {
