@@ -777,11 +777,12 @@ pub fn safe_image(src: &str, base: Option<&Url>) -> Option<String> {
 
 /// Escapes text for Markdown inline content.
 fn escape_inline(text: &str, out: &mut String) {
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         if matches!(
             c,
             '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '~' | '|'
-        ) {
+        ) || (c == '&' && super::write::starts_reference(&text[i + 1..]))
+        {
             out.push('\\');
         }
         out.push(c);
