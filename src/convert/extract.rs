@@ -750,6 +750,12 @@ pub fn safe_link(href: &str, base: Option<&Url>) -> Option<String> {
     }
     let url = match Url::parse(&href) {
         Ok(u) => u,
+        // Protocol-relative (`//img.example.com/a.png`) with no page URL: the web is https.
+        Err(url::ParseError::RelativeUrlWithoutBase)
+            if base.is_none() && href.starts_with("//") =>
+        {
+            Url::parse(&format!("https:{href}")).ok()?
+        }
         Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(&href).ok()?,
         Err(_) => return None,
     };
@@ -807,6 +813,8 @@ struct Emitter<'e, 'a> {
     flushes: usize,
     /// The page title, squashed: an image whose alt repeats it loses the alt.
     title_key: String,
+    /// The headline's text, squashed.
+    h1_key: String,
     /// A headline was emitted / a body paragraph after it: between the two is the byline area.
     seen_title: bool,
     body_started: bool,
@@ -828,6 +836,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
             in_link: false,
             flushes: 0,
             title_key: String::new(),
+            h1_key: String::new(),
             seen_title: false,
             body_started: false,
             prose_seen: 0,
@@ -908,6 +917,9 @@ impl<'e, 'a> Emitter<'e, 'a> {
         };
         if hint == Hint::Title {
             self.seen_title = true;
+            if self.h1_key.is_empty() {
+                self.h1_key = squash(&text);
+            }
         } else if self.seen_title && text.chars().count() > 60 {
             // A standfirst (one paragraph under the headline) may come before the byline.
             self.prose_seen += 1;
@@ -1258,7 +1270,14 @@ impl<'e, 'a> Emitter<'e, 'a> {
             .or_else(|| el.attr("src").and_then(|s| safe_image(s, self.base())));
         let Some(src) = src else { return };
         let mut alt = clean_line(&normalize_chars(el.attr("alt").unwrap_or("")));
-        if !self.title_key.is_empty() && squash(&alt) == self.title_key {
+        let alt_key = squash(&alt);
+        let repeats = |k: &String| {
+            !k.is_empty()
+                && !alt_key.is_empty()
+                && k.starts_with(&alt_key)
+                && alt_key.len() * 2 >= k.len()
+        };
+        if repeats(&self.title_key) || repeats(&self.h1_key) {
             alt.clear();
         }
         let mut alt_md = String::new();
