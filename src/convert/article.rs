@@ -89,7 +89,7 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
 pub fn analyze_html(page: &str, rules: &Rules, opts: &Options) -> Article {
     let parsed = html::parse(page, opts.url.as_deref(), &rules.html);
     let mut article = analyze_blocks(parsed.blocks, Some(&parsed.head), rules, opts);
-    article.warnings.extend(parsed.warning);
+    article.warnings.extend(parsed.warnings);
     article
 }
 

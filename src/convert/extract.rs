@@ -221,7 +221,7 @@ pub fn extract(
     }
     em.flush();
     let chars: usize = em.out.iter().map(|b| b.text.chars().count()).sum();
-    let warning = (chars < 80).then(|| {
+    let warning = (chars < 200).then(|| {
         "no article text found (a login, index or error page?); the output is a best effort"
             .to_string()
     });

@@ -22,7 +22,7 @@ use crate::rules::HtmlRules;
 pub struct Parsed {
     pub blocks: Vec<Block>,
     pub head: Head,
-    pub warning: Option<String>,
+    pub warnings: Vec<String>,
 }
 
 /// Parses a page into blocks and head metadata; `url` (the user's `--url`) overrides the
@@ -47,11 +47,61 @@ pub fn parse(html: &str, url: Option<&str>, rules: &HtmlRules) -> Parsed {
             ex = ex2;
         }
     }
+    let mut warnings: Vec<String> = ex.warning.into_iter().collect();
+    static PASSWORD: LazyLock<scraper::Selector> =
+        LazyLock::new(|| scraper::Selector::parse(r#"input[type="password" i]"#).expect("selector"));
+    if ex.chars < 1000 && doc.select(&PASSWORD).next().is_some() {
+        warnings.push("a login form and little text: this looks like a sign-in page, not an article".into());
+    }
+    let tail = html.as_bytes()[html.len().saturating_sub(4096)..].to_ascii_lowercase();
+    let has = |needle: &[u8]| tail.windows(needle.len()).any(|w| w == needle);
+    if !has(b"</html") && !has(b"</body") {
+        warnings.push("the page ends before </body></html>: it may be truncated".into());
+    }
     Parsed {
         blocks: ex.blocks,
         head,
-        warning: ex.warning,
+        warnings,
     }
+}
+
+/// How deep elements nest, roughly (void elements and comments skipped): html5ever's tree
+/// builder is quadratic in the depth, so a pathological page is refused before parsing.
+pub fn nesting_depth(html: &str) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "option", "td", "tr", "th", "dt", "dd",
+    ];
+    let b = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        let close = b.get(i) == Some(&b'/');
+        let start = if close { i + 1 } else { i };
+        let end = b[start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |e| start + e);
+        if end == start {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        if VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if close {
+            depth = depth.saturating_sub(1);
+        } else {
+            let gt = b[end..].iter().position(|&c| c == b'>').map_or(b.len(), |g| end + g);
+            if gt > 0 && b.get(gt - 1) == Some(&b'/') {
+                continue;
+            }
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
 }
 
 #[cfg(test)]

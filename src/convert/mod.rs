@@ -47,6 +47,9 @@ use crate::content::FrontMatter;
 use crate::rules::Rules;
 use input::{Kind, Origin};
 
+/// Deeper HTML is refused: parsing it takes time quadratic in the depth.
+const MAX_NESTING: usize = 8_000;
+
 /// File extensions taken when a directory is given.
 const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "html", "htm"];
 
@@ -256,6 +259,15 @@ fn prepare(
         Origin::Stdin => None,
     };
     let decoded = input::decode(&bytes, path).map_err(|e| e.0)?;
+    if decoded.kind == Kind::Html {
+        let depth = html::nesting_depth(&decoded.text);
+        if depth > MAX_NESTING {
+            return Err(format!(
+                "HTML elements nest {depth} deep (more than {MAX_NESTING}): refusing to parse it; \
+                 a saved article page is never this deep"
+            ));
+        }
+    }
     let mut article = match decoded.kind {
         Kind::Html => article::analyze_html(&decoded.text, rules, opts),
         Kind::Text => article::analyze(&decoded.text, rules, opts),
