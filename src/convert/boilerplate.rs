@@ -175,7 +175,7 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
         } else if furniture {
         } else if first_body.is_some_and(|f| i < f)
             // HTML: a sentence the extractor put in the body is not byline chrome.
-            && !(b.markup.is_some() && super::blocks::ends_sentence(&b.text))
+            && (b.markup.is_none() || !super::blocks::ends_sentence(&b.text))
             && !is_caption_like(&b.text)
             && !matches!(b.hint, Hint::Heading | Hint::Caption | Hint::Image)
         {

@@ -421,9 +421,8 @@ impl<'a> Extractor<'a> {
             };
             total += self.stats(*r).chars;
             // Subtract pruned descendants (outermost only).
-            let mut it = n.traverse();
             let mut skip: Option<NodeId> = None;
-            while let Some(edge) = it.next() {
+            for edge in n.traverse() {
                 match edge {
                     ego_tree::iter::Edge::Open(d) => {
                         if skip.is_some() || d.id() == *r {
@@ -540,9 +539,8 @@ impl<'a> Extractor<'a> {
     fn scored_body(&self) -> Option<Vec<NodeId>> {
         let mut scores: FxHashMap<NodeId, f32> = FxHashMap::default();
         let root = self.doc.tree.root();
-        let mut it = root.traverse();
         let mut skip: Option<NodeId> = None;
-        while let Some(edge) = it.next() {
+        for edge in root.traverse() {
             let n = match edge {
                 ego_tree::iter::Edge::Open(n) => n,
                 ego_tree::iter::Edge::Close(n) => {
@@ -1199,10 +1197,8 @@ impl<'e, 'a> Emitter<'e, 'a> {
                 Node::Element(el) if BLOCK_TAGS.contains(&el.name()) && !self.in_link => {
                     self.block(c, depth + 1)
                 }
-                Node::Element(el) => {
-                    if !self.skip(c, el) && depth <= MAX_DEPTH {
-                        self.inline(c, el, depth + 1);
-                    }
+                Node::Element(el) if depth <= MAX_DEPTH && !self.skip(c, el) => {
+                    self.inline(c, el, depth + 1);
                 }
                 Node::Text(t) => self.text_node(t),
                 _ => {}

@@ -48,10 +48,13 @@ pub fn parse(html: &str, url: Option<&str>, rules: &HtmlRules) -> Parsed {
         }
     }
     let mut warnings: Vec<String> = ex.warning.into_iter().collect();
-    static PASSWORD: LazyLock<scraper::Selector> =
-        LazyLock::new(|| scraper::Selector::parse(r#"input[type="password" i]"#).expect("selector"));
+    static PASSWORD: LazyLock<scraper::Selector> = LazyLock::new(|| {
+        scraper::Selector::parse(r#"input[type="password" i]"#).expect("selector")
+    });
     if ex.chars < 1000 && doc.select(&PASSWORD).next().is_some() {
-        warnings.push("a login form and little text: this looks like a sign-in page, not an article".into());
+        warnings.push(
+            "a login form and little text: this looks like a sign-in page, not an article".into(),
+        );
     }
     let tail = html.as_bytes()[html.len().saturating_sub(4096)..].to_ascii_lowercase();
     let has = |needle: &[u8]| tail.windows(needle.len()).any(|w| w == needle);
@@ -93,7 +96,10 @@ pub fn nesting_depth(html: &str) -> usize {
         if close {
             depth = depth.saturating_sub(1);
         } else {
-            let gt = b[end..].iter().position(|&c| c == b'>').map_or(b.len(), |g| end + g);
+            let gt = b[end..]
+                .iter()
+                .position(|&c| c == b'>')
+                .map_or(b.len(), |g| end + g);
             if gt > 0 && b.get(gt - 1) == Some(&b'/') {
                 continue;
             }

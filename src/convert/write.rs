@@ -180,8 +180,8 @@ pub fn body(article: &Article, style: Style) -> String {
                 let fence = "`".repeat(longest_backtick_run(code).max(2) + 1);
                 out.push_str(&format!("{fence}{lang}\n{code}\n{fence}"));
             }
-            Role::Image => match b.markup.as_ref().and_then(|m| m.image.as_ref()) {
-                Some((src, alt)) => {
+            Role::Image => {
+                if let Some((src, alt)) = b.markup.as_ref().and_then(|m| m.image.as_ref()) {
                     let mut a = String::new();
                     for c in alt.chars() {
                         if matches!(c, '\\' | '[' | ']' | '*' | '_' | '`' | '<') {
@@ -191,8 +191,7 @@ pub fn body(article: &Article, style: Style) -> String {
                     }
                     out.push_str(&format!("![{a}]({src})"));
                 }
-                None => {}
-            },
+            }
             Role::Paragraph => out.push_str(&inline(&text)),
         }
         prev = Some(role);
