@@ -732,7 +732,6 @@ fn no_vector_survives_convert_and_build() {
 }
 
 #[test]
-#[ignore = "needs extractor: text a browser shows after an unclosed <math>…<mtext> is dropped with the <math> subtree (vector 57)"]
 fn no_vector_costs_article_text() {
     let f = run_corpus();
     let lost: Vec<&str> = f.lost.iter().map(|(_, m)| m.as_str()).collect();

@@ -35,8 +35,8 @@ const DROP_TAGS: &[&str] = &[
     "head", "script", "style", "noscript", "template", "iframe", "object", "embed", "canvas",
     "select", "option", "optgroup", "input", "textarea", "button", "nav", "aside", "footer",
     "menu", "dialog", "map", "audio", "video", "label", "link", "meta", "applet", "frame",
-    "frameset", "math", "svg", "datalist", "output", "progress", "marquee", "area", "source",
-    "track", "param", "base", "rt", "rp",
+    "frameset", "svg", "datalist", "output", "progress", "marquee", "area", "source", "track",
+    "param", "base", "rt", "rp",
 ];
 
 /// Block-level elements: they end the current paragraph.
