@@ -137,6 +137,7 @@ pub fn extract(
         rules,
         stats: FxHashMap::default(),
         dropped: FxHashMap::default(),
+        chrome_cache: Default::default(),
     };
     ex.clean();
     let root = doc.tree.root();
@@ -250,6 +251,8 @@ struct Extractor<'a> {
     stats: FxHashMap<NodeId, Stats>,
     /// Nodes removed by cleaning (value: true) — their subtrees are skipped.
     dropped: FxHashMap<NodeId, bool>,
+    /// What class/id words say, by element address (asked many times per element).
+    chrome_cache: std::cell::RefCell<FxHashMap<usize, Chrome>>,
 }
 
 fn attr_has_hidden_style(el: &Element) -> bool {
@@ -394,6 +397,16 @@ impl<'a> Extractor<'a> {
     /// What class/id words say: a word that begins like chrome (`share…`, `related…`,
     /// `comment…`) is strong; a whole chrome word (`meta`, `date`, `toc`) is weak.
     fn chrome_class(&self, el: &Element) -> Chrome {
+        let key = el as *const Element as usize;
+        if let Some(c) = self.chrome_cache.borrow().get(&key) {
+            return *c;
+        }
+        let c = self.chrome_class_uncached(el);
+        self.chrome_cache.borrow_mut().insert(key, c);
+        c
+    }
+
+    fn chrome_class_uncached(&self, el: &Element) -> Chrome {
         let toks = tokens(el);
         if toks.iter().any(|t| {
             self.rules
@@ -486,26 +499,49 @@ impl<'a> Extractor<'a> {
 
     /// Step 2a: the body named by markup (tiers of selectors, first tier with text wins).
     fn named_body(&self) -> Option<Vec<NodeId>> {
-        for tier in &self.rules.body_tiers {
-            let mut best: Option<(u32, NodeId)> = None;
-            for el in self.doc.select(tier) {
-                let name = el.value().name();
-                if !matches!(name, "article" | "div" | "main" | "section" | "td") {
+        // One pass over the containers (not every element against every tier: selector
+        // matching was an eighth of the conversion time).
+        let tiers = &self.rules.body_tiers;
+        let mut best: Vec<Option<(u32, NodeId)>> = vec![None; tiers.len()];
+        let mut skip: Option<NodeId> = None;
+        for edge in self.doc.tree.root().traverse() {
+            let n = match edge {
+                ego_tree::iter::Edge::Open(n) => n,
+                ego_tree::iter::Edge::Close(n) => {
+                    if skip == Some(n.id()) {
+                        skip = None;
+                    }
                     continue;
                 }
-                if self.is_dropped(el.id()) || el.ancestors().any(|a| self.is_dropped(a.id())) {
-                    continue;
-                }
-                let chars = self.pruned_chars(&[el.id()]);
-                if chars >= 100 && best.is_none_or(|(b, _)| chars > b) {
-                    best = Some((chars, el.id()));
-                }
+            };
+            if skip.is_some() {
+                continue;
             }
-            if let Some((_, id)) = best {
-                return Some(vec![id]);
+            if self.is_dropped(n.id()) {
+                skip = Some(n.id());
+                continue;
+            }
+            let Some(el) = ElementRef::wrap(n) else {
+                continue;
+            };
+            if !matches!(
+                el.value().name(),
+                "article" | "div" | "main" | "section" | "td"
+            ) {
+                continue;
+            }
+            let mut chars = None;
+            for (i, tier) in tiers.iter().enumerate() {
+                if !tier.matches(&el) {
+                    continue;
+                }
+                let c = *chars.get_or_insert_with(|| self.pruned_chars(&[el.id()]));
+                if c >= 100 && best[i].is_none_or(|(b, _)| c > b) {
+                    best[i] = Some((c, el.id()));
+                }
             }
         }
-        None
+        best.into_iter().flatten().next().map(|(_, id)| vec![id])
     }
 
     /// Class weight of Readability: +25 for words that name content, −25 for chrome.
