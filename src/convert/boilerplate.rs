@@ -187,6 +187,8 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
             }
         } else if last_body.is_some_and(|l| i > l)
             && !is_prose(&b.text)
+            // HTML: a long line the extractor kept in the body is article text.
+            && (b.markup.is_none() || units(&b.text) <= 40)
             // Tables, quotes and captions are article furniture, not site chrome.
             && !matches!(
                 b.hint,
