@@ -381,6 +381,33 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// The text a reader sees in a subtree: no script, style or other dropped parts.
+    fn visible_text(&self, node: NodeRef<'_, Node>, sep: &str) -> String {
+        let mut out = String::new();
+        let mut skip: Option<NodeId> = None;
+        for edge in node.traverse() {
+            match edge {
+                ego_tree::iter::Edge::Open(n) => {
+                    if skip.is_some() {
+                        continue;
+                    }
+                    if self.is_dropped(n.id()) {
+                        skip = Some(n.id());
+                    } else if let Node::Text(t) = n.value() {
+                        out.push_str(t);
+                        out.push_str(sep);
+                    }
+                }
+                ego_tree::iter::Edge::Close(n) => {
+                    if skip == Some(n.id()) {
+                        skip = None;
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn stats(&self, id: NodeId) -> Stats {
         self.stats.get(&id).copied().unwrap_or_default()
     }
@@ -912,9 +939,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
                 continue;
             }
             // Leaf-ish boxes only: one line each.
-            let t: String = ElementRef::wrap(n)
-                .map(|e| e.text().collect::<Vec<_>>().join(" "))
-                .unwrap_or_default();
+            let t: String = self.ex.visible_text(n, " ");
             self.flush();
             self.text_node(&t);
             self.flush();
@@ -988,9 +1013,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
             // metadata stage, which takes dates and authors and drops the rest.
             let s = self.ex.stats(node.id());
             if s.chars > 0 && s.chars <= 300 && self.ex.link_density(node.id()) <= 0.5 {
-                let t: String = ElementRef::wrap(node)
-                    .map(|e| e.text().collect::<Vec<_>>().join(" "))
-                    .unwrap_or_default();
+                let t: String = self.ex.visible_text(node, " ");
                 let line = clean_line(&normalize_chars(
                     &t.split_whitespace().collect::<Vec<_>>().join(" "),
                 ));
@@ -1024,9 +1047,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
                     return;
                 }
                 if depth > MAX_DEPTH {
-                    let t: String = ElementRef::wrap(node)
-                        .map(|e| e.text().collect::<Vec<_>>().join(" "))
-                        .unwrap_or_default();
+                    let t: String = self.ex.visible_text(node, " ");
                     self.text_node(&t);
                     return;
                 }
@@ -1197,9 +1218,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
             "em" | "i" | "cite" => self.wrap(node, depth, "*"),
             "s" | "del" | "strike" => self.wrap(node, depth, "~~"),
             "code" | "kbd" | "samp" | "tt" => {
-                let t: String = ElementRef::wrap(node)
-                    .map(|e| e.text().collect())
-                    .unwrap_or_default();
+                let t = self.ex.visible_text(node, "");
                 let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
                 if t.is_empty() {
                     return;
