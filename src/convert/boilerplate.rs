@@ -22,6 +22,17 @@ pub enum Hit {
 
 /// The first rule (in file order) that applies to `text`.
 pub fn match_rules(text: &str, rules: &Rules) -> Option<Hit> {
+    // A line that is one bold phrase (`**VEA TAMBIÉN: …**`) is judged by its words.
+    if let Some(inner) = text
+        .strip_prefix("**")
+        .and_then(|t| t.strip_suffix("**"))
+        .filter(|t| !t.contains("**"))
+    {
+        return match match_rules(inner, rules)? {
+            Hit::Tail(r, at) => Some(Hit::Tail(r, at + 2)),
+            h => Some(h),
+        };
+    }
     let mut best: Option<Hit> = None;
     for (i, rule) in rules.boilerplate.iter().enumerate() {
         let Some(pos) = rule.find(text) else { continue };
