@@ -161,7 +161,22 @@ pub fn assign_roles(blocks: &mut [Block]) {
         let hinted = match &blocks[i].hint {
             Hint::Title | Hint::Heading if !is_prose(&text) || units(&text) <= 40 => {
                 let bare = bold_line(&text).unwrap_or(&text);
-                blocks[i].kept = numbered_heading(bare).unwrap_or(bare).to_string();
+                // A publisher's `<h2>1. Choose the right pot</h2>` keeps its number (a ranked
+                // list); only CJK-style section numbers (一、, 01) leave.
+                let latin_number = blocks[i].markup.is_some()
+                    && bare.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    && bare
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .starts_with(['.', ')'])
+                    && bare.split_whitespace().nth(1).is_some_and(|w| {
+                        w.chars().next().is_some_and(char::is_alphabetic)
+                            && !w.chars().any(crate::slug::is_cjk)
+                    });
+                blocks[i].kept = if latin_number {
+                    bare.to_string()
+                } else {
+                    numbered_heading(bare).unwrap_or(bare).to_string()
+                };
                 Some(Role::Heading)
             }
             Hint::ListItem => Some(Role::ListItem),
