@@ -835,6 +835,25 @@ mod body_tests {
     use super::*;
 
     #[test]
+    fn ranked_html_headings_keep_their_numbers_and_cjk_section_numbers_go() {
+        let para = "The band recorded the album in three weeks, and it still sounds fresh today. ";
+        let page = format!(
+            r#"<html lang="en"><head><title>The 100 best singers</title></head><body><article>
+            <h1>The 100 best singers</h1><p>{p}{p}</p><h2>100. Ray Gillen</h2><p>{p}{p}</p>
+            <h2>一、管制之下</h2><p>{p}{p}</p></article></body></html>"#,
+            p = para
+        );
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(&page, &rules, &Options::default());
+        let headings: Vec<&str> = a
+            .kept()
+            .filter(|(r, _)| *r == Role::Heading)
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(headings, ["100. Ray Gillen", "管制之下"]);
+    }
+
+    #[test]
     fn a_related_list_in_the_middle_of_the_body_goes_with_its_titles() {
         let page = "某财经\n\n芯片出口新规落地，英伟达再推特供版\n\n作者：王五\n\n2024-01-05\n\n美国商务部发布新规，进一步收紧对华先进芯片出口。\n\n推荐阅读\n\n1、比特币跌破4万美元\n\n2、以太坊升级推迟\n\n英伟达随后表示，将推出符合新规的特供版芯片。\n\n分析人士认为，新规对国内大模型公司的影响仍需观察。\n";
         let rules = Rules::defaults().unwrap();
