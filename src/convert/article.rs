@@ -129,7 +129,6 @@ fn analyze_blocks(
     );
     meta.date = publication_date(head, &dates, day_first);
     if let Some(h) = head {
-        apply_header_lines(h, rules, day_first, &mut meta);
         apply_head_credits(h, rules, &mut meta);
     }
 
@@ -353,27 +352,6 @@ fn publication_date(
                 .min_by_key(|(h, i)| (h.priority, *i))
                 .map(|(h, _)| h.date)
         })
-}
-
-/// The byline and date lines under the page's `<h1>`, for when body extraction left them out
-/// of the blocks (their date and credits would be lost with them).
-fn apply_header_lines(head: &html::Head, rules: &Rules, day_first: bool, meta: &mut Meta) {
-    if meta.date.is_none() {
-        meta.date = head
-            .header_lines
-            .iter()
-            .filter(|l| metadata::is_dateline(l))
-            .filter_map(|l| metadata::find_date(l, day_first))
-            .min_by_key(|h| h.priority)
-            .map(|h| h.date);
-    }
-    if meta.byline.authors.is_empty() {
-        for line in &head.header_lines {
-            if let Some(b) = metadata::parse_byline(line, rules) {
-                meta.byline.merge(b);
-            }
-        }
-    }
 }
 
 /// Credits from the markup. Structured authors (JSON-LD, `<meta name=author>`, `rel`/`itemprop`
@@ -833,6 +811,32 @@ mod h1_tests {
 #[cfg(test)]
 mod body_tests {
     use super::*;
+
+    #[test]
+    fn the_lines_under_the_h1_are_read_as_byline_and_date() {
+        let page = r#"<html><body><h1 class="logo">Site</h1><div class="main"><div class="article">
+            <h1>苹果AI入华寻找搭档</h1><div class="info"><span>作者:陈默</span>
+            <span class="time">2024-06-13 09:41</span><script>var x = 1;</script></div>
+            <p>6月10日，苹果在年度开发者大会上正式发布了Apple Intelligence，把生成式AI能力嵌入iPhone、iPad和Mac的系统层面，这一段足够长。</p>
+            <p>作者:不是这里</p></div></div></body></html>"#;
+        let rules = Rules::defaults().unwrap();
+        let a = analyze_html(page, &rules, &Options::default());
+        // The byline under the headline comes first (a short 作者: line in the body counts too,
+        // as in text scrapes).
+        assert_eq!(
+            a.meta.byline.authors.first().map(String::as_str),
+            Some("陈默")
+        );
+        assert_eq!(
+            a.meta
+                .date
+                .map(|d| d.to_string())
+                .as_deref()
+                .map(|d| &d[..10]),
+            Some("2024-06-13")
+        );
+        assert!(a.kept().all(|(_, t)| !t.contains("var x")));
+    }
 
     #[test]
     fn ranked_html_headings_keep_their_numbers_and_cjk_section_numbers_go() {

@@ -45,9 +45,6 @@ pub struct Head {
     /// Short texts of byline elements (`class` containing `byline` or `author`), in page order,
     /// those inside `<article>` first: `article.rs` parses them as byline lines.
     pub bylines: Vec<String>,
-    /// Short lines right under the article's `<h1>` (its byline and date area), in page order:
-    /// evidence that does not depend on which blocks body extraction keeps.
-    pub header_lines: Vec<String>,
     /// JSON-LD `editor`: credited, but never as authors.
     pub editors: Vec<String>,
     /// The page's language tag as written: `<html lang>`, `og:locale`, `content-language`.
@@ -120,9 +117,7 @@ pub fn read_head(doc: &Html) -> Head {
         .field("publisher")
         .and_then(|p| ld.names(p, false).into_iter().next());
 
-    let header_lines = header_lines(doc, &titles);
     Head {
-        header_lines,
         title: titles.first().cloned(),
         titles,
         site_name: metas.first(&["og:site_name"]),
@@ -406,97 +401,6 @@ fn bylines(doc: &Html) -> Vec<String> {
         }
     }
     out
-}
-
-/// The short lines after the article's `<h1>` inside its header (the `<h1>`'s parent, or the
-/// grandparent when the parent holds only the `<h1>`), up to the first paragraph-sized text.
-fn header_lines(doc: &Html, titles: &[String]) -> Vec<String> {
-    let Some(h1) = article_h1(doc, titles) else {
-        return Vec::new();
-    };
-    let mut scope = h1.parent().and_then(ElementRef::wrap);
-    if let Some(p) = scope
-        && p.children().filter_map(ElementRef::wrap).count() == 1
-    {
-        scope = p.parent().and_then(ElementRef::wrap).or(scope);
-    }
-    let Some(scope) = scope else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = Vec::new();
-    let mut after = false;
-    for node in scope.descendants() {
-        if node.id() == h1.id() {
-            after = true;
-            continue;
-        }
-        let Some(e) = ElementRef::wrap(node) else {
-            continue;
-        };
-        if !after || h1.descendants().any(|d| d.id() == node.id()) {
-            continue;
-        }
-        if matches!(
-            e.value().name(),
-            "script" | "style" | "noscript" | "template"
-        ) {
-            continue;
-        }
-        let own: String = e
-            .children()
-            .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
-            .collect();
-        if own.trim().is_empty() {
-            continue;
-        }
-        if matches!(e.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
-            break;
-        }
-        let Some(line) = text(&e.text().collect::<Vec<_>>().join(" ")) else {
-            continue;
-        };
-        // The first paragraph ends the header.
-        if line.chars().count() > 80 || super::blocks::is_prose(&line) || out.len() >= 12 {
-            break;
-        }
-        if !out.contains(&line) {
-            out.push(line);
-        }
-    }
-    out
-}
-
-/// The article's `<h1>`: one inside `<article>`, else one a head title starts with, else one
-/// that is no logo (in a `<header>`/`<nav>` or with a `logo` class), else the first.
-fn article_h1<'a>(doc: &'a Html, titles: &[String]) -> Option<ElementRef<'a>> {
-    let all = sel("h1");
-    let h1s: Vec<(ElementRef, String)> = doc
-        .select(&all)
-        .filter_map(|h| text(&h.text().collect::<String>()).map(|t| (h, t.to_lowercase())))
-        .collect();
-    let in_article = |h: &ElementRef| {
-        h.ancestors()
-            .filter_map(ElementRef::wrap)
-            .any(|a| a.value().name() == "article")
-    };
-    let logo = |h: &ElementRef| {
-        h.value()
-            .attr("class")
-            .is_some_and(|c| c.to_ascii_lowercase().contains("logo"))
-            || h.ancestors()
-                .filter_map(ElementRef::wrap)
-                .any(|a| matches!(a.value().name(), "header" | "nav") && !in_article(&a))
-    };
-    let titles: Vec<String> = titles.iter().map(|t| t.to_lowercase()).collect();
-    h1s.iter()
-        .find(|(h, _)| in_article(h))
-        .or_else(|| {
-            h1s.iter()
-                .find(|(_, t)| titles.iter().any(|x| x.starts_with(t.as_str())))
-        })
-        .or_else(|| h1s.iter().find(|(h, _)| !logo(h)))
-        .or_else(|| h1s.first())
-        .map(|(h, _)| *h)
 }
 
 /// `<html lang>`, `og:locale`, `content-language`: the first that looks like a language tag.
@@ -879,18 +783,6 @@ mod tests {
         );
         assert!(h.authors.is_empty());
         assert_eq!(h.bylines, ["By Dana Roe"]);
-    }
-
-    #[test]
-    fn the_lines_under_the_h1_are_kept_as_header_evidence() {
-        let h = head(
-            r#"<body><h1 class="logo">Site</h1><div class="main"><div class="article">
-            <h1>苹果AI入华寻找搭档</h1><div class="info"><span>作者:陈默</span>
-            <span class="time">2024-06-13 09:41</span><script>var x = 1;</script></div>
-            <p>6月10日，苹果在年度开发者大会上正式发布了Apple Intelligence，把生成式AI能力嵌入iPhone、iPad和Mac的系统层面，这一段足够长。</p>
-            <p>作者:不是这里</p></div></div></body>"#,
-        );
-        assert_eq!(h.header_lines, ["作者:陈默", "2024-06-13 09:41"]);
     }
 
     #[test]
