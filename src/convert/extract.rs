@@ -24,6 +24,7 @@ use url::Url;
 
 use super::blocks::{Block, Hint, Markup};
 use super::normalize::{clean_line, normalize_chars};
+use super::write::escape_inline;
 use crate::hash::FxHashMap;
 use crate::rules::HtmlRules;
 
@@ -802,25 +803,14 @@ fn ends_sentence(n: NodeRef<'_, Node>) -> bool {
 
 /// A URL a link may point to: absolute http(s) or mailto, resolved against the page.
 pub fn safe_link(href: &str, base: Option<&Url>) -> Option<String> {
-    let href: String = href
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .collect();
-    if href.is_empty() || href.starts_with('#') {
+    if href.trim().starts_with('#') {
         return None;
     }
-    let url = match Url::parse(&href) {
-        Ok(u) => u,
-        // Protocol-relative (`//img.example.com/a.png`) with no page URL: the web is https.
-        Err(url::ParseError::RelativeUrlWithoutBase)
-            if base.is_none() && href.starts_with("//") =>
-        {
-            Url::parse(&format!("https:{href}")).ok()?
-        }
-        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(&href).ok()?,
-        Err(_) => return None,
-    };
-    matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.to_string())
+    let url = super::head::resolve_url(href, base)?;
+    match url.scheme() {
+        "mailto" => Some(url.to_string()),
+        _ => super::head::absolute_url(url.as_str(), None),
+    }
 }
 
 /// An image source that may be shown: http(s), or an inline raster image.
@@ -839,21 +829,7 @@ pub fn safe_image(src: &str, base: Option<&Url>) -> Option<String> {
         return (raster && src.len() < 100_000 && !src.contains(['(', ')', ' ', '"']))
             .then(|| src.to_string());
     }
-    safe_link(src, base).filter(|u| u.starts_with("http"))
-}
-
-/// Escapes text for Markdown inline content.
-fn escape_inline(text: &str, out: &mut String) {
-    for (i, c) in text.char_indices() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '~' | '|'
-        ) || (c == '&' && super::write::starts_reference(&text[i + 1..]))
-        {
-            out.push('\\');
-        }
-        out.push(c);
-    }
+    super::head::absolute_url(src, base)
 }
 
 /// Emission: walks the chosen body and builds blocks with inline Markdown.

@@ -209,22 +209,32 @@ fn canonical_url(doc: &Html, metas: &Metas) -> Option<String> {
         .find_map(|u| absolute_url(u, None))
 }
 
-/// `href` as an absolute http(s) URL, resolved against `base`; `None` for other schemes
-/// (`javascript:`, `data:`) and for a relative URL without a base.
-pub fn absolute_url(href: &str, base: Option<&Url>) -> Option<String> {
-    let href = href.trim();
+/// `href` resolved against `base` as a browser reads it: ASCII whitespace and control
+/// characters inside are ignored (`java\tscript:` is `javascript:`), a protocol-relative
+/// `//host/…` without a base is https. `None` for a relative URL without a base.
+pub fn resolve_url(href: &str, base: Option<&Url>) -> Option<Url> {
+    let href: String = href
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
     if href.is_empty() {
         return None;
     }
-    let parsed = match Url::parse(href) {
-        Ok(u) => u,
+    match Url::parse(&href) {
+        Ok(u) => Some(u),
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(b) => b.join(href).ok()?,
-            None if href.starts_with("//") => Url::parse(&format!("https:{href}")).ok()?,
-            None => return None,
+            Some(b) => b.join(&href).ok(),
+            None if href.starts_with("//") => Url::parse(&format!("https:{href}")).ok(),
+            None => None,
         },
-        Err(_) => return None,
-    };
+        Err(_) => None,
+    }
+}
+
+/// `href` as an absolute http(s) URL, resolved against `base`; `None` for other schemes
+/// (`javascript:`, `data:`) and for a relative URL without a base.
+pub fn absolute_url(href: &str, base: Option<&Url>) -> Option<String> {
+    let parsed = resolve_url(href, base)?;
     (matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some())
         .then(|| parsed.to_string())
 }

@@ -53,7 +53,7 @@ fn prose(text: &str, zh: bool, style: Style) -> String {
 
 /// Whether `rest` (the text after a `&`) would make CommonMark read an entity or character
 /// reference (`&lt;`, `&#60;`, `&#x3C;`).
-pub(crate) fn starts_reference(rest: &str) -> bool {
+fn starts_reference(rest: &str) -> bool {
     let Some(end) = rest.find(';') else {
         return false;
     };
@@ -75,6 +75,13 @@ pub(crate) fn starts_reference(rest: &str) -> bool {
 /// that, not `<script>`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    escape_inline(text, &mut out);
+    escape_start(&out)
+}
+
+/// The inline half of [`escape`]: emphasis, code, link and HTML markers (and `&` where it
+/// would start a reference), but not line starts.
+pub fn escape_inline(text: &str, out: &mut String) {
     for (i, c) in text.char_indices() {
         if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~')
             || (c == '&' && starts_reference(&text[i + 1..]))
@@ -83,22 +90,6 @@ pub fn escape(text: &str) -> String {
         }
         out.push(c);
     }
-    // Line starts that open a block.
-    let starts_block = out.starts_with(['#', '>', '+', '=', '|'])
-        || out.starts_with("- ")
-        || out == "-"
-        || out.starts_with("---");
-    if starts_block {
-        out.insert(0, '\\');
-    }
-    let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if (1..=9).contains(&digits) {
-        let rest = &out[digits..];
-        if rest.starts_with(". ") || rest.starts_with(") ") || rest == "." || rest == ")" {
-            out.insert(digits, '\\');
-        }
-    }
-    out
 }
 
 /// The Markdown body of an article.
