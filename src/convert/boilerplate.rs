@@ -169,26 +169,27 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
         if !b.is_open() {
             continue;
         }
-        // HTML: the extractor chose the body; its lists, tables, code and images are article.
-        let furniture = b.markup.is_some()
-            && matches!(
-                b.hint,
-                Hint::ListItem
-                    | Hint::TableRow(..)
-                    | Hint::Code
-                    | Hint::Image
-                    | Hint::Quote
-                    | Hint::Heading
-            )
-            && title.is_none_or(|t| i > t);
+        // HTML (only HTML blocks have hints): the extractor chose the body; its lists, tables,
+        // quotes, code, images and headings are article, not chrome.
+        let furniture = matches!(
+            b.hint,
+            Hint::ListItem
+                | Hint::TableRow(..)
+                | Hint::Code
+                | Hint::Image
+                | Hint::Quote
+                | Hint::Heading
+        ) && title.is_none_or(|t| i > t);
+        if furniture {
+            continue;
+        }
         if title.is_some_and(|t| i < t) {
             b.drop("structure.before-title", "site chrome above the title");
-        } else if furniture {
         } else if first_body.is_some_and(|f| i < f)
             // HTML: a sentence the extractor put in the body is not byline chrome.
             && (b.markup.is_none() || !super::blocks::ends_sentence(&b.text))
             && !is_caption_like(&b.text)
-            && !matches!(b.hint, Hint::Heading | Hint::Caption | Hint::Image)
+            && b.hint != Hint::Caption
         {
             if units(&b.text) <= 40 || title.is_none() {
                 b.drop(
@@ -200,11 +201,6 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
             && !is_prose(&b.text)
             // HTML: a long line the extractor kept in the body is article text.
             && (b.markup.is_none() || units(&b.text) <= 40)
-            // Tables, quotes and captions are article furniture, not site chrome.
-            && !matches!(
-                b.hint,
-                Hint::TableRow(..) | Hint::Quote | Hint::Code | Hint::Image
-            )
             && !is_caption_like(&b.text)
         {
             b.drop(

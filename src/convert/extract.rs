@@ -137,26 +137,13 @@ pub fn extract(
         base,
         rules,
         stats: FxHashMap::default(),
-        dropped: FxHashMap::default(),
+        dropped: Default::default(),
         chrome_cache: Default::default(),
+        debug: std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some(),
     };
     ex.clean();
     let root = doc.tree.root();
     ex.measure(root);
-    if std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some() {
-        for (id, _) in ex.dropped.iter() {
-            let n = doc.tree.get(*id).expect("node");
-            let raw: usize = ElementRef::wrap(n).map_or(0, |e| e.text().map(str::len).sum());
-            if raw > 2000 {
-                let e = n.value().as_element().expect("element");
-                eprintln!(
-                    "extract: dropped <{} class={:?}> {raw} bytes",
-                    e.name(),
-                    e.attr("class")
-                );
-            }
-        }
-    }
 
     let named = ex.named_body();
     let scored = ex.scored_body();
@@ -184,7 +171,7 @@ pub fn extract(
         }
     };
 
-    if std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some() {
+    if ex.debug {
         let describe = |id: &NodeId| {
             doc.tree.get(*id).and_then(|n| {
                 n.value().as_element().map(|e| {
@@ -250,8 +237,10 @@ struct Extractor<'a> {
     base: Option<&'a Url>,
     rules: &'a HtmlRules,
     stats: FxHashMap<NodeId, Stats>,
-    /// Nodes removed by cleaning (value: true) — their subtrees are skipped.
-    dropped: FxHashMap<NodeId, bool>,
+    /// Nodes removed by cleaning: their subtrees are skipped.
+    dropped: std::collections::HashSet<NodeId, crate::hash::FxBuildHasher>,
+    /// `NEWSROOM_DEBUG_EXTRACT` is set: say which body was chosen and what was pruned.
+    debug: bool,
     /// What class/id words say, by element address (asked many times per element).
     chrome_cache: std::cell::RefCell<FxHashMap<usize, Chrome>>,
 }
@@ -297,7 +286,7 @@ fn tokens(el: &Element) -> Vec<String> {
 
 impl<'a> Extractor<'a> {
     fn is_dropped(&self, id: NodeId) -> bool {
-        self.dropped.contains_key(&id)
+        self.dropped.contains(&id)
     }
 
     /// Step 1: elements that are never article text.
@@ -315,7 +304,7 @@ impl<'a> Extractor<'a> {
             if DROP_TAGS.contains(&name) || hidden || chrome_role {
                 // Never drop the page itself (a `<body role=…>`).
                 if !matches!(name, "html" | "body") {
-                    self.dropped.insert(node.id(), true);
+                    self.dropped.insert(node.id());
                 }
             }
         }
@@ -382,21 +371,15 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// The text a reader sees in a subtree: no script, style or other dropped parts.
-    fn visible_text(&self, node: NodeRef<'_, Node>, sep: &str) -> String {
-        let mut out = String::new();
+    /// Visits `root`'s subtree in document order, skipping dropped subtrees and those `visit`
+    /// returns `false` for. Iterative: a page's nesting depth cannot overflow the stack.
+    fn walk<'b>(&self, root: NodeRef<'b, Node>, mut visit: impl FnMut(NodeRef<'b, Node>) -> bool) {
         let mut skip: Option<NodeId> = None;
-        for edge in node.traverse() {
+        for edge in root.traverse() {
             match edge {
                 ego_tree::iter::Edge::Open(n) => {
-                    if skip.is_some() {
-                        continue;
-                    }
-                    if self.is_dropped(n.id()) {
+                    if skip.is_none() && (self.is_dropped(n.id()) || !visit(n)) {
                         skip = Some(n.id());
-                    } else if let Node::Text(t) = n.value() {
-                        out.push_str(t);
-                        out.push_str(sep);
                     }
                 }
                 ego_tree::iter::Edge::Close(n) => {
@@ -406,6 +389,18 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
+    }
+
+    /// The text a reader sees in a subtree: no script, style or other dropped parts.
+    fn visible_text(&self, node: NodeRef<'_, Node>, sep: &str) -> String {
+        let mut out = String::new();
+        self.walk(node, |n| {
+            if let Node::Text(t) = n.value() {
+                out.push_str(t);
+                out.push_str(sep);
+            }
+            true
+        });
         out
     }
 
@@ -455,35 +450,20 @@ impl<'a> Extractor<'a> {
 
     /// Text left in a body after pruning (what emission would keep, roughly).
     fn pruned_chars(&self, roots: &[NodeId]) -> u32 {
-        let mut total = 0;
-        for r in roots {
-            let Some(n) = self.doc.tree.get(*r) else {
+        let mut total: u32 = 0;
+        for &r in roots {
+            let Some(n) = self.doc.tree.get(r) else {
                 continue;
             };
-            total += self.stats(*r).chars;
+            total += self.stats(r).chars;
             // Subtract pruned descendants (outermost only).
-            let mut skip: Option<NodeId> = None;
-            for edge in n.traverse() {
-                match edge {
-                    ego_tree::iter::Edge::Open(d) => {
-                        if skip.is_some() || d.id() == *r {
-                            continue;
-                        }
-                        if let Node::Element(el) = d.value()
-                            && !self.is_dropped(d.id())
-                            && self.prune(d, el, *r)
-                        {
-                            total = total.saturating_sub(self.stats(d.id()).chars);
-                            skip = Some(d.id());
-                        }
-                    }
-                    ego_tree::iter::Edge::Close(d) => {
-                        if skip == Some(d.id()) {
-                            skip = None;
-                        }
-                    }
+            self.walk(n, |d| match d.value() {
+                Node::Element(el) if d.id() != r && self.prune(d, el, r) => {
+                    total = total.saturating_sub(self.stats(d.id()).chars);
+                    false
                 }
-            }
+                _ => true,
+            });
         }
         total
     }
@@ -531,32 +511,15 @@ impl<'a> Extractor<'a> {
         // matching was an eighth of the conversion time).
         let tiers = &self.rules.body_tiers;
         let mut best: Vec<Option<(u32, NodeId)>> = vec![None; tiers.len()];
-        let mut skip: Option<NodeId> = None;
-        for edge in self.doc.tree.root().traverse() {
-            let n = match edge {
-                ego_tree::iter::Edge::Open(n) => n,
-                ego_tree::iter::Edge::Close(n) => {
-                    if skip == Some(n.id()) {
-                        skip = None;
-                    }
-                    continue;
-                }
-            };
-            if skip.is_some() {
-                continue;
-            }
-            if self.is_dropped(n.id()) {
-                skip = Some(n.id());
-                continue;
-            }
+        self.walk(self.doc.tree.root(), |n| {
             let Some(el) = ElementRef::wrap(n) else {
-                continue;
+                return true;
             };
             if !matches!(
                 el.value().name(),
                 "article" | "div" | "main" | "section" | "td"
             ) {
-                continue;
+                return true;
             }
             let mut chars = None;
             for (i, tier) in tiers.iter().enumerate() {
@@ -568,33 +531,30 @@ impl<'a> Extractor<'a> {
                     best[i] = Some((c, el.id()));
                 }
             }
-        }
+            true
+        });
         best.into_iter().flatten().next().map(|(_, id)| vec![id])
     }
 
     /// Class weight of Readability: +25 for words that name content, −25 for chrome.
     fn class_weight(&self, el: &Element) -> f32 {
-        let toks = tokens(el);
         let mut w = 0.0;
-        if toks.iter().any(|t| {
-            self.rules
-                .positive_prefixes
-                .iter()
-                .any(|p| t.starts_with(p.as_str()))
-        }) {
+        if self.class_begins(el, &self.rules.positive_prefixes) {
             w += 25.0;
         }
         if self.chrome_class(el) != Chrome::No
-            || toks.iter().any(|t| {
-                self.rules
-                    .negative_prefixes
-                    .iter()
-                    .any(|p| t.starts_with(p.as_str()))
-            })
+            || self.class_begins(el, &self.rules.negative_prefixes)
         {
             w -= 25.0;
         }
         w
+    }
+
+    /// Whether a class/id word begins with one of `prefixes`.
+    fn class_begins(&self, el: &Element, prefixes: &[String]) -> bool {
+        tokens(el)
+            .iter()
+            .any(|t| prefixes.iter().any(|p| t.starts_with(p.as_str())))
     }
 
     /// Step 2b: Readability's scoring. Paragraphs credit their parent fully, grandparent half,
@@ -602,60 +562,27 @@ impl<'a> Extractor<'a> {
     /// sibling paragraphs are the body.
     fn scored_body(&self) -> Option<Vec<NodeId>> {
         let mut scores: FxHashMap<NodeId, f32> = FxHashMap::default();
-        let root = self.doc.tree.root();
-        let mut skip: Option<NodeId> = None;
-        for edge in root.traverse() {
-            let n = match edge {
-                ego_tree::iter::Edge::Open(n) => n,
-                ego_tree::iter::Edge::Close(n) => {
-                    if skip == Some(n.id()) {
-                        skip = None;
-                    }
-                    continue;
-                }
-            };
-            if skip.is_some() {
-                continue;
-            }
+        self.walk(self.doc.tree.root(), |n| {
             let Node::Element(el) = n.value() else {
-                continue;
+                return true;
             };
-            if self.is_dropped(n.id()) {
-                skip = Some(n.id());
-                continue;
-            }
             // Readability's "unlikely candidates": chrome classes, unless they look like
             // content too.
             if !matches!(el.name(), "html" | "body" | "article" | "main")
                 && self.chrome_class(el) == Chrome::Strong
-                && !tokens(el).iter().any(|t| {
-                    self.rules
-                        .positive_prefixes
-                        .iter()
-                        .any(|p| t.starts_with(p.as_str()))
-                })
+                && !self.class_begins(el, &self.rules.positive_prefixes)
             {
-                skip = Some(n.id());
-                continue;
+                return false;
             }
-            let scorable = match el.name() {
-                "p" | "pre" | "td" | "blockquote" => true,
-                "div" | "section" => direct_text_chars(n) >= 25,
-                _ => false,
-            };
-            if !scorable {
-                continue;
-            }
-            let s = self.stats(n.id());
-            let chars = if matches!(el.name(), "div" | "section") {
-                direct_text_chars(n) as u32
-            } else {
-                s.chars
+            let chars = match el.name() {
+                "p" | "pre" | "td" | "blockquote" => self.stats(n.id()).chars,
+                "div" | "section" => direct_text_chars(n) as u32,
+                _ => 0,
             };
             if chars < 25 {
-                continue;
+                return true;
             }
-            let score = 1.0 + s.commas as f32 + (chars as f32 / 100.0).min(3.0);
+            let score = 1.0 + self.stats(n.id()).commas as f32 + (chars as f32 / 100.0).min(3.0);
             for (level, anc) in n.ancestors().take(5).enumerate() {
                 let Node::Element(ae) = anc.value() else {
                     break;
@@ -670,7 +597,8 @@ impl<'a> Extractor<'a> {
                 };
                 *entry += score / div;
             }
-        }
+            true
+        });
         let mut best: Option<(f32, NodeId)> = None;
         for (id, score) in &scores {
             let scaled = score * (1.0 - self.link_density(*id));
@@ -915,12 +843,23 @@ impl<'e, 'a> Emitter<'e, 'a> {
                 continue;
             }
             // Leaf-ish boxes only: one line each.
-            let t: String = self.ex.visible_text(n, " ");
             self.flush();
-            self.text_node(&t);
-            self.flush();
+            self.byline_line(n);
             taken += 1;
             chars += s.chars as usize;
+        }
+    }
+
+    /// A box of the byline area as one plain line (no markup): the metadata stage takes its
+    /// dates and authors, the structure stage drops what is left.
+    fn byline_line(&mut self, node: NodeRef<'_, Node>) {
+        let t = self.ex.visible_text(node, " ");
+        let line = clean_line(&normalize_chars(
+            &t.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
+        if !line.is_empty() {
+            self.out
+                .push(Block::new(self.out.len() + 1, line, true, Hint::None));
         }
     }
 
@@ -989,18 +928,10 @@ impl<'e, 'a> Emitter<'e, 'a> {
             // metadata stage, which takes dates and authors and drops the rest.
             let s = self.ex.stats(node.id());
             if s.chars > 0 && s.chars <= 300 && self.ex.link_density(node.id()) <= 0.5 {
-                let t: String = self.ex.visible_text(node, " ");
-                let line = clean_line(&normalize_chars(
-                    &t.split_whitespace().collect::<Vec<_>>().join(" "),
-                ));
-                if !line.is_empty() {
-                    let mut b = Block::new(self.out.len() + 1, line, true, Hint::None);
-                    b.markup = None;
-                    self.out.push(b);
-                }
+                self.byline_line(node);
             }
         }
-        if pruned && std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some() {
+        if pruned && self.ex.debug {
             let s = self.ex.stats(node.id());
             eprintln!(
                 "extract: pruned <{} class={:?} id={:?}> {} chars, ld {:.2}",
@@ -1063,7 +994,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
                     }
                     "pre" => self.code_block(node),
                     "table" => self.table(node, depth),
-                    "img" => self.image(el, true),
+                    "img" => self.image(el),
                     "br" | "hr" => self.flush(),
                     "figcaption" => {
                         self.start(Hint::Caption);
@@ -1081,10 +1012,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
                     }
                     _ if BLOCK_TAGS.contains(&name) => {
                         self.flush();
-                        if matches!(name, "p" | "div" | "section" | "dd" | "dt" | "address")
-                            && !matches!(name, "div" | "section")
-                            && bold_only(node)
-                        {
+                        if matches!(name, "p" | "dd" | "dt" | "address") && bold_only(node) {
                             self.text.push_str("**");
                             self.md.push_str("**");
                             self.inline_children(node, depth);
@@ -1208,7 +1136,7 @@ impl<'e, 'a> Emitter<'e, 'a> {
                 };
                 self.md.push_str(&format!("{ticks}{pad}{t}{pad}{ticks}"));
             }
-            "img" => self.image(el, false),
+            "img" => self.image(el),
             "br" => {
                 self.text.push(' ');
                 self.md.push(' ');
@@ -1265,10 +1193,9 @@ impl<'e, 'a> Emitter<'e, 'a> {
             .push_str(&format!("{lead}{mark}{core}{mark}{punct}{trail}"));
     }
 
-    fn image(&mut self, el: &Element, block: bool) {
-        if self.in_link && !block {
-            // A linked thumbnail inside link text: the text is enough.
-        }
+    /// An image: a block of its own when it stands alone, inline in a paragraph; inside link
+    /// text (a linked thumbnail) the text is enough.
+    fn image(&mut self, el: &Element) {
         let tiny = |a: &str| {
             el.attr(a)
                 .and_then(|v| v.trim_end_matches("px").parse::<u32>().ok())
