@@ -10,7 +10,7 @@
 //! (`html.rs`, `extract.rs`) is not this module's business.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
@@ -86,8 +86,15 @@ const ORGANIZATION_TYPES: &[&str] = &[
     "Brand",
 ];
 
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("static selector")
+/// A selector from this file, parsed once per process (read_head runs for every page).
+fn sel(s: &'static str) -> Selector {
+    static CACHE: LazyLock<Mutex<crate::hash::FxHashMap<&'static str, Selector>>> =
+        LazyLock::new(Default::default);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(s)
+        .or_insert_with(|| Selector::parse(s).expect("static selector"))
+        .clone()
 }
 
 pub fn read_head(doc: &Html) -> Head {
