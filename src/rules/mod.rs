@@ -234,11 +234,7 @@ impl Rules {
                 raw_html.negative_prefixes = h.negative_prefixes.or(raw_html.negative_prefixes);
             }
             for rule in file.rule {
-                if let Some(existing) = raw_rules.iter_mut().find(|r| r.id == rule.id) {
-                    *existing = rule;
-                } else {
-                    raw_rules.push(rule);
-                }
+                upsert(&mut raw_rules, rule, |a, b| a.id == b.id);
             }
         }
         let mut rules = Vec::new();
@@ -250,11 +246,7 @@ impl Rules {
         for (name, text) in sources {
             let file: SourcesFile = parse_toml(name, text)?;
             for s in file.source {
-                if let Some(existing) = raw_sources.iter_mut().find(|r| r.name == s.name) {
-                    *existing = s;
-                } else {
-                    raw_sources.push(s);
-                }
+                upsert(&mut raw_sources, s, |a, b| a.name == b.name);
             }
         }
         let names: BTreeMap<&str, ()> = raw_sources.iter().map(|s| (s.name.as_str(), ())).collect();
@@ -280,6 +272,15 @@ impl Rules {
 
     pub fn source(&self, name: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.name == name)
+    }
+}
+
+/// A later file's entry replaces the earlier one it is `same` as, else it is added: how site
+/// files extend the embedded rules and vocabularies.
+pub fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
+    match list.iter_mut().find(|e| same(e, &item)) {
+        Some(existing) => *existing = item,
+        None => list.push(item),
     }
 }
 

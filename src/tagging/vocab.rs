@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::matcher::{Guard, Matcher, SentenceStart, Target};
+use crate::rules::upsert;
 
 const DEFAULT_COMPANIES: &str = include_str!("../../rules/companies.toml");
 const DEFAULT_TOPICS: &str = include_str!("../../rules/topics.toml");
@@ -239,10 +240,7 @@ impl Vocabulary {
             let file: CompaniesFile = parse_toml(name, text)?;
             c_settings.extend(file.settings);
             for c in file.company {
-                match raw_companies.iter_mut().find(|r| r.name == c.name) {
-                    Some(existing) => *existing = c,
-                    None => raw_companies.push(c),
-                }
+                upsert(&mut raw_companies, c, |a, b| a.name == b.name);
             }
         }
         let mut t_settings = toml::Table::new();
@@ -251,10 +249,7 @@ impl Vocabulary {
             let file: TopicsFile = parse_toml(name, text)?;
             t_settings.extend(file.settings);
             for t in file.topic {
-                match raw_topics.iter_mut().find(|r| r.slug == t.slug) {
-                    Some(existing) => *existing = t,
-                    None => raw_topics.push(t),
-                }
+                upsert(&mut raw_topics, t, |a, b| a.slug == b.slug);
             }
         }
         raw_companies.retain(|c| c.enabled);
