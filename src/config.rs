@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::content::front_matter::line_col;
+use crate::diag::line_col;
 
 /// The whole of `config.toml`. Unknown keys are an error with line and column.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,23 +5,20 @@
 //! build:    content/**/*.md → FrontMatter + body → Page → Library → views → tera → public/
 //! ```
 
-pub mod build;
-pub mod check;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod convert;
+pub mod diag;
 pub mod fsx;
 pub mod hash;
-pub mod init;
 pub mod markdown;
-pub mod publish;
 pub mod render;
 pub mod rules;
 pub mod search;
 pub mod serve;
 pub mod slug;
-pub mod tag;
 pub mod tagging;
 pub mod text;
 
@@ -32,12 +29,12 @@ use cli::{Cli, Command};
 /// Runs one command; `Ok` carries the exit code for commands that report partial failure.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Build(args) => build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
-        Command::Init(args) => init::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Build(args) => cmd::build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
+        Command::Init(args) => cmd::init::run(args).map(|_| ExitCode::SUCCESS),
         Command::Convert(args) => convert::run(&cli.root, args),
-        Command::Tag(args) => tag::run(&cli.root, args),
-        Command::Publish(args) => publish::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
-        Command::Check(args) => check::run(&cli.root, args),
+        Command::Tag(args) => cmd::tag::run(&cli.root, args),
+        Command::Publish(args) => cmd::publish::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
+        Command::Check(args) => cmd::check::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
     }
 }

@@ -345,20 +345,6 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     })
 }
 
-/// 1-based (line, column) of a byte offset in `text`, counting columns in characters.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before, |i| &before[i + 1..])
-        .chars()
-        .count()
-        + 1;
-    (line, col)
-}
-
 impl FrontMatter {
     /// Parses a whole file's text into front matter and body.
     pub fn parse(text: &str) -> Result<(FrontMatter, &str), FrontMatterError> {
@@ -372,7 +358,9 @@ impl FrontMatter {
 
     fn from_toml(src: &str, first_line: usize) -> Result<FrontMatter, FrontMatterError> {
         toml::from_str(src).map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |sp| line_col(src, sp.start));
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |sp| crate::diag::line_col(src, sp.start));
             FrontMatterError {
                 line: first_line + line - 1,
                 column: Some(column),

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::content::front_matter::{self, Fence, line_col};
+use crate::content::front_matter::{self, Fence};
 use crate::content::page::{Diagnostic, Page};
+use crate::diag::line_col;
 use crate::slug::slugify;
 
 /// A Zola section file (`_index.md`): metadata for a folder, not an article.

@@ -224,7 +224,7 @@ impl Rules {
         let mut raw_html = RawHtml::default();
         let mut html_file = "rules/boilerplate.toml";
         for (name, text) in boilerplate {
-            let file: BoilerplateFile = parse_toml(name, text)?;
+            let file: BoilerplateFile = crate::diag::parse_toml(name, text)?;
             if let Some(h) = file.html {
                 html_file = name;
                 raw_html.body = h.body.or(raw_html.body);
@@ -244,7 +244,7 @@ impl Rules {
 
         let mut raw_sources: Vec<RawSource> = Vec::new();
         for (name, text) in sources {
-            let file: SourcesFile = parse_toml(name, text)?;
+            let file: SourcesFile = crate::diag::parse_toml(name, text)?;
             for s in file.source {
                 upsert(&mut raw_sources, s, |a, b| a.name == b.name);
             }
@@ -282,15 +282,6 @@ pub fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
         Some(existing) => *existing = item,
         None => list.push(item),
     }
-}
-
-fn parse_toml<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T> {
-    toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map_or((1, 1), |sp| {
-            crate::content::front_matter::line_col(text, sp.start)
-        });
-        anyhow::anyhow!("{name}:{line}:{col}: {}", e.message().trim())
-    })
 }
 
 fn compile_html(raw: RawHtml, file: &str) -> Result<HtmlRules> {

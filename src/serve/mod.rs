@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
 
-use crate::build::{self, RenderedSite};
 use crate::cli::ServeArgs;
+use crate::cmd::build::{self, RenderedSite};
 use crate::config::Config;
 use crate::content::{Library, library};
 use crate::render::output::MemoryOutput;

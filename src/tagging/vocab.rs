@@ -237,7 +237,7 @@ impl Vocabulary {
         let mut c_settings = toml::Table::new();
         let mut raw_companies: Vec<RawCompany> = Vec::new();
         for (name, text) in companies {
-            let file: CompaniesFile = parse_toml(name, text)?;
+            let file: CompaniesFile = crate::diag::parse_toml(name, text)?;
             c_settings.extend(file.settings);
             for c in file.company {
                 upsert(&mut raw_companies, c, |a, b| a.name == b.name);
@@ -246,7 +246,7 @@ impl Vocabulary {
         let mut t_settings = toml::Table::new();
         let mut raw_topics: Vec<RawTopic> = Vec::new();
         for (name, text) in topics {
-            let file: TopicsFile = parse_toml(name, text)?;
+            let file: TopicsFile = crate::diag::parse_toml(name, text)?;
             t_settings.extend(file.settings);
             for t in file.topic {
                 upsert(&mut raw_topics, t, |a, b| a.slug == b.slug);
@@ -381,15 +381,6 @@ impl Vocabulary {
 fn settings<T: DeserializeOwned>(file: &str, table: toml::Table) -> Result<T> {
     T::deserialize(toml::Value::Table(table))
         .map_err(|e| anyhow::anyhow!("{file} [settings]: {}", e.message().trim()))
-}
-
-fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T> {
-    toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map_or((1, 1), |sp| {
-            crate::content::front_matter::line_col(text, sp.start)
-        });
-        anyhow::anyhow!("{name}:{line}:{col}: {}", e.message().trim())
-    })
 }
 
 #[cfg(test)]

@@ -78,7 +78,7 @@ pub fn run(root: &Path, args: &PublishArgs) -> Result<()> {
         .output_dir
         .clone()
         .unwrap_or_else(|| root.join("public"));
-    crate::build::run(
+    crate::cmd::build::run(
         root,
         &BuildArgs {
             output_dir: Some(output.clone()),

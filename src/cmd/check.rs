@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::build;
 use crate::cli::CheckArgs;
+use crate::cmd::build;
 use crate::config::Config;
 use crate::content::{Library, Page};
 use crate::hash::fingerprint;
@@ -59,12 +59,6 @@ fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<String> {
         rest = &rest[start + len..];
     }
     out
-}
-
-/// 1-based line of the first occurrence of `needle` in `text`.
-fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.find(needle)
-        .map(|i| text[..i].matches('\n').count() + 1)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -199,7 +193,8 @@ fn check_links(
                             .unwrap_or(&link);
                         (
                             p.file.clone(),
-                            line_of(&text, bare).or_else(|| line_of(&text, &link)),
+                            crate::diag::line_of(&text, bare)
+                                .or_else(|| crate::diag::line_of(&text, &link)),
                         )
                     }
                     _ => (PathBuf::from(format!("(output) {from}")), None),
@@ -414,7 +409,7 @@ fn check_external(library: &Library, findings: &mut Vec<Finding>) -> Result<()> 
             findings.push(Finding {
                 severity: Severity::Error,
                 file: p.file.clone(),
-                line: line_of(&text, &url),
+                line: crate::diag::line_of(&text, &url),
                 message: format!("external link `{url}`: {what}"),
             });
         }
