@@ -1,67 +1,15 @@
-//! A fast, deterministic hasher (rustc's FxHash) for fingerprints and internal maps. Not for
-//! anything an attacker controls the keys of at scale; content fingerprints and output paths
-//! are ours.
+//! Fast, deterministic hashing for fingerprints and internal maps: rustc's FxHash, from the
+//! `rustc-hash` crate. Not for keys an attacker controls at scale; content fingerprints and
+//! output paths are ours. The FNV `input_hash` that `convert` stores and the search hash that
+//! `search.js` must match are defined where they are used, not here: they may never change.
 
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
 
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher {
-    hash: u64,
-}
+pub use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet, FxHasher};
 
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
-pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuildHasher>;
-
-/// Fingerprint of anything hashable.
+/// Fingerprint of anything hashable (stable within and across runs of one build of newsroom).
 pub fn fingerprint(value: impl Hash) -> u64 {
-    let mut h = FxHasher::default();
-    value.hash(&mut h);
-    h.finish()
+    FxBuildHasher.hash_one(value)
 }
 
 #[cfg(test)]
