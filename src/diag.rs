@@ -21,6 +21,14 @@ pub fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.find(needle).map(|i| line_col(text, i).0)
 }
 
+/// 1-based line of the first line that starts (after indentation) with `key`: where a
+/// front-matter key is written.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map(|i| i + 1)
+}
+
 /// A TOML parse error as `name:line:col: message`.
 pub fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
     let (line, col) = e.span().map_or((1, 1), |sp| line_col(text, sp.start));
@@ -44,5 +52,6 @@ mod tests {
         assert_eq!(line_col(text, 6 + "微软".len()), (2, 3));
         assert_eq!(line_of(text, "x"), Some(2));
         assert_eq!(line_of(text, "zz"), None);
+        assert_eq!(key_line("a = \"x = 1\"\n  x = 2\n", "x"), Some(2));
     }
 }

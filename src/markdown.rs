@@ -6,6 +6,7 @@
 //! disappear (a browser would render them as a space), and headings get stable ids.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -32,9 +33,19 @@ pub struct Rendered {
     /// HTML before `<!-- more -->`, when the body has that marker (Zola's summary).
     pub summary_html: Option<String>,
     pub toc: Vec<Heading>,
-    /// Zola-style links to other content files (`@/news/a.md`), resolved once every page's URL
-    /// is known (see `content::library`).
+    /// Content files the body links to with `@/news/a.md` (the part before `#`), in order.
     pub internal_links: Vec<String>,
+    /// `@/` links the resolver did not know, with where they are in the Markdown.
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// An `@/` link to no content file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unresolved {
+    /// The content path named, without `@/` and `#anchor`.
+    pub target: String,
+    /// Byte offset of `@/target` in the Markdown given to [`render_with`].
+    pub offset: usize,
 }
 
 pub fn options(cfg: &MarkdownConfig) -> Options {
@@ -97,154 +108,102 @@ fn rebase<'a>(url: &'a str, base_path: &str) -> std::borrow::Cow<'a, str> {
     }
 }
 
-/// Renders a body for a site published at `base_path` (`/` or `/news/`).
+/// Finds the URL of a content file named by an `@/news/a.md` link (the part before `#`).
+pub type Resolve<'r> = &'r dyn Fn(&str) -> Option<String>;
+
+/// Renders a body for a site published at `base_path` (`/` or `/news/`); `@/` links are left
+/// as written.
 pub fn render(md: &str, cfg: &MarkdownConfig, base_path: &str) -> Rendered {
-    let events: Vec<Event> = Parser::new_ext(md, options(cfg)).collect();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    let mut text = String::new();
-    let mut toc = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut has_raw_html = false;
-    let mut more_at: Option<usize> = None;
-    let mut internal_links = Vec::new();
-    // For each open link: whether we replaced its tags with our own HTML (true) or dropped them.
-    let mut link_stack: Vec<LinkHandling> = Vec::new();
+    render_with(md, cfg, base_path, None)
+}
+
+/// Renders a body; `@/` links get their URL from `resolve` as they are written, and those it
+/// does not know are listed in [`Rendered::unresolved`].
+pub fn render_with(
+    md: &str,
+    cfg: &MarkdownConfig,
+    base_path: &str,
+    resolve: Option<Resolve<'_>>,
+) -> Rendered {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options(cfg))
+        .into_offset_iter()
+        .collect();
+    let mut r = Renderer {
+        md,
+        cfg,
+        base_path,
+        resolve,
+        events: &events,
+        out: Vec::with_capacity(events.len()),
+        text: String::new(),
+        toc: Vec::new(),
+        ids: HashMap::new(),
+        has_raw_html: false,
+        more_at: None,
+        internal_links: Vec::new(),
+        unresolved: Vec::new(),
+        link_stack: Vec::new(),
+    };
     let mut i = 0;
     while i < events.len() {
-        let ev = &events[i];
+        i = r.event(i);
+    }
+    r.finish()
+}
+
+/// The state of one rendering: events in, events out, and what is learnt on the way.
+struct Renderer<'a, 'e> {
+    md: &'a str,
+    cfg: &'e MarkdownConfig,
+    base_path: &'e str,
+    resolve: Option<Resolve<'e>>,
+    events: &'e [(Event<'a>, Range<usize>)],
+    out: Vec<Event<'a>>,
+    text: String,
+    toc: Vec<Heading>,
+    ids: HashMap<String, usize>,
+    has_raw_html: bool,
+    more_at: Option<usize>,
+    internal_links: Vec<String>,
+    unresolved: Vec<Unresolved>,
+    /// For each open link: whether we replaced its tags with our own HTML or dropped them.
+    link_stack: Vec<LinkHandling>,
+}
+
+impl<'a> Renderer<'a, '_> {
+    /// Handles the event at `i`; returns the index of the next one to handle.
+    fn event(&mut self, i: usize) -> usize {
+        let ev = &self.events[i].0;
         match ev {
             Event::SoftBreak => {
-                let prev = out.last().and_then(last_char);
-                let next = events.get(i + 1).and_then(first_char);
+                let prev = self.out.last().and_then(last_char);
+                let next = self.events.get(i + 1).and_then(|e| first_char(&e.0));
                 if !(prev.is_some_and(is_cjk) && next.is_some_and(is_cjk)) {
-                    out.push(Event::SoftBreak);
-                    text.push(' ');
+                    self.out.push(Event::SoftBreak);
+                    self.text.push(' ');
                 }
             }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                // Gather the heading's text to name it.
-                let mut title = String::new();
-                let mut j = i + 1;
-                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &events[j] {
-                        title.push_str(t);
-                    }
-                    j += 1;
-                }
-                let id = if let Some(id) = id {
-                    Some(id.clone())
-                } else if cfg.heading_ids {
-                    Some(CowStr::from(unique_id(&mut ids, &title)))
-                } else {
-                    None
-                };
-                toc.push(Heading {
-                    level: heading_level(*level),
-                    id: id.as_deref().unwrap_or_default().to_string(),
-                    title: title.trim().to_string(),
-                });
-                out.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id,
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-            }
-            Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => {
-                if let Some(target) = dest_url.strip_prefix("@/") {
-                    internal_links.push(target.split('#').next().unwrap_or("").to_string());
-                }
-                if is_dangerous_url(dest_url) {
-                    link_stack.push(LinkHandling::Dropped);
-                } else {
-                    let mut html = String::from("<a href=\"");
-                    let _ = escape_href(&mut html, &rebase(dest_url, base_path));
-                    html.push('"');
-                    if !title.is_empty() {
-                        html.push_str(" title=\"");
-                        let _ = escape_html(&mut html, title);
-                        html.push('"');
-                    }
-                    if is_external(dest_url) {
-                        let mut rel = String::from("noopener");
-                        if cfg.external_links_no_follow {
-                            rel.push_str(" nofollow");
-                        }
-                        html.push_str(&format!(" rel=\"{rel}\""));
-                        if cfg.external_links_target_blank {
-                            html.push_str(" target=\"_blank\"");
-                        }
-                    }
-                    html.push('>');
-                    out.push(Event::InlineHtml(html.into()));
-                    link_stack.push(LinkHandling::Replaced);
-                }
-            }
+            Event::Start(Tag::Heading { .. }) => self.heading(i),
+            Event::Start(Tag::Link { .. }) => self.link(i),
             Event::End(TagEnd::Link) => {
-                if let Some(LinkHandling::Replaced) = link_stack.pop() {
-                    out.push(Event::InlineHtml("</a>".into()));
+                if let Some(LinkHandling::Replaced) = self.link_stack.pop() {
+                    self.out.push(Event::InlineHtml("</a>".into()));
                 }
             }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                // Alt text is the image's inline content, up to its end tag.
-                let mut alt = String::new();
-                let mut j = i + 1;
-                let mut depth = 1;
-                while j < events.len() {
-                    match &events[j] {
-                        Event::Start(Tag::Image { .. }) => depth += 1,
-                        Event::End(TagEnd::Image) => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                if is_dangerous_url(dest_url) {
-                    out.push(Event::Text(alt.into()));
-                } else {
-                    let mut html = String::from("<img src=\"");
-                    let _ = escape_href(&mut html, &rebase(dest_url, base_path));
-                    html.push_str("\" alt=\"");
-                    let _ = escape_html(&mut html, &alt);
-                    html.push('"');
-                    if !title.is_empty() {
-                        html.push_str(" title=\"");
-                        let _ = escape_html(&mut html, title);
-                        html.push('"');
-                    }
-                    html.push_str(" loading=\"lazy\">");
-                    out.push(Event::InlineHtml(html.into()));
-                }
-                i = j + 1;
-                continue;
-            }
+            Event::Start(Tag::Image { .. }) => return self.image(i),
             Event::Html(h) | Event::InlineHtml(h) => {
                 if h.trim() == MORE {
-                    if more_at.is_none() {
-                        more_at = Some(out.len());
+                    if self.more_at.is_none() {
+                        self.more_at = Some(self.out.len());
                     }
                 } else {
-                    has_raw_html = true;
-                    out.push(ev.clone());
+                    self.has_raw_html = true;
+                    self.out.push(ev.clone());
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                text.push_str(t);
-                out.push(ev.clone());
+                self.text.push_str(t);
+                self.out.push(ev.clone());
             }
             Event::End(
                 TagEnd::Paragraph
@@ -255,28 +214,190 @@ pub fn render(md: &str, cfg: &MarkdownConfig, base_path: &str) -> Rendered {
                 | TagEnd::BlockQuote(_),
             )
             | Event::HardBreak => {
-                if !text.ends_with('\n') {
-                    text.push('\n');
+                if !self.text.ends_with('\n') {
+                    self.text.push('\n');
                 }
-                out.push(ev.clone());
+                self.out.push(ev.clone());
             }
-            _ => out.push(ev.clone()),
+            _ => self.out.push(ev.clone()),
         }
-        i += 1;
+        i + 1
     }
 
-    let to_html = |events: &[Event]| {
-        let mut html = String::with_capacity(md.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
-        if has_raw_html { sanitize(&html) } else { html }
-    };
-    let summary_html = more_at.map(|n| to_html(&close_open_tags(&out[..n])));
-    Rendered {
-        html: to_html(&out),
-        text,
-        summary_html,
-        toc,
-        internal_links,
+    /// A heading gets an id (its own, or one made from its text) and a table-of-contents entry.
+    fn heading(&mut self, i: usize) {
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = &self.events[i].0
+        else {
+            return;
+        };
+        let mut title = String::new();
+        for (e, _) in &self.events[i + 1..] {
+            match e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => title.push_str(t),
+                _ => {}
+            }
+        }
+        let id = if let Some(id) = id {
+            Some(id.clone())
+        } else if self.cfg.heading_ids {
+            Some(CowStr::from(unique_id(&mut self.ids, &title)))
+        } else {
+            None
+        };
+        self.toc.push(Heading {
+            level: heading_level(*level),
+            id: id.as_deref().unwrap_or_default().to_string(),
+            title: title.trim().to_string(),
+        });
+        self.out.push(Event::Start(Tag::Heading {
+            level: *level,
+            id,
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }));
+    }
+
+    /// A link becomes our own `<a>`: dangerous targets are dropped (the text stays), `@/`
+    /// targets are resolved, external ones get `rel` and maybe `target`.
+    fn link(&mut self, i: usize) {
+        let (
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }),
+            range,
+        ) = &self.events[i]
+        else {
+            return;
+        };
+        if is_dangerous_url(dest_url) {
+            self.link_stack.push(LinkHandling::Dropped);
+            return;
+        }
+        let mut html = String::from("<a href=\"");
+        match dest_url.strip_prefix("@/") {
+            Some(target) => self.internal_href(&mut html, target, range),
+            None => {
+                let _ = escape_href(&mut html, &rebase(dest_url, self.base_path));
+            }
+        }
+        html.push('"');
+        push_title(&mut html, title);
+        if is_external(dest_url) {
+            let mut rel = String::from("noopener");
+            if self.cfg.external_links_no_follow {
+                rel.push_str(" nofollow");
+            }
+            html.push_str(&format!(" rel=\"{rel}\""));
+            if self.cfg.external_links_target_blank {
+                html.push_str(" target=\"_blank\"");
+            }
+        }
+        html.push('>');
+        self.out.push(Event::InlineHtml(html.into()));
+        self.link_stack.push(LinkHandling::Replaced);
+    }
+
+    /// The `href` of `@/news/a.md#anchor`: the page's URL, then the anchor as written. A
+    /// target the resolver does not know stays as written and is reported.
+    fn internal_href(&mut self, html: &mut String, target: &str, range: &Range<usize>) {
+        let (file, anchor) = target.split_at(target.find('#').unwrap_or(target.len()));
+        self.internal_links.push(file.to_string());
+        let Some(resolve) = self.resolve else {
+            let _ = escape_href(&mut *html, &format!("@/{target}"));
+            return;
+        };
+        match resolve(file) {
+            Some(url) => {
+                html.push_str(&url);
+                let _ = escape_href(&mut *html, anchor);
+            }
+            None => {
+                let _ = escape_href(&mut *html, &format!("@/{target}"));
+                let written = &self.md[range.clone()];
+                let at = written.find(&format!("@/{file}")).unwrap_or(0);
+                self.unresolved.push(Unresolved {
+                    target: file.to_string(),
+                    offset: range.start + at,
+                });
+            }
+        }
+    }
+
+    /// An image becomes `<img loading="lazy">` with its inline content as alt text; a
+    /// dangerous source leaves only the alt text. Returns the index after the image's end.
+    fn image(&mut self, i: usize) -> usize {
+        let Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) = &self.events[i].0
+        else {
+            return i + 1;
+        };
+        let mut alt = String::new();
+        let mut j = i + 1;
+        let mut depth = 1;
+        while j < self.events.len() {
+            match &self.events[j].0 {
+                Event::Start(Tag::Image { .. }) => depth += 1,
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                _ => {}
+            }
+            j += 1;
+        }
+        if is_dangerous_url(dest_url) {
+            self.out.push(Event::Text(alt.into()));
+        } else {
+            let mut html = String::from("<img src=\"");
+            let _ = escape_href(&mut html, &rebase(dest_url, self.base_path));
+            html.push_str("\" alt=\"");
+            let _ = escape_html(&mut html, &alt);
+            html.push('"');
+            push_title(&mut html, title);
+            html.push_str(" loading=\"lazy\">");
+            self.out.push(Event::InlineHtml(html.into()));
+        }
+        j + 1
+    }
+
+    fn finish(self) -> Rendered {
+        let has_raw_html = self.has_raw_html;
+        let cap = self.md.len() * 3 / 2;
+        let to_html = |events: &[Event]| {
+            let mut html = String::with_capacity(cap);
+            pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
+            if has_raw_html { sanitize(&html) } else { html }
+        };
+        let summary_html = self
+            .more_at
+            .map(|n| to_html(&close_open_tags(&self.out[..n])));
+        Rendered {
+            html: to_html(&self.out),
+            text: self.text,
+            summary_html,
+            toc: self.toc,
+            internal_links: self.internal_links,
+            unresolved: self.unresolved,
+        }
+    }
+}
+
+/// ` title="…"` when the link or image has a title.
+fn push_title(html: &mut String, title: &str) {
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        let _ = escape_html(&mut *html, title);
+        html.push('"');
     }
 }
 

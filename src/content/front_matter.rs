@@ -42,7 +42,7 @@ pub struct FrontMatter {
     /// Template to render this article with instead of `page.html`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// Accepted for Zola compatibility; articles are ordered by date.
+    /// Order in a section whose `_index.md` says `sort_by = "weight"` (lightest first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     /// `false`: the article is loaded (and listed) but gets no page of its own (Zola's `render`).

@@ -6,48 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::content::front_matter::{self, Fence};
 use crate::content::page::{Diagnostic, Page};
-use crate::diag::line_col;
+pub use crate::content::section::{Section, SectionMeta, SortBy, parse_section};
+use crate::hash::FxHashSet;
 use crate::slug::slugify;
-
-/// A Zola section file (`_index.md`): metadata for a folder, not an article.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SectionMeta {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub draft: bool,
-    pub sort_by: Option<String>,
-    pub weight: Option<i64>,
-    pub template: Option<String>,
-    pub page_template: Option<String>,
-    pub paginate_by: Option<usize>,
-    pub paginate_path: Option<String>,
-    pub paginate_reversed: Option<bool>,
-    pub insert_anchor_links: Option<String>,
-    pub in_search_index: Option<bool>,
-    pub render: Option<bool>,
-    pub redirect_to: Option<String>,
-    pub transparent: Option<bool>,
-    pub aliases: Vec<String>,
-    pub generate_feeds: Option<bool>,
-    pub generate_feed: Option<bool>,
-    pub extra: toml::Table,
-}
-
-#[derive(Debug, Clone)]
-pub struct Section {
-    /// Site-relative path, e.g. `news/`; empty for the root `content/_index.md`.
-    pub path: String,
-    pub meta: SectionMeta,
-    /// Indices into `Library::pages`, in reading order: pages anywhere below this folder.
-    pub pages: Vec<usize>,
-}
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -88,40 +53,6 @@ enum Loaded {
     Skipped,
 }
 
-fn parse_section(text: &str, rel: &Path, file: &Path) -> Result<Section, Diagnostic> {
-    let split = front_matter::split(text).map_err(|e| Diagnostic {
-        file: file.to_path_buf(),
-        line: Some(e.line),
-        column: e.column,
-        message: e.message,
-    })?;
-    let meta: SectionMeta = match split.fence {
-        Fence::Toml => toml::from_str(split.front_matter).map_err(|e| {
-            let (l, c) = e
-                .span()
-                .map_or((1, 1), |s| line_col(split.front_matter, s.start));
-            Diagnostic {
-                file: file.to_path_buf(),
-                line: Some(split.front_matter_line + l - 1),
-                column: Some(c),
-                message: e.message().trim().to_string(),
-            }
-        })?,
-        Fence::Yaml => serde_saphyr::from_str(split.front_matter)
-            .map_err(|e| Diagnostic::new(file, Some(split.front_matter_line), e.to_string()))?,
-    };
-    let mut path = String::new();
-    for comp in rel.parent().unwrap_or(Path::new("")).components() {
-        path.push_str(&slugify(&comp.as_os_str().to_string_lossy()));
-        path.push('/');
-    }
-    Ok(Section {
-        path,
-        meta,
-        pages: Vec::new(),
-    })
-}
-
 /// Every `*.md` below `content_dir`, relative to it, sorted; hidden files and folders skipped.
 pub fn content_files(content_dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut files = Vec::new();
@@ -148,28 +79,28 @@ pub fn content_files(content_dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
-/// Reads and parses `files` (relative to `content_dir`) in parallel.
+/// Reads `files` (relative to `content_dir`) in parallel and parses their front matter; the
+/// pages' bodies are rendered later, by [`render_pages`], once every URL is known.
 fn parse_files(
     content_dir: &Path,
     files: &[PathBuf],
     config: &Config,
     drafts: bool,
-) -> (Vec<Arc<Page>>, Vec<Section>, Vec<Diagnostic>) {
+) -> (Vec<Page>, Vec<Section>, Vec<Diagnostic>) {
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|rel| {
             let full = content_dir.join(rel);
-            let shown = full.as_path();
             let text = std::fs::read_to_string(&full)
-                .map_err(|e| vec![Diagnostic::new(shown, None, format!("cannot read: {e}"))])?;
+                .map_err(|e| vec![Diagnostic::new(&full, None, format!("cannot read: {e}"))])?;
             if rel.file_name().is_some_and(|n| n == "_index.md") {
-                let section = parse_section(&text, rel, shown).map_err(|d| vec![d])?;
+                let section = parse_section(&text, rel, &full)?;
                 if section.meta.draft && !drafts {
                     return Ok(Loaded::Skipped);
                 }
                 return Ok(Loaded::Section(Box::new(section)));
             }
-            let mut page = Page::parse(&text, rel, config).map_err(|errs| {
+            let mut page = Page::read(text, rel, config).map_err(|errs| {
                 errs.into_iter()
                     .map(|mut d| {
                         d.file = full.clone();
@@ -177,7 +108,7 @@ fn parse_files(
                     })
                     .collect::<Vec<_>>()
             })?;
-            page.file = full.clone();
+            page.file = full;
             if (page.is_draft() && !drafts) || page.meta.render == Some(false) {
                 return Ok(Loaded::Skipped);
             }
@@ -190,7 +121,7 @@ fn parse_files(
     let mut sections = Vec::new();
     for r in results {
         match r {
-            Ok(Loaded::Page(p)) => pages.push(Arc::new(*p)),
+            Ok(Loaded::Page(p)) => pages.push(*p),
             Ok(Loaded::Section(s)) => sections.push(*s),
             Ok(Loaded::Skipped) => {}
             Err(mut e) => errors.append(&mut e),
@@ -199,16 +130,66 @@ fn parse_files(
     (pages, sections, errors)
 }
 
+/// Where `@/` links may point: content path (`news/a.md`, `news/_index.md`) → URL.
+fn link_targets<'p>(
+    pages: impl Iterator<Item = &'p Page>,
+    sections: &[Section],
+    config: &Config,
+) -> HashMap<String, String> {
+    let base = config.base_path();
+    let mut urls: HashMap<String, String> = pages
+        .map(|p| (p.content_path.clone(), format!("{base}{}", p.path)))
+        .collect();
+    for s in sections {
+        let file = if s.path.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}_index.md", s.path)
+        };
+        urls.entry(file)
+            .or_insert_with(|| format!("{base}{}", s.path));
+    }
+    urls
+}
+
+/// Renders the bodies of `pages` in parallel, `@/` links resolved through `urls`; a link to
+/// no content file is an error naming the file and line.
+fn render_pages(
+    pages: Vec<Page>,
+    urls: &HashMap<String, String>,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Arc<Page>> {
+    let resolve = |target: &str| urls.get(target).cloned();
+    let rendered: Vec<(Page, Vec<Diagnostic>)> = pages
+        .into_par_iter()
+        .map(|mut p| {
+            let errs = p.render_body(config, Some(&resolve)).err();
+            (p, errs.unwrap_or_default())
+        })
+        .collect();
+    rendered
+        .into_iter()
+        .map(|(p, mut errs)| {
+            errors.append(&mut errs);
+            Arc::new(p)
+        })
+        .collect()
+}
+
 /// Loads and parses every content file in parallel; all problems are returned together.
 pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library, Vec<Diagnostic>> {
     let files = content_files(content_dir).map_err(|d| vec![d])?;
-    let (pages, sections, errors) = parse_files(content_dir, &files, config, drafts);
+    let (pages, sections, mut errors) = parse_files(content_dir, &files, config, drafts);
+    let urls = link_targets(pages.iter(), &sections, config);
+    let pages = render_pages(pages, &urls, config, &mut errors);
     assemble(pages, sections, config, errors)
 }
 
 impl Library {
     /// A new library with the articles at `changed` (absolute paths under `content_dir`,
-    /// created, edited or deleted) parsed again; every other page is shared with `self`.
+    /// created, edited or deleted) parsed again, and the articles that link to them rendered
+    /// again (the URL they link to may have moved); every other page is shared with `self`.
     /// A changed `_index.md` reloads everything.
     pub fn update(
         &self,
@@ -223,21 +204,41 @@ impl Library {
         {
             return load(content_dir, config, drafts);
         }
-        let changed_set: std::collections::HashSet<&Path, crate::hash::FxBuildHasher> =
-            changed.iter().map(PathBuf::as_path).collect();
-        let mut pages: Vec<Arc<Page>> = self
+        let changed_set: FxHashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
+        let rels: Vec<PathBuf> = changed
+            .iter()
+            .filter_map(|p| p.strip_prefix(content_dir).ok().map(Path::to_path_buf))
+            .collect();
+        let changed_paths: FxHashSet<String> = rels
+            .iter()
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .collect();
+        let (links_to_changed, mut pages): (Vec<Arc<Page>>, Vec<Arc<Page>>) = self
             .pages
             .iter()
             .filter(|p| !changed_set.contains(p.file.as_path()))
             .cloned()
+            .partition(|p| {
+                p.rendered
+                    .internal_links
+                    .iter()
+                    .any(|l| changed_paths.contains(l))
+            });
+        let existing: Vec<PathBuf> = rels
+            .into_iter()
+            .filter(|r| {
+                let p = content_dir.join(r);
+                p.is_file() && p.extension().is_some_and(|e| e == "md")
+            })
             .collect();
-        let rels: Vec<PathBuf> = changed
-            .iter()
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
-            .filter_map(|p| p.strip_prefix(content_dir).ok().map(Path::to_path_buf))
-            .collect();
-        let (mut new_pages, _, errors) = parse_files(content_dir, &rels, config, drafts);
-        pages.append(&mut new_pages);
+        let (mut fresh, _, mut errors) = parse_files(content_dir, &existing, config, drafts);
+        fresh.extend(links_to_changed.iter().map(|p| (**p).clone()));
+        let urls = link_targets(
+            pages.iter().map(AsRef::as_ref).chain(fresh.iter()),
+            &self.sections,
+            config,
+        );
+        pages.append(&mut render_pages(fresh, &urls, config, &mut errors));
         let sections = self
             .sections
             .iter()
@@ -289,7 +290,6 @@ fn assemble(
             ));
         }
     }
-    resolve_internal_links(&mut pages, &sections, config, &mut errors);
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
         return Err(errors);
@@ -303,6 +303,7 @@ fn assemble(
         s.pages = (0..pages.len())
             .filter(|&i| pages[i].path.starts_with(&s.path))
             .collect();
+        s.meta.sort_by.order(&mut s.pages, &pages);
     }
 
     let mut warnings = Vec::new();
@@ -317,65 +318,6 @@ fn assemble(
         taxonomies,
         warnings,
     })
-}
-
-/// Replaces Zola-style `@/news/a.md#anchor` links with the linked page's URL; a link to no
-/// content file is an error naming the file and line.
-fn resolve_internal_links(
-    pages: &mut [Arc<Page>],
-    sections: &[Section],
-    config: &Config,
-    errors: &mut Vec<Diagnostic>,
-) {
-    if pages.iter().all(|p| p.rendered.internal_links.is_empty()) {
-        return;
-    }
-    let base = config.base_path();
-    let mut urls: HashMap<String, String> = pages
-        .iter()
-        .map(|p| (p.content_path.clone(), format!("{base}{}", p.path)))
-        .collect();
-    for s in sections {
-        let file = if s.path.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{}_index.md", s.path)
-        };
-        urls.entry(file)
-            .or_insert_with(|| format!("{base}{}", s.path));
-    }
-    for page in pages.iter_mut() {
-        if !page.rendered.html.contains("href=\"@/") {
-            continue;
-        }
-        let page = Arc::make_mut(page);
-        for target in page.rendered.internal_links.clone() {
-            match urls.get(&target) {
-                Some(url) => {
-                    let mut escaped = String::new();
-                    let _ = pulldown_cmark_escape::escape_href(&mut escaped, &target);
-                    let from = format!("href=\"@/{escaped}");
-                    let to = format!("href=\"{url}");
-                    page.rendered.html = page.rendered.html.replace(&from, &to);
-                    if let Some(s) = &mut page.rendered.summary_html {
-                        *s = s.replace(&from, &to);
-                    }
-                }
-                None => {
-                    let text = std::fs::read_to_string(&page.file).unwrap_or_default();
-                    let line = text
-                        .lines()
-                        .position(|l| l.contains(&format!("@/{target}")))
-                        .map(|i| i + 1);
-                    errors.push(Diagnostic::new(
-                        &page.file,
-                        line,
-                        format!("internal link `@/{target}` points to no content file"),
-                    ));
-                }
-            }
-        }
-    }
 }
 
 /// Groups pages by term. Names that differ only in case are one term; different names that
@@ -492,5 +434,79 @@ mod tests {
         assert_eq!(t.terms.len(), 1);
         assert_eq!(t.terms[0].name, "OpenAI");
         assert_eq!(t.terms[0].pages, [0, 1]);
+    }
+
+    #[test]
+    fn internal_links_are_resolved_while_rendering_and_follow_a_moved_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        std::fs::create_dir_all(content.join("news")).unwrap();
+        let write = |rel: &str, text: &str| std::fs::write(content.join(rel), text).unwrap();
+        write(
+            "a.md",
+            "+++\ntitle = \"A\"\n+++\nSee [b](@/news/b.md#part-two).\n",
+        );
+        write("news/b.md", "+++\ntitle = \"B\"\n+++\nbody\n");
+        let config = Config::default();
+        let lib = load(content, &config, false).unwrap();
+        let a = |lib: &Library| {
+            let p = lib.pages.iter().find(|p| p.content_path == "a.md").unwrap();
+            p.rendered.html.clone()
+        };
+        assert!(
+            a(&lib).contains(r#"href="/news/b/#part-two""#),
+            "{}",
+            a(&lib)
+        );
+
+        write(
+            "news/b.md",
+            "+++\ntitle = \"B\"\nslug = \"moved\"\n+++\nbody\n",
+        );
+        let lib = lib
+            .update(content, &config, false, &[content.join("news/b.md")])
+            .unwrap();
+        assert!(
+            a(&lib).contains(r#"href="/news/moved/#part-two""#),
+            "{}",
+            a(&lib)
+        );
+
+        std::fs::remove_file(content.join("news/b.md")).unwrap();
+        let errs = lib
+            .update(content, &config, false, &[content.join("news/b.md")])
+            .unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].line, Some(4));
+        assert!(
+            errs[0]
+                .message
+                .contains("`@/news/b.md` points to no content file")
+        );
+    }
+
+    #[test]
+    fn a_section_lists_its_pages_in_its_sort_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        std::fs::create_dir_all(content.join("guide")).unwrap();
+        let write = |rel: &str, text: &str| std::fs::write(content.join(rel), text).unwrap();
+        write("guide/_index.md", "+++\nsort_by = \"weight\"\n+++\n");
+        write(
+            "guide/one.md",
+            "+++\ntitle = \"One\"\nweight = 1\ndate = 2024-01-01\n+++\n",
+        );
+        write(
+            "guide/two.md",
+            "+++\ntitle = \"Two\"\nweight = 2\ndate = 2024-02-01\n+++\n",
+        );
+        let lib = load(content, &Config::default(), false).unwrap();
+        let guide = lib.sections.iter().find(|s| s.path == "guide/").unwrap();
+        let titles: Vec<&str> = guide
+            .pages
+            .iter()
+            .map(|&i| lib.pages[i].meta.title.as_str())
+            .collect();
+        assert_eq!(titles, ["One", "Two"], "lightest first, not newest first");
     }
 }

@@ -3,6 +3,7 @@
 pub mod front_matter;
 pub mod library;
 pub mod page;
+pub mod section;
 
 pub use front_matter::{Date, Extra, FrontMatter};
 pub use library::Library;

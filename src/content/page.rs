@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::front_matter::{Date, FrontMatter, FrontMatterError};
+use crate::diag;
 use crate::markdown::{self, Rendered};
 use crate::slug::slugify;
 use crate::text::{self, WordCount};
@@ -77,6 +78,11 @@ pub struct Page {
     pub sort_key: Option<i64>,
     /// Hash of the file's text: what changed between two builds is found by comparing it.
     pub source_hash: u64,
+    /// The file's text, read once: its lines name where a problem is, and the body is
+    /// rendered from it.
+    source: String,
+    /// Byte offset of the body (after the front matter) in `source`.
+    body_start: usize,
 }
 
 /// Splits `2023-06-08-some-title` into the date and the rest (Zola's convention).
@@ -94,107 +100,26 @@ fn date_prefix(stem: &str) -> (Option<Date>, &str) {
     (None, stem)
 }
 
-fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| l.trim_start().starts_with(needle))
-        .map(|i| i + 1)
-}
-
 impl Page {
-    /// Parses an article. `file` is relative to `content/` and only used for names and paths.
+    /// Parses an article and renders its body, leaving `@/` links as written. `file` is
+    /// relative to `content/` and only used for names and paths.
     pub fn parse(text: &str, file: &Path, config: &Config) -> Result<Page, Vec<Diagnostic>> {
+        let mut page = Page::read(text.to_string(), file, config)?;
+        page.render_body(config, None)?;
+        Ok(page)
+    }
+
+    /// Parses the front matter and works out the URL; the body is not rendered yet (see
+    /// [`Page::render_body`]), so every page's URL can be known before any link is written.
+    pub fn read(text: String, file: &Path, config: &Config) -> Result<Page, Vec<Diagnostic>> {
         let (meta, body) =
-            FrontMatter::parse(text).map_err(|e| vec![Diagnostic::from_front_matter(file, e)])?;
-        let mut errors = Vec::new();
-        if meta.title.trim().is_empty() {
-            errors.push(Diagnostic::new(file, Some(1), "missing `title`"));
-        }
-        for (tax, terms) in &meta.taxonomies {
-            if !config.taxonomies.contains_key(tax) {
-                let declared: Vec<&str> = config.taxonomies.keys().map(String::as_str).collect();
-                errors.push(Diagnostic::new(
-                    file,
-                    line_of(text, tax),
-                    format!(
-                        "unknown taxonomy `{tax}`; config.toml declares: {}",
-                        declared.join(", ")
-                    ),
-                ));
-            }
-            for t in terms {
-                if t.trim().is_empty() {
-                    errors.push(Diagnostic::new(
-                        file,
-                        line_of(text, tax),
-                        format!("empty term in `{tax}`"),
-                    ));
-                }
-            }
-        }
+            FrontMatter::parse(&text).map_err(|e| vec![Diagnostic::from_front_matter(file, e)])?;
+        let errors = front_matter_errors(&meta, &text, file, config);
         if !errors.is_empty() {
             return Err(errors);
         }
-
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
-        let parent = file.parent().unwrap_or(Path::new(""));
-        // A page bundle (`foo/index.md`) is named by its directory.
-        let (stem, parent) = if stem == "index" && parent != Path::new("") {
-            let dir = parent
-                .file_name()
-                .and_then(|s| s.to_str())
-                .unwrap_or("page");
-            (dir, parent.parent().unwrap_or(Path::new("")))
-        } else {
-            (stem, parent)
-        };
-        let (prefix_date, rest) = date_prefix(stem);
-        let slug = match &meta.slug {
-            Some(s) => slugify(s),
-            None => slugify(rest),
-        };
-        let slug = if slug.is_empty() {
-            slugify(&meta.title)
-        } else {
-            slug
-        };
-        let path = match &meta.path {
-            Some(p) => {
-                let p = p.trim_matches('/');
-                if p.is_empty() {
-                    String::new()
-                } else {
-                    format!("{p}/")
-                }
-            }
-            None => {
-                let mut p = String::new();
-                for comp in parent.components() {
-                    p.push_str(&slugify(&comp.as_os_str().to_string_lossy()));
-                    p.push('/');
-                }
-                p.push_str(&slug);
-                p.push('/');
-                p
-            }
-        };
-        let rendered = markdown::render(body, &config.markdown, &config.base_path());
-        let summary = match &meta.description {
-            Some(d) if !d.trim().is_empty() => d.trim().to_string(),
-            _ => text::summarize(
-                rendered
-                    .text
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or(""),
-                SUMMARY_CHARS,
-            ),
-        };
-        let words = text::count_words(&rendered.text);
-        let reading_minutes = text::reading_minutes(
-            words,
-            config.reading.cjk_chars_per_minute,
-            config.reading.words_per_minute,
-        );
+        let body_start = body.as_ptr() as usize - text.as_ptr() as usize;
+        let (prefix_date, slug, path) = url_of(file, &meta);
         let language = meta
             .extra
             .language
@@ -210,17 +135,161 @@ impl Page {
             slug,
             path,
             language,
-            rendered,
-            summary,
-            words,
-            reading_minutes,
-            source_hash: crate::hash::fingerprint(text),
+            rendered: Rendered::default(),
+            summary: String::new(),
+            words: WordCount::default(),
+            reading_minutes: 0,
+            source_hash: crate::hash::fingerprint(&text),
+            source: text,
+            body_start,
         })
+    }
+
+    /// Renders the body with `resolve` finding the URL of `@/` links (`None`: left as
+    /// written), then derives the summary and text measures. A link to no content file is
+    /// an error naming its line.
+    pub fn render_body(
+        &mut self,
+        config: &Config,
+        resolve: Option<markdown::Resolve<'_>>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let body = &self.source[self.body_start..];
+        let rendered = markdown::render_with(body, &config.markdown, &config.base_path(), resolve);
+        let errors: Vec<Diagnostic> = rendered
+            .unresolved
+            .iter()
+            .map(|u| {
+                Diagnostic::new(
+                    &self.file,
+                    Some(self.line_at(self.body_start + u.offset)),
+                    format!("internal link `@/{}` points to no content file", u.target),
+                )
+            })
+            .collect();
+        self.summary = match &self.meta.description {
+            Some(d) if !d.trim().is_empty() => d.trim().to_string(),
+            _ => text::summarize(
+                rendered
+                    .text
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or(""),
+                SUMMARY_CHARS,
+            ),
+        };
+        self.words = text::count_words(&rendered.text);
+        self.reading_minutes = text::reading_minutes(
+            self.words,
+            config.reading.cjk_chars_per_minute,
+            config.reading.words_per_minute,
+        );
+        self.rendered = rendered;
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The text of the source file, as read once.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// 1-based line of a byte offset in the source file.
+    pub fn line_at(&self, offset: usize) -> usize {
+        diag::line_col(&self.source, offset).0
+    }
+
+    /// 1-based line of the first occurrence of `needle` in the source file.
+    pub fn line_of(&self, needle: &str) -> Option<usize> {
+        diag::line_of(&self.source, needle)
     }
 
     pub fn is_draft(&self) -> bool {
         self.meta.draft
     }
+}
+
+/// What is wrong with a parsed front matter: no title, undeclared taxonomies, empty terms.
+fn front_matter_errors(
+    meta: &FrontMatter,
+    text: &str,
+    file: &Path,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    if meta.title.trim().is_empty() {
+        errors.push(Diagnostic::new(file, Some(1), "missing `title`"));
+    }
+    for (tax, terms) in &meta.taxonomies {
+        if !config.taxonomies.contains_key(tax) {
+            let declared: Vec<&str> = config.taxonomies.keys().map(String::as_str).collect();
+            errors.push(Diagnostic::new(
+                file,
+                diag::key_line(text, tax),
+                format!(
+                    "unknown taxonomy `{tax}`; config.toml declares: {}",
+                    declared.join(", ")
+                ),
+            ));
+        }
+        for t in terms {
+            if t.trim().is_empty() {
+                errors.push(Diagnostic::new(
+                    file,
+                    diag::key_line(text, tax),
+                    format!("empty term in `{tax}`"),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// The date of a `YYYY-MM-DD-` file-name prefix, the slug and the site-relative path
+/// (`news/wei-ruan/`) of the article at `file`.
+fn url_of(file: &Path, meta: &FrontMatter) -> (Option<Date>, String, String) {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+    let parent = file.parent().unwrap_or(Path::new(""));
+    // A page bundle (`foo/index.md`) is named by its directory.
+    let (stem, parent) = if stem == "index" && parent != Path::new("") {
+        let dir = parent
+            .file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or("page");
+        (dir, parent.parent().unwrap_or(Path::new("")))
+    } else {
+        (stem, parent)
+    };
+    let (prefix_date, rest) = date_prefix(stem);
+    let slug = slugify(meta.slug.as_deref().unwrap_or(rest));
+    let slug = if slug.is_empty() {
+        slugify(&meta.title)
+    } else {
+        slug
+    };
+    let path = match &meta.path {
+        Some(p) => {
+            let p = p.trim_matches('/');
+            if p.is_empty() {
+                String::new()
+            } else {
+                format!("{p}/")
+            }
+        }
+        None => {
+            let mut p = String::new();
+            for comp in parent.components() {
+                p.push_str(&slugify(&comp.as_os_str().to_string_lossy()));
+                p.push('/');
+            }
+            p.push_str(&slug);
+            p.push('/');
+            p
+        }
+    };
+    (prefix_date, slug, path)
 }
 
 #[cfg(test)]
