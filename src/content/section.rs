@@ -173,6 +173,39 @@ pub fn parse_section(text: &str, rel: &Path, file: &Path) -> Result<Section, Vec
 /// Checks the keys newsroom does not implement and resolves `sort_by`; every refusal is
 /// `(key, reason)`.
 fn resolve(raw: SectionFile, root: bool) -> Result<SectionMeta, Vec<(&'static str, String)>> {
+    let mut refused = refusals(&raw);
+    let sort_by = match raw.sort_by.as_deref() {
+        None => SortBy::Date,
+        Some(s) => SortBy::parse(s).unwrap_or_else(|| {
+            refused.push((
+                "sort_by",
+                format!("`{s}` is not one of date, update_date, title, weight, none"),
+            ));
+            SortBy::Date
+        }),
+    };
+    if root && sort_by != SortBy::Date {
+        refused.push((
+            "sort_by",
+            "the front page always lists the newest first".into(),
+        ));
+    }
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    Ok(SectionMeta {
+        title: raw.title,
+        description: raw.description,
+        draft: raw.draft,
+        sort_by,
+        template: raw.template,
+        paginate_by: raw.paginate_by,
+        render: raw.render,
+    })
+}
+
+/// The Zola keys of `raw` set to something newsroom does not do, as `(key, reason)`.
+fn refusals(raw: &SectionFile) -> Vec<(&'static str, String)> {
     const NOT: &str = "newsroom does not implement this Zola setting; remove it";
     let mut refused: Vec<(&'static str, String)> = Vec::new();
     let mut refuse = |key, when: bool, why: &str| {
@@ -234,34 +267,7 @@ fn resolve(raw: SectionFile, root: bool) -> Result<SectionMeta, Vec<(&'static st
         !raw.extra.is_empty(),
         "a section's [extra] is not passed to templates",
     );
-    let sort_by = match raw.sort_by.as_deref() {
-        None => SortBy::Date,
-        Some(s) => SortBy::parse(s).unwrap_or_else(|| {
-            refused.push((
-                "sort_by",
-                format!("`{s}` is not one of date, update_date, title, weight, none"),
-            ));
-            SortBy::Date
-        }),
-    };
-    if root && sort_by != SortBy::Date {
-        refused.push((
-            "sort_by",
-            "the front page always lists the newest first".into(),
-        ));
-    }
-    if !refused.is_empty() {
-        return Err(refused);
-    }
-    Ok(SectionMeta {
-        title: raw.title,
-        description: raw.description,
-        draft: raw.draft,
-        sort_by,
-        template: raw.template,
-        paginate_by: raw.paginate_by,
-        render: raw.render,
-    })
+    refused
 }
 
 #[cfg(test)]
