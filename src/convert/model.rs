@@ -6,7 +6,6 @@
 //! imports no stage. In particular it holds no Markdown: spans carry text as the page has it
 //! and only the writer (`write.rs`) escapes and renders them.
 
-use super::metadata::Byline;
 use crate::content::Date;
 
 /// What a kept block is in the article.
@@ -186,6 +185,43 @@ impl Block {
             _ => None,
         };
         whole.into_iter().chain(self.cut.as_ref())
+    }
+}
+
+/// Who a byline names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Byline {
+    pub authors: Vec<String>,
+    pub editors: Vec<String>,
+    pub translators: Vec<String>,
+    pub reviewers: Vec<String>,
+    /// Outlets credited with 来源 / "NAME, Outlet".
+    pub credits: Vec<String>,
+}
+
+impl Byline {
+    pub fn is_empty(&self) -> bool {
+        self.authors.is_empty()
+            && self.editors.is_empty()
+            && self.translators.is_empty()
+            && self.reviewers.is_empty()
+            && self.credits.is_empty()
+    }
+
+    pub fn merge(&mut self, other: Byline) {
+        for (dst, src) in [
+            (&mut self.authors, other.authors),
+            (&mut self.editors, other.editors),
+            (&mut self.translators, other.translators),
+            (&mut self.reviewers, other.reviewers),
+            (&mut self.credits, other.credits),
+        ] {
+            for v in src {
+                if !dst.contains(&v) {
+                    dst.push(v);
+                }
+            }
+        }
     }
 }
 
