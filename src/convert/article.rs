@@ -8,14 +8,16 @@ use regex::Regex;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::blocks::{self, Block, Hint, Role, inner_sentences, is_prose, last_mark, units};
+use super::blocks::{self, Block, Hint, inner_sentences, is_prose, last_mark, units};
 use super::boilerplate::{self, Hit, whole_hit};
 use super::headings;
 use super::html;
-use super::metadata::{self, Byline, DateHit};
+use super::metadata::{self, DateHit};
 use super::normalize::normalize_chars;
 use crate::content::Date;
 use crate::rules::Rules;
+
+pub use super::model::{Article, Meta};
 
 /// What the user told us about the input.
 #[derive(Debug, Clone, Default)]
@@ -23,52 +25,6 @@ pub struct Options {
     pub url: Option<String>,
     pub source: Option<String>,
     pub lang: Option<String>,
-}
-
-/// Everything known about the article besides its text.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Meta {
-    pub title: Option<String>,
-    pub date: Option<Date>,
-    /// A relative date the page showed instead of a date ("3小时前"): no date is guessed.
-    pub relative_date: Option<String>,
-    pub byline: Byline,
-    /// A creator handle (`@TechPulseDaily`) of a square/feed post.
-    pub handle: Option<String>,
-    pub source: Option<String>,
-    pub source_url: Option<String>,
-    pub language: String,
-    /// The page's own summary (`og:description`, …), when it gives one.
-    pub description: Option<String>,
-    /// The page's lead image (`og:image`, …), an absolute http(s) URL.
-    pub cover_image: Option<String>,
-    /// Companies and topics (filled by tagging, see `convert::tag_article`).
-    pub tags: crate::tagging::Tags,
-}
-
-/// A converted article: metadata and every block with its decision.
-#[derive(Debug, Clone)]
-pub struct Article {
-    pub meta: Meta,
-    pub blocks: Vec<Block>,
-    /// Doubts about the input worth telling the user (an HTML page with no article).
-    pub warnings: Vec<String>,
-}
-
-impl Article {
-    /// Kept blocks with their role and text, in order: what the Markdown and a tagger use.
-    pub fn kept(&self) -> impl Iterator<Item = (Role, &str)> {
-        self.blocks
-            .iter()
-            .filter_map(|b| b.role().map(|r| (r, b.kept.as_str())))
-    }
-
-    /// Every drop: (line, drop), in order.
-    pub fn drops(&self) -> impl Iterator<Item = (usize, &blocks::Drop)> {
-        self.blocks
-            .iter()
-            .flat_map(|b| b.drops().map(move |d| (b.line, d)))
-    }
 }
 
 /// A key for comparing lines: NFKC, no whitespace, lower case.
@@ -636,6 +592,7 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::convert::model::Role;
 
     #[test]
     fn a_small_page() {
@@ -811,6 +768,7 @@ mod h1_tests {
 #[cfg(test)]
 mod body_tests {
     use super::*;
+    use crate::convert::model::Role;
 
     #[test]
     fn the_lines_under_the_h1_are_read_as_byline_and_date() {

@@ -156,42 +156,7 @@ pub fn is_relative_date_line(line: &str) -> bool {
     RELATIVE.is_match(line) && super::blocks::units(line) <= 16
 }
 
-/// Who a byline names.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Byline {
-    pub authors: Vec<String>,
-    pub editors: Vec<String>,
-    pub translators: Vec<String>,
-    pub reviewers: Vec<String>,
-    /// Outlets credited with 来源 / "NAME, Outlet".
-    pub credits: Vec<String>,
-}
-
-impl Byline {
-    pub fn is_empty(&self) -> bool {
-        self.authors.is_empty()
-            && self.editors.is_empty()
-            && self.translators.is_empty()
-            && self.reviewers.is_empty()
-            && self.credits.is_empty()
-    }
-
-    pub fn merge(&mut self, other: Byline) {
-        for (dst, src) in [
-            (&mut self.authors, other.authors),
-            (&mut self.editors, other.editors),
-            (&mut self.translators, other.translators),
-            (&mut self.reviewers, other.reviewers),
-            (&mut self.credits, other.credits),
-        ] {
-            for v in src {
-                if !dst.contains(&v) {
-                    dst.push(v);
-                }
-            }
-        }
-    }
-}
+pub use super::model::Byline;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {

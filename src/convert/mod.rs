@@ -25,12 +25,11 @@
 pub mod article;
 pub mod blocks;
 pub mod boilerplate;
-pub mod extract;
-pub mod head;
 pub mod headings;
 pub mod html;
 pub mod input;
 pub mod metadata;
+pub mod model;
 pub mod normalize;
 pub mod write;
 

@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use super::article::Article;
-use super::blocks::{Hint, Role, bullet_text};
-use super::normalize::widen_punctuation;
+use super::blocks::bullet_text;
+use super::model::{Article, Block, Hint, Inline, Markup, Role};
+use super::normalize::{clean_line, normalize_chars, widen_punctuation};
 use crate::content::{Extra, FrontMatter};
 
 /// Output options that change the text.
@@ -99,102 +99,220 @@ pub fn body(article: &Article, style: Style) -> String {
     let mut prev: Option<Role> = None;
     for b in &article.blocks {
         let Some(role) = b.role() else { continue };
-        let text = prose(&b.kept, zh, style);
-        // HTML blocks carry their Markdown (links, emphasis) while their text is unchanged.
-        // Chinese prose stays plain text: link and emphasis markers between Han characters
-        // break phrase search and copy-paste of the article text (and most inline links on
-        // Chinese news pages are the site's own keyword-tag links).
-        let markup = b.markup.as_ref().filter(|_| b.kept == b.text);
-        let inline = |text: &str| match markup {
-            Some(m) if !m.inline.is_empty() && !zh => escape_start(&m.inline),
-            _ => escape(text),
-        };
         let same_run = prev == Some(role) && matches!(role, Role::ListItem | Role::TableRow);
         if !out.is_empty() {
             out.push_str(if same_run { "\n" } else { "\n\n" });
         }
-        match role {
-            Role::TableRow => {
-                let cells: Vec<String> = match (&b.hint, markup) {
-                    (Hint::TableRow(cells, _), Some(m)) if m.cells.len() == cells.len() => m
-                        .cells
-                        .iter()
-                        .map(|c| prose(c, zh, style).replace('|', "\\|"))
-                        .collect(),
-                    (Hint::TableRow(cells, _), _) => cells
-                        .iter()
-                        .map(|c| escape(&prose(c, zh, style)).replace('|', "\\|"))
-                        .collect(),
-                    _ => vec![escape(&text)],
-                };
-                out.push_str(&format!("| {} |", cells.join(" | ")));
-                if !same_run {
-                    out.push('\n');
-                    out.push_str(&format!("|{}", " --- |".repeat(cells.len())));
-                }
-            }
-            Role::Quote => {
-                out.push_str("> ");
-                out.push_str(&inline(&text));
-            }
-            Role::Heading => {
-                let level = markup.map_or(2, |m| m.level.clamp(2, 6)) as usize;
-                out.push_str(&"#".repeat(level));
-                out.push(' ');
-                out.push_str(&escape(&text));
-            }
-            Role::Caption => {
-                out.push('*');
-                out.push_str(&escape(&text));
-                out.push('*');
-            }
-            Role::ListItem => {
-                let depth = markup.map_or(0, |m| m.depth as usize);
-                let indent = match markup.and_then(|m| m.ordered) {
-                    Some(_) => "   ",
-                    None => "  ",
-                };
-                out.push_str(&indent.repeat(depth));
-                match markup.and_then(|m| m.ordered) {
-                    Some(n) => out.push_str(&format!("{n}. ")),
-                    None => out.push_str("- "),
-                }
-                if markup.is_some() {
-                    out.push_str(&inline(&text));
-                } else {
-                    out.push_str(&escape(bullet_text(&text).unwrap_or(&text)));
-                }
-            }
-            Role::Code => {
-                let code = markup.map_or(b.text.as_str(), |m| m.inline.as_str());
-                let lang = markup.and_then(|m| m.lang.as_deref()).unwrap_or("");
-                let fence = "`".repeat(longest_backtick_run(code).max(2) + 1);
-                out.push_str(&format!("{fence}{lang}\n{code}\n{fence}"));
-            }
-            Role::Image => {
-                if let Some((src, alt)) = b.markup.as_ref().and_then(|m| m.image.as_ref()) {
-                    let mut a = String::new();
-                    for c in alt.chars() {
-                        if matches!(c, '\\' | '[' | ']' | '*' | '_' | '`' | '<') {
-                            a.push('\\');
-                        }
-                        a.push(c);
-                    }
-                    out.push_str(&format!("![{a}]({src})"));
-                }
-            }
-            Role::Paragraph => out.push_str(&inline(&text)),
-        }
+        block(&mut out, b, role, same_run, zh, style);
         prev = Some(role);
     }
     out.push('\n');
     out
 }
 
-fn longest_backtick_run(s: &str) -> usize {
+/// One kept block in Markdown.
+fn block(out: &mut String, b: &Block, role: Role, same_run: bool, zh: bool, style: Style) {
+    let text = prose(&b.kept, zh, style);
+    // HTML blocks carry their structure (links, emphasis) while their text is unchanged.
+    // Chinese prose stays plain text: link and emphasis markers between Han characters
+    // break phrase search and copy-paste of the article text (and most inline links on
+    // Chinese news pages are the site's own keyword-tag links).
+    let markup = b.markup.as_ref().filter(|_| b.kept == b.text);
+    let inline = |text: &str| {
+        let md = markup.filter(|_| !zh).map(|m| inline_line(&m.spans));
+        match md {
+            Some(md) if !md.is_empty() => escape_start(&md),
+            _ => escape(text),
+        }
+    };
+    match role {
+        Role::TableRow => table_row(out, b, markup, &text, same_run, zh, style),
+        Role::Quote => {
+            out.push_str("> ");
+            out.push_str(&inline(&text));
+        }
+        Role::Heading => {
+            let level = markup.map_or(2, |m| m.level.clamp(2, 6)) as usize;
+            out.push_str(&"#".repeat(level));
+            out.push(' ');
+            out.push_str(&escape(&text));
+        }
+        Role::Caption => {
+            out.push('*');
+            out.push_str(&escape(&text));
+            out.push('*');
+        }
+        Role::ListItem => {
+            let depth = markup.map_or(0, |m| m.depth as usize);
+            let ordered = markup.and_then(|m| m.ordered);
+            out.push_str(&(if ordered.is_some() { "   " } else { "  " }).repeat(depth));
+            match ordered {
+                Some(n) => out.push_str(&format!("{n}. ")),
+                None => out.push_str("- "),
+            }
+            if markup.is_some() {
+                out.push_str(&inline(&text));
+            } else {
+                out.push_str(&escape(bullet_text(&text).unwrap_or(&text)));
+            }
+        }
+        Role::Code => {
+            let code = markup.and_then(|m| m.code.as_deref()).unwrap_or(&b.text);
+            let lang = markup.and_then(|m| m.lang.as_deref()).unwrap_or("");
+            let fence = "`".repeat(longest_run(code, '`').max(2) + 1);
+            out.push_str(&format!("{fence}{lang}\n{code}\n{fence}"));
+        }
+        Role::Image => {
+            if let Some((src, alt)) = b.markup.as_ref().and_then(|m| m.image.as_ref()) {
+                let mut a = String::new();
+                for c in alt.chars() {
+                    if matches!(c, '\\' | '[' | ']' | '*' | '_' | '`' | '<') {
+                        a.push('\\');
+                    }
+                    a.push(c);
+                }
+                out.push_str(&format!("![{a}]({})", image_destination(src)));
+            }
+        }
+        Role::Paragraph => out.push_str(&inline(&text)),
+    }
+}
+
+/// A table row; the delimiter row follows the first row of a table.
+fn table_row(
+    out: &mut String,
+    b: &Block,
+    markup: Option<&Markup>,
+    text: &str,
+    same_run: bool,
+    zh: bool,
+    style: Style,
+) {
+    let cells: Vec<String> = match (&b.hint, markup) {
+        (Hint::TableRow(cells, _), Some(m)) if m.cells.len() == cells.len() => m
+            .cells
+            .iter()
+            .map(|c| prose(&inline_line(c), zh, style).replace('|', "\\|"))
+            .collect(),
+        (Hint::TableRow(cells, _), _) => cells
+            .iter()
+            .map(|c| escape(&prose(c, zh, style)).replace('|', "\\|"))
+            .collect(),
+        _ => vec![escape(text)],
+    };
+    out.push_str(&format!("| {} |", cells.join(" | ")));
+    if !same_run {
+        out.push('\n');
+        out.push_str(&format!("|{}", " --- |".repeat(cells.len())));
+    }
+}
+
+/// Inline spans as one line of Markdown, escaped (but not yet for the line start), characters
+/// normalised and spaces collapsed as in the block's text.
+fn inline_line(spans: &[Inline]) -> String {
+    let mut md = String::new();
+    for s in spans {
+        inline_span(s, &mut md);
+    }
+    clean_line(&normalize_chars(md.trim()))
+}
+
+fn inline_spans(spans: &[Inline]) -> String {
+    let mut md = String::new();
+    for s in spans {
+        inline_span(s, &mut md);
+    }
+    md
+}
+
+fn inline_span(span: &Inline, out: &mut String) {
+    match span {
+        Inline::Text(t) => escape_inline(t, out),
+        Inline::Break => out.push(' '),
+        Inline::Link { url, content } => {
+            let inner = inline_spans(content);
+            if inner.trim().is_empty() || inner.contains('\n') {
+                out.push_str(&inner);
+            } else {
+                let url = url.replace('(', "%28").replace(')', "%29");
+                let (lead, core, trail) = split_ws(&inner);
+                out.push_str(&format!("{lead}[{core}]({url}){trail}"));
+            }
+        }
+        Inline::Emphasis(c) => wrap(c, "*", out),
+        Inline::Strong(c) => wrap(c, "**", out),
+        Inline::Strike(c) => wrap(c, "~~", out),
+        Inline::BoldLine(c) => {
+            out.push_str("**");
+            out.push_str(inline_spans(c).trim_end());
+            out.push_str("**");
+        }
+        Inline::Code(t) => {
+            let ticks = "`".repeat(longest_run(t, '`') + 1);
+            let pad = if t.starts_with('`') || t.ends_with('`') {
+                " "
+            } else {
+                ""
+            };
+            out.push_str(&format!("{ticks}{pad}{t}{pad}{ticks}"));
+        }
+        Inline::Image { src, alt } => {
+            out.push_str("![");
+            escape_inline(alt, out);
+            out.push_str("](");
+            out.push_str(&image_destination(src));
+            out.push(')');
+        }
+    }
+}
+
+/// Emphasis marks around the content's Markdown, outside its surrounding spaces; content that
+/// CommonMark would not close (empty, ending in a backslash) stays unmarked.
+fn wrap(content: &[Inline], mark: &str, out: &mut String) {
+    let inner = inline_spans(content);
+    let (lead, core, trail) = split_ws(&inner);
+    if core.is_empty() || core.contains('\n') || core.ends_with('\\') {
+        out.push_str(&inner);
+        return;
+    }
+    // CommonMark does not close `**注意：**正文`: trailing CJK punctuation goes outside.
+    let cut = core
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_cjk_punct(*c))
+        .last()
+        .map_or(core.len(), |(i, _)| i);
+    let (core, punct) = core.split_at(cut);
+    if core.is_empty() {
+        out.push_str(&inner);
+        return;
+    }
+    out.push_str(&format!("{lead}{mark}{core}{mark}{punct}{trail}"));
+}
+
+/// An image source as a Markdown link destination.
+fn image_destination(src: &str) -> String {
+    src.replace('(', "%28")
+        .replace(')', "%29")
+        .replace(' ', "%20")
+}
+
+fn split_ws(s: &str) -> (&str, &str, &str) {
+    let core = s.trim();
+    let lead = &s[..s.len() - s.trim_start().len()];
+    let trail = &s[s.trim_end().len()..];
+    (lead, core, trail)
+}
+
+// TODO(text): CJK punctuation belongs with the text module's punctuation sets.
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+fn longest_run(s: &str, ch: char) -> usize {
     let (mut best, mut cur) = (0, 0);
     for c in s.chars() {
-        cur = if c == '`' { cur + 1 } else { 0 };
+        cur = if c == ch { cur + 1 } else { 0 };
         best = best.max(cur);
     }
     best

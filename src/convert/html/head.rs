@@ -1,24 +1,59 @@
 //! What a page says about its article besides the body text (issue 5): meta tags (Open Graph,
-//! Twitter cards, Dublin Core, Parse.ly, Sailthru), JSON-LD (parsed with serde_json, `@graph`
-//! and `@id` references followed), microdata (`itemprop`) and a few marked-up elements
-//! (`<time>`, `rel=author`, byline classes).
+//! Twitter cards, Dublin Core, Parse.ly, Sailthru), JSON-LD (read by [`super::jsonld`]),
+//! microdata (`itemprop`) and a few marked-up elements (`<time>`, `rel=author`, byline classes).
 //!
 //! This module only gathers the evidence, best first, and cleans its text (entities decoded,
 //! [`normalize_chars`], whitespace collapsed); `article.rs` weighs it against the text's own
 //! lines (a byline, a date line) and the rules. A page that lies or breaks (malformed JSON-LD,
-//! a `javascript:` image) loses that piece of evidence, never the conversion. Body extraction
-//! (`html.rs`, `extract.rs`) is not this module's business.
+//! a `javascript:` image) loses that piece of evidence, never the conversion. The body (which
+//! element is the article, its blocks) is not this module's business.
 
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
-use serde_json::{Map, Value};
 use url::Url;
 
-use super::normalize::{clean_line, normalize_chars};
+use super::jsonld::{JsonLd, json_ld_roots, str_of};
+use super::url::absolute_url;
 use crate::content::Date;
+use crate::convert::normalize::{clean_line, normalize_chars};
+
+/// The selectors this file asks, parsed once per process (read_head runs for every page).
+struct Selectors {
+    head_title: Selector,
+    title: Selector,
+    meta: Selector,
+    link_rel: Selector,
+    itemprop: Selector,
+    time_pubdate: Selector,
+    /// A `<time>` in the article's header or byline.
+    header_times: [Selector; 2],
+    a_rel: Selector,
+    itemprop_name: Selector,
+    /// Elements with a class, inside `<article>` and then anywhere.
+    classed: [Selector; 2],
+    html: Selector,
+    image_src: Selector,
+}
+
+static SEL: LazyLock<Selectors> = LazyLock::new(|| {
+    let p = |s: &str| Selector::parse(s).expect("static selector");
+    Selectors {
+        head_title: p("head > title"),
+        title: p("title"),
+        meta: p("meta[content]"),
+        link_rel: p("link[rel][href]"),
+        itemprop: p("[itemprop]"),
+        time_pubdate: p("time[pubdate]"),
+        header_times: [p("article header time"), p("[class*=byline] time")],
+        a_rel: p("a[rel]"),
+        itemprop_name: p("[itemprop=name]"),
+        classed: [p("article [class]"), p("body [class]")],
+        html: p("html"),
+        image_src: p("link[rel=image_src][href]"),
+    }
+});
 
 /// What the page's markup says about the article. Text is cleaned; nothing is validated against
 /// the rules yet (see `article.rs`).
@@ -59,44 +94,6 @@ pub struct Head {
 /// Descriptions longer than this are cut at a sentence (else word) boundary.
 pub const DESCRIPTION_MAX: usize = 300;
 
-/// JSON-LD types of an article, and of a page that may stand in for one.
-const ARTICLE_TYPES: &[&str] = &[
-    "Article",
-    "NewsArticle",
-    "BlogPosting",
-    "ReportageNewsArticle",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "BackgroundNewsArticle",
-    "ReviewNewsArticle",
-    "TechArticle",
-    "ScholarlyArticle",
-    "LiveBlogPosting",
-    "SocialMediaPosting",
-    "DiscussionForumPosting",
-    "Report",
-];
-const PAGE_TYPES: &[&str] = &["WebPage", "ItemPage", "CollectionPage"];
-/// Author types that are the site or a company, not a writer.
-const ORGANIZATION_TYPES: &[&str] = &[
-    "Organization",
-    "NewsMediaOrganization",
-    "Corporation",
-    "WebSite",
-    "Brand",
-];
-
-/// A selector from this file, parsed once per process (read_head runs for every page).
-fn sel(s: &'static str) -> Selector {
-    static CACHE: LazyLock<Mutex<crate::hash::FxHashMap<&'static str, Selector>>> =
-        LazyLock::new(Default::default);
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    cache
-        .entry(s)
-        .or_insert_with(|| Selector::parse(s).expect("static selector"))
-        .clone()
-}
-
 pub fn read_head(doc: &Html) -> Head {
     let metas = Metas::read(doc);
     let roots = json_ld_roots(doc);
@@ -110,8 +107,8 @@ pub fn read_head(doc: &Html) -> Head {
         metas.first(&["og:title"]),
         metas.first(&["twitter:title"]),
         ld.field("headline").and_then(str_of).and_then(text),
-        doc.select(&sel("head > title"))
-            .chain(doc.select(&sel("title")))
+        doc.select(&SEL.head_title)
+            .chain(doc.select(&SEL.title))
             .find_map(|t| text(&t.text().collect::<String>())),
     ];
     for t in title_sources.into_iter().flatten() {
@@ -122,7 +119,7 @@ pub fn read_head(doc: &Html) -> Head {
 
     let publisher = ld
         .field("publisher")
-        .and_then(|p| ld.names(p, false).into_iter().next());
+        .and_then(|p| clean_names(ld.names(p, false)).into_iter().next());
 
     Head {
         title: titles.first().cloned(),
@@ -135,7 +132,7 @@ pub fn read_head(doc: &Html) -> Head {
         bylines: bylines(doc),
         editors: ld
             .field("editor")
-            .map(|e| ld.names(e, true))
+            .map(|e| clean_names(ld.names(e, true)))
             .unwrap_or_default(),
         lang: language(doc, &metas),
         description: metas
@@ -175,7 +172,7 @@ struct Metas(Vec<(String, String)>);
 impl Metas {
     fn read(doc: &Html) -> Metas {
         let mut v = Vec::new();
-        for m in doc.select(&sel("meta[content]")) {
+        for m in doc.select(&SEL.meta) {
             let content = m.value().attr("content").unwrap_or_default();
             for attr in ["property", "name", "itemprop", "http-equiv"] {
                 if let Some(k) = m.value().attr(attr) {
@@ -203,8 +200,7 @@ impl Metas {
 
 /// `<link rel=canonical>` when absolute, else `og:url`; http(s) only.
 fn canonical_url(doc: &Html, metas: &Metas) -> Option<String> {
-    let links = sel("link[rel][href]");
-    let canonical = doc.select(&links).filter(|l| {
+    let canonical = doc.select(&SEL.link_rel).filter(|l| {
         l.value().attr("rel").is_some_and(|r| {
             r.split_whitespace()
                 .any(|t| t.eq_ignore_ascii_case("canonical"))
@@ -214,36 +210,6 @@ fn canonical_url(doc: &Html, metas: &Metas) -> Option<String> {
         .filter_map(|l| l.value().attr("href"))
         .chain(metas.raw("og:url"))
         .find_map(|u| absolute_url(u, None))
-}
-
-/// `href` resolved against `base` as a browser reads it: ASCII whitespace and control
-/// characters inside are ignored (`java\tscript:` is `javascript:`), a protocol-relative
-/// `//host/…` without a base is https. `None` for a relative URL without a base.
-pub fn resolve_url(href: &str, base: Option<&Url>) -> Option<Url> {
-    let href: String = href
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .collect();
-    if href.is_empty() {
-        return None;
-    }
-    match Url::parse(&href) {
-        Ok(u) => Some(u),
-        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(b) => b.join(&href).ok(),
-            None if href.starts_with("//") => Url::parse(&format!("https:{href}")).ok(),
-            None => None,
-        },
-        Err(_) => None,
-    }
-}
-
-/// `href` as an absolute http(s) URL, resolved against `base`; `None` for other schemes
-/// (`javascript:`, `data:`) and for a relative URL without a base.
-pub fn absolute_url(href: &str, base: Option<&Url>) -> Option<String> {
-    let parsed = resolve_url(href, base)?;
-    (matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some())
-        .then(|| parsed.to_string())
 }
 
 /// The publication date, never a modified one: the first candidate that reads as a date.
@@ -258,7 +224,7 @@ fn published(doc: &Html, metas: &Metas, ld: &JsonLd) -> Option<String> {
             .map(str::to_string),
     );
     // Microdata: `<meta itemprop>` is in the index; `<time itemprop>` and others are not.
-    for e in doc.select(&sel("[itemprop]")).filter(|e| {
+    for e in doc.select(&SEL.itemprop).filter(|e| {
         e.value().attr("itemprop").is_some_and(|p| {
             p.split_whitespace()
                 .any(|t| t.eq_ignore_ascii_case("datePublished"))
@@ -266,7 +232,7 @@ fn published(doc: &Html, metas: &Metas, ld: &JsonLd) -> Option<String> {
     }) {
         candidates.extend(element_date(e));
     }
-    candidates.extend(doc.select(&sel("time[pubdate]")).filter_map(element_date));
+    candidates.extend(doc.select(&SEL.time_pubdate).filter_map(element_date));
     for key in [
         "dc.date",
         "dc.date.issued",
@@ -282,9 +248,9 @@ fn published(doc: &Html, metas: &Metas, ld: &JsonLd) -> Option<String> {
         candidates.extend(metas.raw(key).map(str::to_string));
     }
     // A `<time>` in the article's header or byline (not an "updated" one).
-    for s in ["article header time", "[class*=byline] time"] {
+    for s in &SEL.header_times {
         candidates.extend(
-            doc.select(&sel(s))
+            doc.select(s)
                 .filter(|e| !is_update_marker(e))
                 .filter_map(element_date),
         );
@@ -323,14 +289,14 @@ fn tidy_date(s: &str) -> String {
 }
 
 fn reads_as_date(s: &str) -> bool {
-    Date::parse(s).is_ok() || super::metadata::find_date(s, false).is_some()
+    Date::parse(s).is_ok() || crate::convert::metadata::find_date(s, false).is_some()
 }
 
 /// Authors from the first structured source that names any.
 fn authors(doc: &Html, metas: &Metas, ld: &JsonLd) -> Vec<String> {
     let json_ld = ld
         .field("author")
-        .map(|a| ld.names(a, true))
+        .map(|a| clean_names(ld.names(a, true)))
         .unwrap_or_default();
     let meta: Vec<String> = [
         "author",
@@ -343,7 +309,7 @@ fn authors(doc: &Html, metas: &Metas, ld: &JsonLd) -> Vec<String> {
     .flat_map(|k| metas.raw(k).filter_map(text))
     .collect();
     let rel: Vec<String> = doc
-        .select(&sel("a[rel]"))
+        .select(&SEL.a_rel)
         .filter(|a| {
             a.value().attr("rel").is_some_and(|r| {
                 r.split_whitespace()
@@ -353,7 +319,7 @@ fn authors(doc: &Html, metas: &Metas, ld: &JsonLd) -> Vec<String> {
         .filter_map(|a| text(&a.text().collect::<String>()))
         .collect();
     let itemprop: Vec<String> = doc
-        .select(&sel("[itemprop]"))
+        .select(&SEL.itemprop)
         .filter(|e| {
             e.value().attr("itemprop").is_some_and(|p| {
                 p.split_whitespace()
@@ -361,8 +327,7 @@ fn authors(doc: &Html, metas: &Metas, ld: &JsonLd) -> Vec<String> {
             }) && e.value().name() != "meta"
         })
         .filter_map(|e| {
-            let name = sel("[itemprop=name]");
-            e.select(&name)
+            e.select(&SEL.itemprop_name)
                 .next()
                 .map(|n| {
                     n.value()
@@ -389,6 +354,17 @@ fn authors(doc: &Html, metas: &Metas, ld: &JsonLd) -> Vec<String> {
     Vec::new()
 }
 
+/// Names as JSON-LD wrote them, cleaned, without URLs and repeats.
+fn clean_names(raw: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in raw.iter().filter_map(|s| text(s)) {
+        if !is_url(&t) && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
 /// A profile link given where a name belongs (`article:author` is often one).
 fn is_url(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
@@ -404,8 +380,8 @@ fn bylines(doc: &Html) -> Vec<String> {
         })
     };
     let mut out: Vec<String> = Vec::new();
-    for scope in ["article [class]", "body [class]"] {
-        for e in doc.select(&sel(scope)).filter(is_byline) {
+    for scope in &SEL.classed {
+        for e in doc.select(scope).filter(is_byline) {
             if let Some(t) = text(&e.text().collect::<Vec<_>>().join(" "))
                 && t.chars().count() <= 80
                 && !out.contains(&t)
@@ -423,7 +399,7 @@ fn bylines(doc: &Html) -> Vec<String> {
 /// `<html lang>`, `og:locale`, `content-language`: the first that looks like a language tag.
 fn language(doc: &Html, metas: &Metas) -> Option<String> {
     let html_lang = doc
-        .select(&sel("html"))
+        .select(&SEL.html)
         .next()
         .and_then(|h| h.value().attr("lang"))
         .map(str::to_string);
@@ -491,202 +467,10 @@ fn cover_image(doc: &Html, metas: &Metas, ld: &JsonLd, base: Option<&Url>) -> Op
         candidates.extend(ld.urls(img));
     }
     candidates.extend(
-        doc.select(&sel("link[rel=image_src][href]"))
+        doc.select(&SEL.image_src)
             .filter_map(|l| l.value().attr("href").map(str::to_string)),
     );
     candidates.iter().find_map(|c| absolute_url(c, base))
-}
-
-/// The parsed `<script type="application/ld+json">` blocks; a malformed one is left out.
-fn json_ld_roots(doc: &Html) -> Vec<Value> {
-    doc.select(&sel("script[type]"))
-        .filter(|s| {
-            s.value().attr("type").is_some_and(|t| {
-                t.trim()
-                    .to_ascii_lowercase()
-                    .starts_with("application/ld+json")
-            })
-        })
-        .filter_map(|s| {
-            let raw: String = s.text().collect();
-            // Old CMS wrappers: `<!-- … -->`, `//<![CDATA[ … //]]>`, a trailing `;`.
-            let t = raw.trim();
-            let t = t.strip_prefix("<!--").unwrap_or(t);
-            let t = t.strip_suffix("-->").unwrap_or(t).trim();
-            let t = t.strip_prefix("//<![CDATA[").unwrap_or(t);
-            let t = t.strip_suffix("//]]>").unwrap_or(t).trim();
-            let t = t.strip_suffix(';').unwrap_or(t);
-            serde_json::from_str(t).ok()
-        })
-        .collect()
-}
-
-/// A string value, or the first string of an array (`"headline": ["…"]`).
-fn str_of(v: &Value) -> Option<&str> {
-    match v {
-        Value::String(s) => Some(s),
-        Value::Array(a) => a.iter().find_map(str_of),
-        Value::Object(o) => o.get("@value").and_then(str_of),
-        _ => None,
-    }
-}
-
-/// JSON-LD nodes: the article (or its page) first, `@id` references resolved.
-struct JsonLd<'a> {
-    /// Article-typed nodes in page order, then page-typed ones.
-    main: Vec<&'a Map<String, Value>>,
-    /// Node definitions by `@id`.
-    ids: HashMap<&'a str, &'a Map<String, Value>>,
-}
-
-impl<'a> JsonLd<'a> {
-    fn new(roots: &'a [Value]) -> JsonLd<'a> {
-        let mut nodes = Vec::new();
-        for r in roots {
-            collect_nodes(r, 0, &mut nodes);
-        }
-        let mut ids = HashMap::new();
-        for n in &nodes {
-            // A definition, not a bare reference `{"@id": "#author"}`.
-            if let Some(id) = n.get("@id").and_then(Value::as_str)
-                && n.len() > 1
-            {
-                ids.entry(id).or_insert(*n);
-            }
-        }
-        let typed = |list: &[&str]| -> Vec<&'a Map<String, Value>> {
-            nodes
-                .iter()
-                .copied()
-                .filter(|n| types(n).iter().any(|t| list.contains(t)))
-                .collect()
-        };
-        let mut main = typed(ARTICLE_TYPES);
-        main.extend(typed(PAGE_TYPES));
-        JsonLd { main, ids }
-    }
-
-    /// `key` of the first main node that has it.
-    fn field(&self, key: &str) -> Option<&'a Value> {
-        self.main
-            .iter()
-            .find_map(|n| n.get(key).filter(|v| !v.is_null()))
-    }
-
-    /// Names of a person/organization value: a string, an object, an array, a reference.
-    /// `people`: organizations (the site itself) are left out.
-    fn names(&self, v: &'a Value, people: bool) -> Vec<String> {
-        let mut out = Vec::new();
-        self.collect_names(v, people, 0, &mut out);
-        out
-    }
-
-    fn collect_names(&self, v: &'a Value, people: bool, depth: usize, out: &mut Vec<String>) {
-        if depth > 4 {
-            return;
-        }
-        let push = |out: &mut Vec<String>, s: &str| {
-            if let Some(t) = text(s)
-                && !is_url(&t)
-                && !out.contains(&t)
-            {
-                out.push(t);
-            }
-        };
-        match v {
-            Value::String(s) => push(out, s),
-            Value::Array(a) => {
-                for x in a {
-                    self.collect_names(x, people, depth + 1, out);
-                }
-            }
-            Value::Object(o) => {
-                let o = self.resolve_map(o);
-                if people && types(o).iter().any(|t| ORGANIZATION_TYPES.contains(t)) {
-                    return;
-                }
-                if let Some(n) = o.get("name").and_then(str_of) {
-                    push(out, n);
-                } else if let Some(g) = o.get("givenName").and_then(str_of) {
-                    let f = o.get("familyName").and_then(str_of).unwrap_or_default();
-                    push(out, &format!("{g} {f}"));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn resolve_map(&self, o: &'a Map<String, Value>) -> &'a Map<String, Value> {
-        match o.get("@id").and_then(Value::as_str) {
-            Some(id) if o.len() == 1 => self.ids.get(id).copied().unwrap_or(o),
-            _ => o,
-        }
-    }
-
-    /// Image URLs: a string, an `ImageObject` (`url`/`contentUrl`), an array, a reference.
-    fn urls(&self, v: &'a Value) -> Vec<String> {
-        let mut out = Vec::new();
-        self.collect_urls(v, 0, &mut out);
-        out
-    }
-
-    fn collect_urls(&self, v: &'a Value, depth: usize, out: &mut Vec<String>) {
-        if depth > 4 {
-            return;
-        }
-        match v {
-            Value::String(s) => out.push(s.trim().to_string()),
-            Value::Array(a) => {
-                for x in a {
-                    self.collect_urls(x, depth + 1, out);
-                }
-            }
-            Value::Object(o) => {
-                let o = self.resolve_map(o);
-                for k in ["url", "contentUrl"] {
-                    if let Some(u) = o.get(k) {
-                        self.collect_urls(u, depth + 1, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Every object with a `@type` (or an `@id`), however deeply nested (`@graph`, `mainEntity`).
-fn collect_nodes<'a>(v: &'a Value, depth: usize, out: &mut Vec<&'a Map<String, Value>>) {
-    if depth > 8 {
-        return;
-    }
-    match v {
-        Value::Array(a) => {
-            for x in a {
-                collect_nodes(x, depth + 1, out);
-            }
-        }
-        Value::Object(o) => {
-            if o.contains_key("@type") || o.contains_key("@id") {
-                out.push(o);
-            }
-            for x in o.values() {
-                collect_nodes(x, depth + 1, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// `@type` names without a vocabulary prefix (`schema:NewsArticle`, `http://schema.org/Article`).
-fn types(o: &Map<String, Value>) -> Vec<&str> {
-    fn strip(t: &str) -> &str {
-        t.rsplit(['/', ':', '#']).next().unwrap_or(t)
-    }
-    match o.get("@type") {
-        Some(Value::String(t)) => vec![strip(t)],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(strip).collect(),
-        _ => Vec::new(),
-    }
 }
 
 #[cfg(test)]

@@ -1,20 +1,33 @@
-//! HTML scrapes → the same blocks as text scrapes, plus what the page's `<head>` says.
+//! HTML scrapes → the same [`Block`]s as text scrapes, plus what the page's `<head>` says.
 //!
-//! [`super::extract`] finds the article in the page and emits its blocks with their structure
-//! (`<h1>` title, headings, list items, captions, quotes, table rows, code, images) as
-//! [`Hint`]s and [`super::blocks::Markup`]; the boilerplate rules and structure stages then
-//! decide exactly as for text. Scripts, styles, event handlers and unsafe URLs never reach a
-//! block.
+//! The stages, one file each:
+//! - [`tree`]: the cleaned page (scripts, navigation, hidden parts out) and its text measures;
+//! - [`body`]: which elements are the article (markup tiers, then Readability's scoring);
+//! - [`emit`]: the body as blocks with [`Hint`](crate::convert::model::Hint)s and inline spans;
+//! - [`byline`]: the lines between the headline and the body;
+//! - [`url`]: resolving and vetting every link and image;
+//! - [`head`] and [`jsonld`]: the metadata evidence.
+//!
+//! The boilerplate rules and structure stages then decide exactly as for text. Scripts, styles,
+//! event handlers and unsafe URLs never reach a block. This folder must not write Markdown
+//! (`write.rs` does) nor weigh the evidence or choose the title (`article.rs` does).
+
+mod body;
+mod byline;
+mod emit;
+pub mod head;
+mod jsonld;
+mod tree;
+pub mod url;
 
 use std::sync::LazyLock;
 
 use regex::Regex;
-use scraper::Html;
-use url::Url;
+use scraper::{Html, Selector};
 
-use super::blocks::Block;
-pub use super::head::Head;
-use super::head::read_head;
+pub use self::head::Head;
+use self::head::read_head;
+use crate::convert::model::Block;
 use crate::rules::HtmlRules;
 
 /// A parsed HTML page: the article's blocks, what the head says, and a warning when the page
@@ -25,6 +38,11 @@ pub struct Parsed {
     pub warnings: Vec<String>,
 }
 
+static NOSCRIPT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<(/?)noscript\b[^>]*>").expect("static regex"));
+static PASSWORD: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse(r#"input[type="password" i]"#).expect("selector"));
+
 /// Parses a page into blocks and head metadata; `url` (the user's `--url`) overrides the
 /// page's canonical URL for resolving links.
 pub fn parse(html: &str, url: Option<&str>, rules: &HtmlRules) -> Parsed {
@@ -32,25 +50,20 @@ pub fn parse(html: &str, url: Option<&str>, rules: &HtmlRules) -> Parsed {
     let head = read_head(&doc);
     let base = url
         .or(head.url.as_deref())
-        .and_then(|u| Url::parse(u).ok())
+        .and_then(|u| ::url::Url::parse(u).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
-    let mut ex = super::extract::extract(&doc, base.as_ref(), head.title.as_deref(), rules);
+    let mut ex = extract(&doc, base.as_ref(), head.title.as_deref(), rules);
     // A page that renders its article with script keeps a copy in `<noscript>` (Blogger):
     // when the page itself yields little, read it with the `<noscript>` parts opened up.
     if ex.chars < 500 && html.contains("<noscript") {
-        static NOSCRIPT: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"(?i)<(/?)noscript\b[^>]*>").expect("static regex"));
         let opened = NOSCRIPT.replace_all(html, "<${1}div>");
         let doc2 = Html::parse_document(&opened);
-        let ex2 = super::extract::extract(&doc2, base.as_ref(), head.title.as_deref(), rules);
+        let ex2 = extract(&doc2, base.as_ref(), head.title.as_deref(), rules);
         if ex2.chars > ex.chars * 2 {
             ex = ex2;
         }
     }
     let mut warnings: Vec<String> = ex.warning.into_iter().collect();
-    static PASSWORD: LazyLock<scraper::Selector> = LazyLock::new(|| {
-        scraper::Selector::parse(r#"input[type="password" i]"#).expect("selector")
-    });
     if ex.chars < 1000 && doc.select(&PASSWORD).next().is_some() {
         warnings.push(
             "a login form and little text: this looks like a sign-in page, not an article".into(),
@@ -65,6 +78,55 @@ pub fn parse(html: &str, url: Option<&str>, rules: &HtmlRules) -> Parsed {
         blocks: ex.blocks,
         head,
         warnings,
+    }
+}
+
+/// The article body of a parsed page.
+struct Extraction {
+    blocks: Vec<Block>,
+    /// Characters of text in the blocks.
+    chars: usize,
+    /// Why the page may not be an article (no body found): for a warning.
+    warning: Option<String>,
+}
+
+/// Extracts the article body of a parsed page. `base` resolves relative links and images;
+/// `title` (the head's) picks the headline among several `<h1>`s.
+fn extract(
+    doc: &Html,
+    base: Option<&::url::Url>,
+    title: Option<&str>,
+    rules: &HtmlRules,
+) -> Extraction {
+    let page = tree::Page::new(doc, rules);
+    let roots = body::choose(&page);
+    let mut em = emit::Emitter::new(&page, base, &roots);
+    em.title_key = title.map(tree::squash).unwrap_or_default();
+    if let Some(h1) = page.title_h1(title)
+        && !roots.iter().any(|r| tree::is_ancestor(*r, h1))
+    {
+        em.emit_title(h1);
+        // The byline area between the headline and the body (dates, authors, a standfirst):
+        // the metadata stage reads it, the structure stage drops what is left of it.
+        if let Some(first) = roots.first() {
+            em.header_area(h1, *first);
+        }
+    }
+    for r in &roots {
+        if let Some(n) = doc.tree.get(*r) {
+            em.block(n, 0);
+        }
+    }
+    em.flush();
+    let chars: usize = em.out.iter().map(|b| b.text.chars().count()).sum();
+    let warning = (chars < 200).then(|| {
+        "no article text found (a login, index or error page?); the output is a best effort"
+            .to_string()
+    });
+    Extraction {
+        blocks: em.out,
+        chars,
+        warning,
     }
 }
 

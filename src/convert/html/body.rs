@@ -1,0 +1,278 @@
+//! Choosing the body: which elements of the page are the article.
+//!
+//! First by markup that names it (`itemprop=articleBody`, `.entry-content`, `<article>`, … —
+//! tiers in `rules/boilerplate.toml` `[html]`), then by Readability's scoring (paragraphs credit
+//! their ancestors). The two are compared: a named container that holds much less text than
+//! the scored one lost the article. Also the `<h1>` that is the headline.
+//!
+//! This file only points at nodes; it emits no block and reads no metadata.
+
+use std::sync::LazyLock;
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{ElementRef, Node, Selector, node::Element};
+
+use super::tree::{Chrome, Page, squash};
+use crate::hash::FxHashMap;
+
+static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").expect("selector"));
+static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("selector"));
+
+/// The roots of the article body, in document order.
+pub(super) fn choose(page: &Page) -> Vec<NodeId> {
+    let named = page.named_body();
+    let scored = page.scored_body();
+    let named_chars = named.as_ref().map_or(0, |n| page.pruned_chars(n));
+    let scored_chars = scored.as_ref().map_or(0, |n| page.pruned_chars(n));
+    if page.debug {
+        let list = |ids: &Option<Vec<NodeId>>| -> Vec<String> {
+            ids.iter()
+                .flatten()
+                .filter_map(|id| page.describe(*id))
+                .collect()
+        };
+        eprintln!(
+            "extract: named {named_chars} chars {:?}; scored {scored_chars} chars {:?}",
+            list(&named),
+            list(&scored)
+        );
+    }
+    match (named, scored) {
+        // A named container that holds far less text than the scored one missed the article
+        // (a teaser `<article>`, a lead-only `.entry-content`).
+        (Some(n), Some(s)) => {
+            if named_chars * 2 >= scored_chars {
+                n
+            } else {
+                s
+            }
+        }
+        (Some(n), None) => n,
+        (None, Some(s)) => s,
+        // Nothing stands out (a short page): the whole body, pruned, as a best effort.
+        (None, None) => page.doc.select(&BODY).map(|b| b.id()).take(1).collect(),
+    }
+}
+
+impl<'a> Page<'a> {
+    /// The body named by markup (tiers of selectors, first tier with text wins).
+    fn named_body(&self) -> Option<Vec<NodeId>> {
+        // One pass over the containers (not every element against every tier: selector
+        // matching was an eighth of the conversion time).
+        let tiers = &self.rules.body_tiers;
+        let mut best: Vec<Option<(u32, NodeId)>> = vec![None; tiers.len()];
+        self.walk(self.doc.tree.root(), |n| {
+            let Some(el) = ElementRef::wrap(n) else {
+                return true;
+            };
+            if !matches!(
+                el.value().name(),
+                "article" | "div" | "main" | "section" | "td"
+            ) {
+                return true;
+            }
+            let mut chars = None;
+            for (i, tier) in tiers.iter().enumerate() {
+                if !tier.matches(&el) {
+                    continue;
+                }
+                let c = *chars.get_or_insert_with(|| self.pruned_chars(&[el.id()]));
+                if c >= 100 && best[i].is_none_or(|(b, _)| c > b) {
+                    best[i] = Some((c, el.id()));
+                }
+            }
+            true
+        });
+        best.into_iter().flatten().next().map(|(_, id)| vec![id])
+    }
+
+    /// Readability's scoring: the best candidate (scaled by 1 − link density) and its sibling
+    /// paragraphs are the body.
+    fn scored_body(&self) -> Option<Vec<NodeId>> {
+        let scores = self.paragraph_scores();
+        let mut best: Option<(f32, NodeId)> = None;
+        for (id, score) in &scores {
+            let scaled = score * (1.0 - self.link_density(*id));
+            if best.is_none_or(|(b, bid)| scaled > b || (scaled == b && *id < bid)) {
+                best = Some((scaled, *id));
+            }
+        }
+        let (top_score, top) = best?;
+        let top = self.widen(self.doc.tree.get(top)?);
+        let Some(parent) = top.parent() else {
+            return Some(vec![top.id()]);
+        };
+        Some(
+            parent
+                .children()
+                .filter(|sib| sib.id() == top.id() || self.belongs(*sib, top, top_score, &scores))
+                .map(|sib| sib.id())
+                .collect(),
+        )
+    }
+
+    /// Paragraphs credit their parent fully, grandparent half, further ancestors less.
+    fn paragraph_scores(&self) -> FxHashMap<NodeId, f32> {
+        let mut scores: FxHashMap<NodeId, f32> = FxHashMap::default();
+        self.walk(self.doc.tree.root(), |n| {
+            let Node::Element(el) = n.value() else {
+                return true;
+            };
+            // Readability's "unlikely candidates": chrome classes, unless they look like
+            // content too.
+            if !matches!(el.name(), "html" | "body" | "article" | "main")
+                && self.chrome_class(el) == Chrome::Strong
+                && !self.class_begins(el, &self.rules.positive_prefixes)
+            {
+                return false;
+            }
+            let chars = match el.name() {
+                "p" | "pre" | "td" | "blockquote" => self.stats(n.id()).chars,
+                "div" | "section" => direct_text_chars(n) as u32,
+                _ => 0,
+            };
+            if chars < 25 {
+                return true;
+            }
+            let score = 1.0 + self.stats(n.id()).commas as f32 + (chars as f32 / 100.0).min(3.0);
+            for (level, anc) in n.ancestors().take(5).enumerate() {
+                let Node::Element(ae) = anc.value() else {
+                    break;
+                };
+                let entry = scores
+                    .entry(anc.id())
+                    .or_insert_with(|| self.initial_score(ae));
+                let div = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                *entry += score / div;
+            }
+            true
+        });
+        scores
+    }
+
+    /// A candidate that is the only substantial child of its parent: the parent is the body.
+    fn widen<'b>(&self, mut top: NodeRef<'b, Node>) -> NodeRef<'b, Node> {
+        while let Some(p) = top.parent() {
+            let Node::Element(pe) = p.value() else { break };
+            if matches!(pe.name(), "body" | "html") {
+                break;
+            }
+            let ps = self.stats(p.id());
+            let ts = self.stats(top.id());
+            if ps.chars as f32 * 0.9 <= ts.chars as f32 && ps.chars > 0 {
+                top = p;
+            } else {
+                break;
+            }
+        }
+        top
+    }
+
+    /// Whether a sibling of the top candidate belongs to the article.
+    fn belongs(
+        &self,
+        sib: NodeRef<'_, Node>,
+        top: NodeRef<'_, Node>,
+        top_score: f32,
+        scores: &FxHashMap<NodeId, f32>,
+    ) -> bool {
+        let Node::Element(se) = sib.value() else {
+            return false;
+        };
+        if self.is_dropped(sib.id()) {
+            return false;
+        }
+        let threshold = (top_score * 0.2).max(10.0);
+        let mut bonus = 0.0;
+        if let (Some(a), Node::Element(te)) = (se.attr("class"), top.value())
+            && !a.is_empty()
+            && te.attr("class") == Some(a)
+        {
+            bonus = top_score * 0.2;
+        }
+        let append = if let Some(sc) = scores.get(&sib.id())
+            && sc * (1.0 - self.link_density(sib.id())) + bonus >= threshold
+        {
+            true
+        } else if se.name() == "p" {
+            let s = self.stats(sib.id());
+            let ld = self.link_density(sib.id());
+            (s.chars > 80 && ld < 0.25) || (s.chars > 0 && ld == 0.0 && ends_sentence(sib))
+        } else {
+            false
+        };
+        append && self.chrome_class(se) == Chrome::No
+    }
+
+    /// Readability's starting score of a candidate: by tag, and +25 for class/id words that
+    /// name content, −25 for chrome.
+    fn initial_score(&self, el: &Element) -> f32 {
+        let base = match el.name() {
+            "div" | "article" | "main" => 5.0,
+            "pre" | "td" | "blockquote" => 3.0,
+            "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+            _ => 0.0,
+        };
+        let mut w = 0.0;
+        if self.class_begins(el, &self.rules.positive_prefixes) {
+            w += 25.0;
+        }
+        if self.chrome_class(el) != Chrome::No
+            || self.class_begins(el, &self.rules.negative_prefixes)
+        {
+            w -= 25.0;
+        }
+        base + w
+    }
+
+    /// The `<h1>` that is the article's headline: the one matching the page title, else the
+    /// first one with text.
+    pub fn title_h1(&self, title: Option<&str>) -> Option<NodeRef<'a, Node>> {
+        let want = title.map(squash).unwrap_or_default();
+        let mut first = None;
+        for h in self.doc.select(&H1) {
+            if h.ancestors().any(|a| self.is_dropped(a.id())) || self.is_dropped(h.id()) {
+                continue;
+            }
+            let t = squash(&h.text().collect::<String>());
+            if t.is_empty() {
+                continue;
+            }
+            if !want.is_empty() && (want.starts_with(&t) || t.starts_with(&want)) {
+                return Some(*h);
+            }
+            first.get_or_insert(*h);
+        }
+        first
+    }
+}
+
+fn direct_text_chars(n: NodeRef<'_, Node>) -> usize {
+    n.children()
+        .filter_map(|c| match c.value() {
+            Node::Text(t) => Some(t.chars().filter(|c| !c.is_whitespace()).count()),
+            Node::Element(e) if matches!(e.name(), "a" | "span" | "strong" | "b" | "em" | "i") => {
+                Some(ElementRef::wrap(c).map_or(0, |e| {
+                    e.text()
+                        .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
+                        .sum()
+                }))
+            }
+            _ => None,
+        })
+        .sum()
+}
+
+fn ends_sentence(n: NodeRef<'_, Node>) -> bool {
+    let text: String = ElementRef::wrap(n)
+        .map(|e| e.text().collect())
+        .unwrap_or_default();
+    // TODO(text): one sentence-end set for every stage (this one counts closing quotes).
+    text.trim_end()
+        .ends_with(['.', '!', '?', '。', '！', '？', '"', '”'])
+}
