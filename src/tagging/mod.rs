@@ -15,6 +15,7 @@
 mod hans;
 pub mod markdown;
 pub mod matcher;
+pub mod retag;
 pub mod vocab;
 
 use matcher::{Folded, Target};
