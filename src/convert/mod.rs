@@ -89,9 +89,10 @@ impl Knowledge {
 
     /// The defaults extended by the site's `<root>/rules/*.toml`.
     pub fn load(root: &Path) -> Result<Knowledge> {
+        let layers = crate::rules::Layers::load(root)?;
         Ok(Knowledge {
-            rules: Rules::load(root)?,
-            vocab: Vocabulary::load(root)?,
+            rules: Rules::from_layers(&layers)?,
+            vocab: Vocabulary::from_layers(&layers)?,
         })
     }
 }
