@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Build(args) => cmd::build::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Init(args) => cmd::init::run(args).map(|_| ExitCode::SUCCESS),
-        Command::Convert(args) => convert::run(&cli.root, args),
+        Command::Convert(args) => cmd::convert::run(&cli.root, args),
         Command::Tag(args) => cmd::tag::run(&cli.root, args),
         Command::Publish(args) => cmd::publish::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Check(args) => cmd::check::run(&cli.root, args),

@@ -1,9 +1,135 @@
-//! Text measures that treat Chinese as Chinese: word counts per script, reading time,
-//! and summaries cut at a sentence end.
+//! Text measures that treat Chinese as Chinese: script of a character, word counts per
+//! script, reading time, sentence ends and summaries cut at one. The punctuation comes from
+//! data: `rules/text.toml` (embedded; [`Punctuation::defaults`]) extended by a site's own file
+//! (the rules layer parses the layers and calls [`Punctuation::from_layers`]). No I/O here.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
 
 use crate::slug::is_cjk;
+
+/// The writing system of a character, as far as the measures care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// Han, kana, hangul and CJK punctuation: one character is one unit, no spaces between words.
+    Cjk,
+    /// Letters and digits of alphabetic scripts.
+    Latin,
+    /// White space, punctuation, symbols.
+    Other,
+}
+
+/// The script of one character.
+pub fn script(c: char) -> Script {
+    if is_cjk(c) {
+        Script::Cjk
+    } else if c.is_alphanumeric() {
+        Script::Latin
+    } else {
+        Script::Other
+    }
+}
+
+/// One layer of `rules/text.toml` as written (see the file for what each key is for).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawText {
+    #[serde(default)]
+    sentence_end: BTreeMap<String, String>,
+    #[serde(default)]
+    closers: BTreeMap<String, String>,
+    #[serde(default)]
+    trailing: BTreeMap<String, String>,
+    #[serde(default)]
+    title: RawTitle,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTitle {
+    #[serde(default)]
+    separators: Vec<String>,
+}
+
+/// Punctuation per script, compiled from `rules/text.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Punctuation {
+    /// Marks that end a sentence wherever they stand (`。！？…`).
+    pub han_stops: Vec<char>,
+    /// Marks that end a sentence before white space, CJK, a quote or the end (`.!?`).
+    pub latin_stops: Vec<char>,
+    /// Closing quotes and brackets kept with the sentence they end.
+    pub closers: Vec<char>,
+    /// Marks trimmed before the `…` of a summary cut mid-sentence.
+    pub trailing: Vec<char>,
+    /// What stands between a headline and the site's name in a `<title>`.
+    pub title_separators: Vec<String>,
+}
+
+const DEFAULT_TEXT: &str = include_str!("../rules/text.toml");
+
+static DEFAULTS: LazyLock<Punctuation> = LazyLock::new(|| {
+    let raw: RawText = toml::from_str(DEFAULT_TEXT).expect("the embedded rules/text.toml parses");
+    Punctuation::from_layers(vec![raw])
+});
+
+impl Punctuation {
+    /// The embedded `rules/text.toml`.
+    pub fn defaults() -> &'static Punctuation {
+        &DEFAULTS
+    }
+
+    /// Layers in order: a later layer's key replaces the same key of an earlier one; title
+    /// separators add up.
+    pub fn from_layers(layers: Vec<RawText>) -> Punctuation {
+        let mut merged = RawText::default();
+        for l in layers {
+            merged.sentence_end.extend(l.sentence_end);
+            merged.closers.extend(l.closers);
+            merged.trailing.extend(l.trailing);
+            for sep in l.title.separators {
+                if !merged.title.separators.contains(&sep) {
+                    merged.title.separators.push(sep);
+                }
+            }
+        }
+        let chars = |m: &BTreeMap<String, String>, k: &str| -> Vec<char> {
+            m.get(k).map(|s| s.chars().collect()).unwrap_or_default()
+        };
+        Punctuation {
+            han_stops: chars(&merged.sentence_end, "han"),
+            latin_stops: chars(&merged.sentence_end, "latin"),
+            closers: chars(&merged.closers, "summary"),
+            trailing: chars(&merged.trailing, "summary"),
+            title_separators: merged.title.separators,
+        }
+    }
+
+    /// Whether `c` at byte `idx` of `text` ends a sentence.
+    pub fn is_sentence_end(&self, text: &str, idx: usize, c: char) -> bool {
+        if self.han_stops.contains(&c) {
+            return true;
+        }
+        // A Latin stop ends a sentence only before white space or the end ("3.5" does not).
+        self.latin_stops.contains(&c)
+            && text[idx + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_none_or(|n| n.is_whitespace() || is_cjk(n) || n == '"' || n == '”')
+    }
+
+    /// Whether the text ends a sentence (closing quotes and brackets aside).
+    pub fn ends_sentence(&self, text: &str) -> bool {
+        let t = text
+            .trim_end()
+            .trim_end_matches(|c| self.closers.contains(&c));
+        t.chars()
+            .last()
+            .is_some_and(|c| self.han_stops.contains(&c) || self.latin_stops.contains(&c))
+    }
+}
 
 /// Words in a text, counted per script: each CJK character is one unit, each run of
 /// Latin letters/digits is one word.
@@ -46,24 +172,15 @@ pub fn reading_minutes(wc: WordCount, cjk_per_minute: u32, words_per_minute: u32
     (minutes.ceil() as u32).max(1)
 }
 
-fn is_sentence_end(text: &str, idx: usize, c: char) -> bool {
-    match c {
-        '。' | '！' | '？' | '…' => true,
-        '.' | '!' | '?' => {
-            // A Latin stop ends a sentence only before white space or the end ("3.5" does not).
-            text[idx + c.len_utf8()..]
-                .chars()
-                .next()
-                .is_none_or(|n| n.is_whitespace() || is_cjk(n) || n == '"' || n == '”')
-        }
-        _ => false,
-    }
-}
-
 /// A summary of at most `budget` characters, cut after the last sentence end that fits.
 /// A text with no sentence end within the budget is cut at a word boundary and ends in `…`.
 /// Never cuts inside a character.
 pub fn summarize(text: &str, budget: usize) -> String {
+    summarize_with(text, budget, Punctuation::defaults())
+}
+
+/// [`summarize`] with a site's punctuation.
+pub fn summarize_with(text: &str, budget: usize, p: &Punctuation) -> String {
     let text = text.trim();
     let mut last_end = None;
     let mut cut_at = text.len();
@@ -72,11 +189,11 @@ pub fn summarize(text: &str, budget: usize) -> String {
             cut_at = i;
             break;
         }
-        if is_sentence_end(text, i, c) {
+        if p.is_sentence_end(text, i, c) {
             let mut end = i + c.len_utf8();
             // Keep a closing quote or bracket that belongs to the sentence.
             for q in text[end..].chars() {
-                if matches!(q, '」' | '”' | '"' | '』' | '）' | ')') {
+                if p.closers.contains(&q) {
                     end += q.len_utf8();
                 } else {
                     break;
@@ -97,10 +214,7 @@ pub fn summarize(text: &str, budget: usize) -> String {
         Some(sp) if !head.chars().any(is_cjk) && sp > head.len() / 2 => &head[..sp],
         _ => head,
     };
-    format!(
-        "{}…",
-        head.trim_end_matches([' ', ',', '，', '、', ';', '；', ':', '：'])
-    )
+    format!("{}…", head.trim_end_matches(|c| p.trailing.contains(&c)))
 }
 
 #[cfg(test)]
@@ -146,6 +260,23 @@ mod tests {
             40,
         );
         assert_eq!(s, "Version 3.5 ships today.");
+    }
+
+    #[test]
+    fn a_site_text_file_extends_the_punctuation() {
+        let default: RawText = toml::from_str(DEFAULT_TEXT).unwrap();
+        let site: RawText =
+            toml::from_str("[sentence_end]\nlatin = \".!?;\"\n[title]\nseparators = [\" ~ \"]\n")
+                .unwrap();
+        let p = Punctuation::from_layers(vec![default, site]);
+        assert_eq!(p.latin_stops, ['.', '!', '?', ';']);
+        // Keys the site does not set stay as they were.
+        assert_eq!(p.han_stops, Punctuation::defaults().han_stops);
+        assert!(p.title_separators.contains(&" | ".to_string()));
+        assert!(p.title_separators.contains(&" ~ ".to_string()));
+        assert_eq!(summarize_with("One; two three four", 6, &p), "One;");
+        assert_eq!(script('中'), Script::Cjk);
+        assert!(p.ends_sentence("他说：“好。”"));
     }
 
     #[test]

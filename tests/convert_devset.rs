@@ -6,9 +6,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
-use newsroom::convert::{article, write};
-use newsroom::rules::Rules;
+use newsroom::convert::{Converted, Input, Knowledge, Options, convert};
 use unicode_normalization::UnicodeNormalization;
 
 fn cases() -> Vec<PathBuf> {
@@ -29,24 +29,28 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
-fn convert(case: &Path) -> (newsroom::content::FrontMatter, String) {
-    let rules = Rules::defaults().unwrap();
-    let html = case.join("input.html").is_file();
-    let path = case.join(if html { "input.html" } else { "input.txt" });
-    let bytes = fs::read(&path).unwrap();
-    let text = newsroom::convert::input::decode(&bytes, Some(&path))
-        .unwrap()
-        .text;
-    let opts = article::Options::default();
-    let a = if html {
-        article::analyze_html(&text, &rules, &opts)
+/// The input file of a case (`input.html` or `input.txt`).
+fn input_of(case: &Path) -> PathBuf {
+    let html = case.join("input.html");
+    if html.is_file() {
+        html
     } else {
-        article::analyze(&text, &rules, &opts)
+        case.join("input.txt")
+    }
+}
+
+static KNOWLEDGE: LazyLock<Knowledge> = LazyLock::new(|| Knowledge::defaults().unwrap());
+
+/// What `newsroom convert` makes of a case: the same entry the command calls.
+fn convert_case(case: &Path) -> Converted {
+    let path = input_of(case);
+    let bytes = fs::read(&path).unwrap();
+    let input = Input {
+        bytes: &bytes,
+        path: Some(&path),
     };
-    let hash = write::input_hash(&bytes);
-    let style = write::Style::default();
-    let fm = write::front_matter(&a, &hash, "x", style);
-    (fm, write::body(&a, style))
+    convert(&input, &KNOWLEDGE, &Options::default())
+        .unwrap_or_else(|e| panic!("{}: {e:#}", case.display()))
 }
 
 fn strings(v: Option<&toml::Value>) -> Vec<String> {
@@ -66,8 +70,9 @@ fn every_case_scores_perfectly() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let exp: toml::Table =
             toml::from_str(&fs::read_to_string(case.join("expected.toml")).unwrap()).unwrap();
-        let (fm, body) = convert(&case);
-        let nbody = norm(&body);
+        let c = convert_case(&case);
+        let (fm, body) = (&c.front_matter, &c.markdown);
+        let nbody = norm(body);
         let headings = norm(
             &body
                 .lines()
@@ -125,19 +130,7 @@ fn seed_markdown_snapshot() {
         .into_iter()
         .find(|c| c.ends_with("00-okex-seed-microsoft-openai"))
         .unwrap();
-    let rules = Rules::defaults().unwrap();
-    let bytes = fs::read(case.join("input.txt")).unwrap();
-    let a = article::analyze(
-        std::str::from_utf8(&bytes).unwrap(),
-        &rules,
-        &article::Options::default(),
-    );
-    let r = write::render(
-        &a,
-        &write::input_hash(&bytes),
-        "input",
-        write::Style::default(),
-    );
+    let r = convert_case(&case);
     insta::assert_snapshot!(
         "seed_markdown",
         format!("{}\n---\n{}", r.file_name, r.content)
@@ -149,9 +142,7 @@ fn seed_markdown_snapshot() {
 fn every_case_snapshot() {
     for case in cases() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let (fm, body) = convert(&case);
-        let doc = fm.to_file_string(&body);
-        insta::assert_snapshot!(format!("case_{name}"), doc);
+        insta::assert_snapshot!(format!("case_{name}"), convert_case(&case).content);
     }
 }
 
@@ -161,18 +152,78 @@ fn every_case_snapshot() {
 fn every_case_round_trips_and_has_no_raw_html() {
     use pulldown_cmark::{Event, Parser};
     for case in cases() {
-        let (fm, body) = convert(&case);
-        let doc = fm.to_file_string(&body);
-        let (again, body2) = newsroom::content::FrontMatter::parse(&doc)
+        let c = convert_case(&case);
+        let (fm, body, doc) = (&c.front_matter, &c.markdown, &c.content);
+        let (again, body2) = newsroom::content::FrontMatter::parse(doc)
             .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
-        assert_eq!(again, fm, "{}", case.display());
+        assert_eq!(&again, fm, "{}", case.display());
         assert_eq!(body2, body);
-        for ev in Parser::new(&body) {
+        for ev in Parser::new(body) {
             assert!(
                 !matches!(ev, Event::Html(_) | Event::InlineHtml(_)),
                 "{}: raw HTML {ev:?}",
                 case.display()
             );
         }
+    }
+}
+
+/// The body of an insta snapshot file (after its `---` header), as insta compares it.
+fn snapshot_body(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("convert_devset__{name}.snap"));
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rest = text.strip_prefix("---\n").expect("insta header");
+    let end = rest.find("\n---\n").expect("end of insta header");
+    rest[end + "\n---\n".len()..].to_string()
+}
+
+/// Acceptance 3 of issue 11: for every case, the snapshot is byte for byte what the built
+/// `newsroom convert` writes for that input (insta stores the text with one final newline of
+/// its own, so only line ends at the very end are compared loosely), and the entry the
+/// snapshots call returns exactly the written bytes.
+#[test]
+fn every_snapshot_is_what_the_command_writes() {
+    let root = tempfile::tempdir().unwrap();
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let out = root.path().join(&name);
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+            .arg("--root")
+            .arg(root.path())
+            .arg("convert")
+            .arg(input_of(&case))
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let files: Vec<PathBuf> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{name}: {files:?}");
+        let written = fs::read_to_string(&files[0]).unwrap();
+        let converted = convert_case(&case);
+        assert_eq!(
+            written, converted.content,
+            "{name}: entry and command differ"
+        );
+        assert_eq!(
+            files[0].file_name().unwrap().to_string_lossy(),
+            converted.file_name,
+            "{name}"
+        );
+        let snap = snapshot_body(&format!("case_{name}"));
+        assert_eq!(
+            snap.trim_end_matches('\n'),
+            written.trim_end_matches('\n'),
+            "{name}: the snapshot is not what `newsroom convert` writes"
+        );
     }
 }

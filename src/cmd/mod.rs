@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod convert;
 pub mod init;
 pub mod publish;
 pub mod tag;

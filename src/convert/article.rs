@@ -137,7 +137,9 @@ fn choose_title(
     for t in head.map(|h| h.titles.as_slice()).unwrap_or_default() {
         let stripped = strip_site_suffix(t, rules, &sites);
         // Not a cut that is the site's name (`Site - Title`: the logo is no title).
-        let cuts = TITLE_SEPARATORS
+        let cuts = rules
+            .text
+            .title_separators
             .iter()
             .flat_map(|sep| stripped.match_indices(sep).map(|(i, _)| &stripped[..i]))
             .filter(|c| !is_site_name(c, rules, &sites));
@@ -252,7 +254,7 @@ fn take_metadata_lines(
             && meta.handle.is_none()
             && (metadata::is_handle(&text)
                 // A feed post without a handle: `名字` then `关注`/`Follow` above the title.
-                || (metadata::is_follow_button(&text)
+                || (metadata::is_follow_button(&text, rules)
                     && title.is_some_and(|t| i < t)
                     && meta.byline.authors.is_empty()))
         {
@@ -475,9 +477,6 @@ fn is_own_site(text: &str, sites: &[String]) -> bool {
     })
 }
 
-/// What sits between a title and the site's name in a `<title>`.
-const TITLE_SEPARATORS: &[&str] = &[" | ", "｜", " - ", " – ", " — ", "_", " · ", " :: ", " » "];
-
 /// `Title | Binance Academy`, `Title_金色财经`, `Title - <og:site_name>` → `Title`, when the
 /// suffix is a known source or the page's own site name (repeatedly: `Title | Section | Site`
 /// loses only what is a site); `<og:site_name> - Title` → `Title` too.
@@ -489,7 +488,9 @@ fn strip_site_suffix(title: &str, rules: &Rules, sites: &[String]) -> String {
         .unwrap_or(t);
     let is_site = |tail: &str| is_site_name(tail, rules, sites);
     'strip: loop {
-        for sep in TITLE_SEPARATORS {
+        // What sits between a title and the site's name (`rules/text.toml`).
+        for sep in &rules.text.title_separators {
+            let sep = sep.as_str();
             if let Some((head, tail)) = t.rsplit_once(sep) {
                 let tail = tail.trim();
                 if !head.trim().is_empty() && is_site(tail) {

@@ -1,46 +1,16 @@
-//! Reading one input: bytes from a file or stdin → checked, decoded text.
+//! Decoding one input: bytes → checked, decoded text (reading them is the command's job).
 //!
 //! Decoding order: BOM → strict UTF-8 → chardetng's guess (GBK/GB18030/Big5/…) decoded strictly
 //! with encoding_rs. The encoding is not recorded anywhere: the Markdown is UTF-8. Nothing here
 //! knows about articles.
 
 use std::fmt;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::LazyLock;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 
 use encoding_rs::Encoding;
-
-/// Where an input comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    File(PathBuf),
-    Stdin,
-}
-
-impl Origin {
-    /// File stem used when the article has no title.
-    pub fn stem(&self) -> String {
-        match self {
-            Origin::File(p) => p
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            Origin::Stdin => "stdin".into(),
-        }
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::File(p) => write!(f, "{}", p.display()),
-            Origin::Stdin => f.write_str("<stdin>"),
-        }
-    }
-}
 
 /// What the bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,29 +42,6 @@ impl std::error::Error for InputError {}
 
 fn err<T>(msg: impl Into<String>) -> Result<T, InputError> {
     Err(InputError(msg.into()))
-}
-
-/// Reads at most `max_size + 1` bytes, so an oversized input is refused without reading it all.
-pub fn read(origin: &Origin, max_size: u64) -> Result<Vec<u8>, InputError> {
-    let mut bytes = Vec::new();
-    let result = match origin {
-        Origin::File(path) => {
-            std::fs::File::open(path).and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
-        }
-        Origin::Stdin => std::io::stdin()
-            .lock()
-            .take(max_size + 1)
-            .read_to_end(&mut bytes),
-    };
-    if let Err(e) = result {
-        return err(format!("cannot read: {e}"));
-    }
-    if bytes.len() as u64 > max_size {
-        return err(format!(
-            "input is larger than the limit of {max_size} bytes (--max-size)"
-        ));
-    }
-    Ok(bytes)
 }
 
 /// Checks and decodes the bytes of one input.

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::content::Date;
-use crate::rules::Rules;
+use crate::rules::{BylineRole as Role, Rules};
 
 /// A date found in a line, with how much it is the publication date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,64 +158,6 @@ pub fn is_relative_date_line(line: &str) -> bool {
 
 pub use super::model::Byline;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Author,
-    Editor,
-    Translator,
-    Reviewer,
-    Credit,
-    Other,
-}
-
-static ZH_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|[\s|｜丨/，,;；])(?P<label>原文作者|原作者|文章作者|作者|撰文|撰稿人|撰稿|记者|記者|口述|文|责任编辑|責任編輯|责编|責編|主编|主編|编辑|編輯|编译|編譯|翻译|翻譯|译者|譯者|译|譯|审校|審校|校对|校對|审核|審核|审稿|審稿|原文来源|原文來源|文章来源|文章來源|本文来源|本文來源|来源|來源|出品|排版|视觉|視覺|美编|美編|设计|設計|策划|策劃|监制|監製|统筹|統籌|图片|圖片|摄影|攝影)\s*(?:[:：|｜丨/]|\s+丨)\s*",
-    )
-    .unwrap()
-});
-
-static EN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:^|\s*[|·•]\s*|,\s+|\s+)(?P<label>written by|words by|posted by|reported by|by|authors?|edited by|editors?|translated by|translators?|translation|reviewed by|fact[- ]checked by|reviewers?|source)(?:\s*[:：]\s*|\s+)",
-    )
-    .unwrap()
-});
-
-fn zh_role(label: &str) -> Role {
-    match label {
-        "原文作者" | "原作者" | "文章作者" | "作者" | "撰文" | "撰稿人" | "撰稿" | "记者"
-        | "記者" | "口述" | "文" => Role::Author,
-        "责任编辑" | "責任編輯" | "责编" | "責編" | "主编" | "主編" | "编辑" | "編輯" => {
-            Role::Editor
-        }
-        "编译" | "編譯" | "翻译" | "翻譯" | "译者" | "譯者" | "译" | "譯" => {
-            Role::Translator
-        }
-        "审校" | "審校" | "校对" | "校對" | "审核" | "審核" | "审稿" | "審稿" => {
-            Role::Reviewer
-        }
-        "原文来源" | "原文來源" | "文章来源" | "文章來源" | "本文来源" | "本文來源" | "来源"
-        | "來源" | "出品" => Role::Credit,
-        _ => Role::Other,
-    }
-}
-
-fn en_role(label: &str) -> Role {
-    let l = label.to_ascii_lowercase();
-    if l.starts_with("edit") {
-        Role::Editor
-    } else if l.starts_with("transl") {
-        Role::Translator
-    } else if l.starts_with("review") || l.starts_with("fact") {
-        Role::Reviewer
-    } else if l == "source" {
-        Role::Credit
-    } else {
-        Role::Author
-    }
-}
-
 /// Parses a byline line (`作者 | 鱼三隹`, `文｜周舟  来源：极客视界`, `By Priya Raman`,
 /// `Edited by X`). `None` when the line is not entirely a byline.
 pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
@@ -224,10 +166,11 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
     }
     let line = strip_dates(line);
     let line = line.trim();
-    let (re, zh) = if ZH_LABEL.find(line).is_some_and(|m| m.start() == 0) {
-        (&*ZH_LABEL, true)
-    } else if EN_LABEL.find(line).is_some_and(|m| m.start() == 0) {
-        (&*EN_LABEL, false)
+    let words = &rules.bylines;
+    let (re, zh) = if words.zh_label.find(line).is_some_and(|m| m.start() == 0) {
+        (&words.zh_label, true)
+    } else if words.en_label.find(line).is_some_and(|m| m.start() == 0) {
+        (&words.en_label, false)
     } else {
         return None;
     };
@@ -253,11 +196,15 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
                 value = value[..cut].trim();
             }
         }
-        let role = if zh { zh_role(label) } else { en_role(label) };
+        let role = if zh {
+            words.zh_role(label)
+        } else {
+            words.en_role(label)
+        };
         if value.is_empty() {
             return None;
         }
-        let names = split_names(value, zh)?;
+        let names = split_names(value, zh, &words.name_particles)?;
         for name in names {
             let (role, name) = match role {
                 Role::Author | Role::Editor | Role::Translator | Role::Reviewer
@@ -266,7 +213,7 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
                     (Role::Credit, name)
                 }
                 // An image library credited as a source is an image credit, not an outlet.
-                Role::Credit if is_stock_photo(&name) => continue,
+                Role::Credit if words.stock_photo.is_match(name.trim()) => continue,
                 r => (r, name),
             };
             let list = match role {
@@ -301,7 +248,7 @@ fn strip_dates(line: &str) -> String {
 }
 
 /// Splits a byline value into names; `None` when it does not look like names at all.
-fn split_names(value: &str, zh: bool) -> Option<Vec<String>> {
+fn split_names(value: &str, zh: bool, particles: &[String]) -> Option<Vec<String>> {
     static SEP_ZH: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\s*(?:[、，,&/／;；]|\s和\s|\s+and\s+|\s{2,}|\s)\s*").unwrap()
     });
@@ -328,7 +275,7 @@ fn split_names(value: &str, zh: bool) -> Option<Vec<String>> {
         if p.chars().count() > 40 || p.contains(['。', '!', '?', '！', '？']) {
             return None;
         }
-        if !p.chars().any(crate::slug::is_cjk) && !looks_like_latin_name(p) {
+        if !p.chars().any(crate::slug::is_cjk) && !looks_like_latin_name(p, particles) {
             return None;
         }
         names.push(p.to_string());
@@ -337,10 +284,7 @@ fn split_names(value: &str, zh: bool) -> Option<Vec<String>> {
 }
 
 /// `Priya Raman`, `Jean-Luc de la Cruz`, `TechPulse Daily`: capitalised words, few of them.
-fn looks_like_latin_name(p: &str) -> bool {
-    const PARTICLES: &[&str] = &[
-        "de", "van", "von", "der", "den", "da", "di", "la", "le", "bin", "al", "del", "du",
-    ];
+fn looks_like_latin_name(p: &str, particles: &[String]) -> bool {
     let toks: Vec<&str> = p.split_whitespace().collect();
     !toks.is_empty()
         && toks.len() <= 5
@@ -349,44 +293,33 @@ fn looks_like_latin_name(p: &str) -> bool {
             .any(|t| t.chars().next().is_some_and(char::is_alphabetic))
         && toks.iter().all(|t| {
             let first = t.chars().next().unwrap_or(' ');
-            (first.is_uppercase() || PARTICLES.contains(t) || first.is_ascii_digit() && t.len() > 1)
+            (first.is_uppercase()
+                || particles.iter().any(|x| x == t)
+                || first.is_ascii_digit() && t.len() > 1)
                 && t.chars().all(|c| c.is_alphanumeric() || "-'’.".contains(c))
         })
 }
 
-/// An outlet rather than a person: a known source brand, or a media-like name.
+/// An outlet rather than a person: a known source brand, or a media-like name
+/// (`rules/bylines.toml`).
 fn is_outlet(name: &str, rules: &Rules) -> bool {
-    static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:财经|日报|晚报|新闻|资讯|研究院|研究所|科技网|网$|社$|媒体|时报|周刊|杂志|\bnews\b|\bdaily\b|\btimes\b|\bpost\b|\bjournal\b|\bmedia\b|\bpress\b|\breuters\b|\bbloomberg\b)")
-            .unwrap()
-    });
-    static ORG: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:^The\s|\b(?:Inc|Ltd|LLC|Media|News|Times|Post|Journal|Daily|Review|Capital|Research|Labs|Ventures|Group|Magazine|Weekly|Insider|Wire|Report)\.?$)")
-            .unwrap()
-    });
-    ORG.is_match(name)
+    let words = &rules.bylines;
+    words.org.is_match(name)
         || rules.sources.iter().any(|s| {
             s.pattern
                 .find(name)
                 .is_some_and(|m| m.len() * 2 > name.len())
         })
-        || (MEDIA.is_match(name) && !name.contains(' ') && name.chars().any(crate::slug::is_cjk))
-        || MEDIA.is_match(name) && name.split_whitespace().count() == 1
+        || (words.media.is_match(name)
+            && !name.contains(' ')
+            && name.chars().any(crate::slug::is_cjk))
+        || words.media.is_match(name) && name.split_whitespace().count() == 1
 }
 
-fn is_stock_photo(name: &str) -> bool {
-    static STOCK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:unsplash|shutterstock|getty(?: images)?|pexels|pixabay|istock|adobe stock|视觉中国|东方IC|图虫创意|摄图网|网络)$").unwrap()
-    });
-    STOCK.is_match(name.trim())
-}
-
-/// The follow button under a poster's name.
-pub fn is_follow_button(line: &str) -> bool {
-    matches!(
-        line.trim().to_lowercase().as_str(),
-        "关注" | "+ 关注" | "+关注" | "follow" | "+ follow" | "+follow" | "subscribe"
-    )
+/// The follow button under a poster's name (`rules/bylines.toml`).
+pub fn is_follow_button(line: &str, rules: &Rules) -> bool {
+    let line = line.trim().to_lowercase();
+    rules.bylines.follow_buttons.contains(&line)
 }
 
 /// A creator handle on its own line (`@TechPulseDaily`).

@@ -1,10 +1,16 @@
-//! Rules as data: the boilerplate rules and source brands `convert` uses.
+//! Rules as data: every `rules/*.toml` file, loaded by one layered loader ([`layers`]) and
+//! compiled for the stages that use them: boilerplate rules and `[html]` tokens, source brands
+//! ([`Rules`]), byline words ([`bylines`]), punctuation (`crate::text::Punctuation`); the
+//! tagging vocabulary (`companies.toml`, `topics.toml`) is compiled by `tagging::vocab` from
+//! the same [`Layers`].
 //!
 //! The defaults live in `rules/*.toml` at the crate root and are embedded in the binary; a site's
-//! own `<root>/rules/boilerplate.toml` and `<root>/rules/sources.toml` extend them. A site rule
-//! with the id of a default rule replaces it (`enabled = false` switches it off); a site source
-//! with the name of a default source replaces it. This module parses and compiles; it knows
-//! nothing about blocks or articles.
+//! own `<root>/rules/<same name>.toml` extends them. A site rule with the id of a default rule
+//! replaces it (`enabled = false` switches it off); a site source with the name of a default
+//! source replaces it. This module parses and compiles; it knows nothing about blocks or articles.
+
+pub mod bylines;
+pub mod layers;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,8 +19,10 @@ use anyhow::{Context, Result, bail};
 use regex::Regex;
 use serde::Deserialize;
 
-const DEFAULT_BOILERPLATE: &str = include_str!("../../rules/boilerplate.toml");
-const DEFAULT_SOURCES: &str = include_str!("../../rules/sources.toml");
+pub use bylines::{BylineRole, Bylines};
+pub use layers::Layers;
+
+use crate::text::{Punctuation, RawText};
 
 /// How a boilerplate rule's patterns are applied to a block of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -183,86 +191,41 @@ pub struct Rules {
     pub boilerplate: Vec<Rule>,
     pub sources: Vec<Source>,
     pub html: HtmlRules,
+    /// Byline labels and the words around names (`rules/bylines.toml`).
+    pub bylines: Bylines,
+    /// Sentence punctuation and title separators (`rules/text.toml`).
+    pub text: Punctuation,
 }
 
 impl Rules {
     /// The embedded defaults only.
     pub fn defaults() -> Result<Rules> {
-        Rules::from_texts(
-            &[("rules/boilerplate.toml (embedded)", DEFAULT_BOILERPLATE)],
-            &[("rules/sources.toml (embedded)", DEFAULT_SOURCES)],
-        )
+        Rules::from_layers(&Layers::embedded())
     }
 
-    /// The defaults extended by `<root>/rules/boilerplate.toml` and `<root>/rules/sources.toml`.
+    /// The defaults extended by the site's `<root>/rules/*.toml`.
     pub fn load(root: &Path) -> Result<Rules> {
-        let mut bp = vec![(
-            "rules/boilerplate.toml (embedded)".to_string(),
-            DEFAULT_BOILERPLATE.to_string(),
-        )];
-        let mut src = vec![(
-            "rules/sources.toml (embedded)".to_string(),
-            DEFAULT_SOURCES.to_string(),
-        )];
-        for (name, list) in [("boilerplate.toml", &mut bp), ("sources.toml", &mut src)] {
-            let path = root.join("rules").join(name);
-            if path.is_file() {
-                list.push((
-                    path.display().to_string(),
-                    crate::fsx::read_to_string(&path)?,
-                ));
-            }
-        }
-        let bp: Vec<(&str, &str)> = bp.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let src: Vec<(&str, &str)> = src.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        Rules::from_texts(&bp, &src)
+        Rules::from_layers(&Layers::load(root)?)
     }
 
-    /// Parses rule files in order; later files extend and override earlier ones.
+    /// The embedded defaults with these boilerplate and sources layers instead (tests).
     pub fn from_texts(boilerplate: &[(&str, &str)], sources: &[(&str, &str)]) -> Result<Rules> {
-        let mut raw_rules: Vec<RawRule> = Vec::new();
-        let mut raw_html = RawHtml::default();
-        let mut html_file = "rules/boilerplate.toml";
-        for (name, text) in boilerplate {
-            let file: BoilerplateFile = crate::diag::parse_toml(name, text)?;
-            if let Some(h) = file.html {
-                html_file = name;
-                raw_html.body = h.body.or(raw_html.body);
-                raw_html.discard_tokens = h.discard_tokens.or(raw_html.discard_tokens);
-                raw_html.discard_prefixes = h.discard_prefixes.or(raw_html.discard_prefixes);
-                raw_html.positive_prefixes = h.positive_prefixes.or(raw_html.positive_prefixes);
-                raw_html.negative_prefixes = h.negative_prefixes.or(raw_html.negative_prefixes);
-            }
-            for rule in file.rule {
-                upsert(&mut raw_rules, rule, |a, b| a.id == b.id);
-            }
-        }
-        let mut rules = Vec::new();
-        for raw in raw_rules.into_iter().filter(|r| r.enabled) {
-            rules.push(compile_rule(raw)?);
-        }
+        let mut layers = Layers::embedded();
+        layers.set("boilerplate.toml", boilerplate);
+        layers.set("sources.toml", sources);
+        Rules::from_layers(&layers)
+    }
 
-        let mut raw_sources: Vec<RawSource> = Vec::new();
-        for (name, text) in sources {
-            let file: SourcesFile = crate::diag::parse_toml(name, text)?;
-            for s in file.source {
-                upsert(&mut raw_sources, s, |a, b| a.name == b.name);
-            }
-        }
-        let names: BTreeMap<&str, ()> = raw_sources.iter().map(|s| (s.name.as_str(), ())).collect();
-        let mut compiled = Vec::new();
-        for s in &raw_sources {
-            if let Some(p) = &s.parent
-                && !names.contains_key(p.as_str())
-            {
-                bail!("source `{}` names an unknown parent `{p}`", s.name);
-            }
-            compiled.push(compile_source(s)?);
-        }
+    /// Compiles every layer in order; later layers extend and override earlier ones.
+    pub fn from_layers(layers: &Layers) -> Result<Rules> {
+        let (boilerplate, html) = compile_boilerplate(layers)?;
+        let text = layers.parse::<RawText>("text.toml")?;
         Ok(Rules {
-            boilerplate: rules,
-            sources: compiled,
-            html: compile_html(raw_html, html_file)?,
+            boilerplate,
+            sources: compile_sources(layers)?,
+            html,
+            bylines: Bylines::from_layers(layers)?,
+            text: Punctuation::from_layers(text.into_iter().map(|(_, t)| t).collect()),
         })
     }
 
@@ -273,6 +236,50 @@ impl Rules {
     pub fn source(&self, name: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.name == name)
     }
+}
+
+fn compile_boilerplate(layers: &Layers) -> Result<(Vec<Rule>, HtmlRules)> {
+    let mut raw_rules: Vec<RawRule> = Vec::new();
+    let mut raw_html = RawHtml::default();
+    let mut html_file = "rules/boilerplate.toml";
+    for (name, file) in layers.parse::<BoilerplateFile>("boilerplate.toml")? {
+        if let Some(h) = file.html {
+            html_file = name;
+            raw_html.body = h.body.or(raw_html.body);
+            raw_html.discard_tokens = h.discard_tokens.or(raw_html.discard_tokens);
+            raw_html.discard_prefixes = h.discard_prefixes.or(raw_html.discard_prefixes);
+            raw_html.positive_prefixes = h.positive_prefixes.or(raw_html.positive_prefixes);
+            raw_html.negative_prefixes = h.negative_prefixes.or(raw_html.negative_prefixes);
+        }
+        for rule in file.rule {
+            upsert(&mut raw_rules, rule, |a, b| a.id == b.id);
+        }
+    }
+    let mut rules = Vec::new();
+    for raw in raw_rules.into_iter().filter(|r| r.enabled) {
+        rules.push(compile_rule(raw)?);
+    }
+    Ok((rules, compile_html(raw_html, html_file)?))
+}
+
+fn compile_sources(layers: &Layers) -> Result<Vec<Source>> {
+    let mut raw_sources: Vec<RawSource> = Vec::new();
+    for (_, file) in layers.parse::<SourcesFile>("sources.toml")? {
+        for s in file.source {
+            upsert(&mut raw_sources, s, |a, b| a.name == b.name);
+        }
+    }
+    let names: BTreeMap<&str, ()> = raw_sources.iter().map(|s| (s.name.as_str(), ())).collect();
+    let mut compiled = Vec::new();
+    for s in &raw_sources {
+        if let Some(p) = &s.parent
+            && !names.contains_key(p.as_str())
+        {
+            bail!("source `{}` names an unknown parent `{p}`", s.name);
+        }
+        compiled.push(compile_source(s)?);
+    }
+    Ok(compiled)
 }
 
 /// A later file's entry replaces the earlier one it is `same` as, else it is added: how site
@@ -433,8 +440,11 @@ kind = "line"
 patterns = ["Our banner"]
 "#;
         let rules = Rules::from_texts(
-            &[("default", DEFAULT_BOILERPLATE), ("site", site)],
-            &[("default", DEFAULT_SOURCES)],
+            &[
+                ("default", layers::embedded("boilerplate.toml")),
+                ("site", site),
+            ],
+            &[("default", layers::embedded("sources.toml"))],
         )
         .unwrap();
         assert!(rules.rule("share.toast").is_none());

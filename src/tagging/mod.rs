@@ -15,6 +15,7 @@
 mod hans;
 pub mod markdown;
 pub mod matcher;
+pub mod retag;
 pub mod vocab;
 
 use matcher::{Folded, Target};
@@ -48,29 +49,10 @@ pub struct Tags {
 /// The lead: the first paragraphs, up to this many characters (at least one paragraph).
 const LEAD_CHARS: usize = 160;
 
-/// Where an attribution begins: the rest of the segment (to `|` or the end) is a credit.
-const CREDIT_MARKERS: &[&str] = &[
-    "图片来源",
-    "图源",
-    "来源:",
-    "image:",
-    "images:",
-    "photo:",
-    "photos:",
-    "source:",
-    "credit:",
-    "image credit",
-    "photo credit",
-    "courtesy of",
-    "封面来源",
-    "题图来源",
-    "题图:",
-];
-
 /// Byte ranges of the folded text that are credits.
-fn credit_ranges(text: &str) -> Vec<(usize, usize)> {
+fn credit_ranges(text: &str, markers: &[String]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for m in CREDIT_MARKERS {
+    for m in markers {
         let mut from = 0;
         while let Some(i) = text[from..].find(m) {
             let start = from + i;
@@ -156,7 +138,7 @@ fn score(doc: &Document<'_>, vocab: &Vocabulary) -> Scores {
             Part::Paragraph | Part::ListItem => z.body,
         };
         let folded = Folded::new(text);
-        let credits = credit_ranges(&folded.text);
+        let credits = credit_ranges(&folded.text, &vocab.credit_markers);
         for hit in vocab.matcher.find(&folded) {
             if credits
                 .iter()

@@ -1,6 +1,7 @@
 //! The vocabulary: `rules/companies.toml` and `rules/topics.toml` (embedded defaults, extended
-//! by a site's `<root>/rules/`), parsed and compiled into one [`Matcher`]. Loading the rule
-//! files is the only I/O of the tagging module.
+//! by a site's `<root>/rules/`, read by the one rules loader `crate::rules::Layers`), compiled
+//! into one [`Matcher`]; plus the credit markers of `rules/bylines.toml`. Loading the rule files
+//! is the only I/O of the tagging module.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,10 +11,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::matcher::{Guard, Matcher, SentenceStart, Target};
-use crate::rules::upsert;
-
-const DEFAULT_COMPANIES: &str = include_str!("../../rules/companies.toml");
-const DEFAULT_TOPICS: &str = include_str!("../../rules/topics.toml");
+use crate::rules::{Bylines, Layers, upsert};
 
 fn yes() -> bool {
     true
@@ -55,7 +53,9 @@ struct RawCompany {
     homepage: Option<String>,
     #[serde(default)]
     guard: Vec<RawGuard>,
+    /// For people reading the file only.
     #[serde(default)]
+    #[allow(dead_code)]
     comment: Option<String>,
     /// `false` in a site file removes a default company.
     #[serde(default = "yes")]
@@ -94,6 +94,72 @@ struct TopicsFile {
     settings: toml::Table,
     #[serde(default)]
     topic: Vec<RawTopic>,
+}
+
+impl RawTopic {
+    fn topic(&self) -> Topic {
+        Topic {
+            slug: self.slug.clone(),
+            name: self.name.clone().unwrap_or_else(|| self.slug.clone()),
+            zh: self.zh.clone(),
+            description: self.description.clone(),
+        }
+    }
+}
+
+impl RawCompany {
+    /// The matcher's targets for company `index`: aliases, products and guarded aliases.
+    fn push_targets(&self, index: usize, targets: &mut Vec<(String, Target)>) {
+        for (list, product) in [(&self.aliases, false), (&self.products, true)] {
+            for a in list {
+                let guard = Guard::default();
+                let target = Target::Company {
+                    index,
+                    product,
+                    guard,
+                };
+                targets.push((a.clone(), target));
+            }
+        }
+        for g in &self.guard {
+            let guard = Guard {
+                case_sensitive: g.case_sensitive,
+                context: g.context.clone(),
+                window: g.window.unwrap_or(80),
+                min_other: g.min_other,
+                sentence_start: g.sentence_start.unwrap_or_default(),
+            };
+            let product = self.products.contains(&g.alias);
+            let target = Target::Company {
+                index,
+                product,
+                guard,
+            };
+            targets.push((g.alias.clone(), target));
+        }
+    }
+
+    /// The company as the site shows it; its topics must be in the vocabulary.
+    fn company(&self, topics: &[Topic]) -> Result<Company> {
+        let mut company_topics = Vec::new();
+        for slug in &self.topics {
+            let Some(ti) = topics.iter().position(|t| &t.slug == slug) else {
+                bail!("company `{}` names an unknown topic `{slug}`", self.name);
+            };
+            company_topics.push(ti);
+        }
+        Ok(Company {
+            slug: self
+                .slug
+                .clone()
+                .unwrap_or_else(|| crate::slug::slugify_title(&self.name, 60)),
+            name: self.name.clone(),
+            zh: self.zh.clone(),
+            description: self.description.clone(),
+            homepage: self.homepage.clone(),
+            topics: company_topics,
+        })
+    }
 }
 
 /// Weights of a mention by where it occurs.
@@ -193,51 +259,36 @@ pub struct Vocabulary {
     pub topics: Vec<Topic>,
     pub company_settings: CompanySettings,
     pub topic_settings: TopicSettings,
+    /// Where an attribution begins (folded, `rules/bylines.toml`): a company named in the rest
+    /// of the segment does not count.
+    pub credit_markers: Vec<String>,
     pub(crate) matcher: Matcher,
 }
 
 impl Vocabulary {
     /// The embedded defaults only.
     pub fn defaults() -> Result<Vocabulary> {
-        Vocabulary::from_texts(
-            &[("rules/companies.toml (embedded)", DEFAULT_COMPANIES)],
-            &[("rules/topics.toml (embedded)", DEFAULT_TOPICS)],
-        )
+        Vocabulary::from_layers(&Layers::embedded())
     }
 
-    /// The defaults extended by `<root>/rules/companies.toml` and `<root>/rules/topics.toml`.
+    /// The defaults extended by `<root>/rules/companies.toml`, `topics.toml` and `bylines.toml`.
     pub fn load(root: &Path) -> Result<Vocabulary> {
-        let mut files: [Vec<(String, String)>; 2] = [
-            vec![(
-                "rules/companies.toml (embedded)".into(),
-                DEFAULT_COMPANIES.into(),
-            )],
-            vec![("rules/topics.toml (embedded)".into(), DEFAULT_TOPICS.into())],
-        ];
-        for (name, list) in ["companies.toml", "topics.toml"]
-            .iter()
-            .zip(files.iter_mut())
-        {
-            let path = root.join("rules").join(name);
-            if path.is_file() {
-                list.push((
-                    path.display().to_string(),
-                    crate::fsx::read_to_string(&path)?,
-                ));
-            }
-        }
-        let [c, t] = &files;
-        let c: Vec<(&str, &str)> = c.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let t: Vec<(&str, &str)> = t.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        Vocabulary::from_texts(&c, &t)
+        Vocabulary::from_layers(&Layers::load(root)?)
     }
 
-    /// Parses the files in order; later files extend and override earlier ones.
+    /// The embedded defaults with these companies and topics layers instead (tests).
     pub fn from_texts(companies: &[(&str, &str)], topics: &[(&str, &str)]) -> Result<Vocabulary> {
+        let mut layers = Layers::embedded();
+        layers.set("companies.toml", companies);
+        layers.set("topics.toml", topics);
+        Vocabulary::from_layers(&layers)
+    }
+
+    /// Compiles every layer in order; later layers extend and override earlier ones.
+    pub fn from_layers(layers: &Layers) -> Result<Vocabulary> {
         let mut c_settings = toml::Table::new();
         let mut raw_companies: Vec<RawCompany> = Vec::new();
-        for (name, text) in companies {
-            let file: CompaniesFile = crate::diag::parse_toml(name, text)?;
+        for (_, file) in layers.parse::<CompaniesFile>("companies.toml")? {
             c_settings.extend(file.settings);
             for c in file.company {
                 upsert(&mut raw_companies, c, |a, b| a.name == b.name);
@@ -245,8 +296,7 @@ impl Vocabulary {
         }
         let mut t_settings = toml::Table::new();
         let mut raw_topics: Vec<RawTopic> = Vec::new();
-        for (name, text) in topics {
-            let file: TopicsFile = crate::diag::parse_toml(name, text)?;
+        for (_, file) in layers.parse::<TopicsFile>("topics.toml")? {
             t_settings.extend(file.settings);
             for t in file.topic {
                 upsert(&mut raw_topics, t, |a, b| a.slug == b.slug);
@@ -254,88 +304,29 @@ impl Vocabulary {
         }
         raw_companies.retain(|c| c.enabled);
         raw_topics.retain(|t| t.enabled);
-        let company_settings: CompanySettings = settings("companies.toml", c_settings)?;
-        let topic_settings: TopicSettings = settings("topics.toml", t_settings)?;
-
+        let topics: Vec<Topic> = raw_topics.iter().map(RawTopic::topic).collect();
         let mut targets: Vec<(String, Target)> = Vec::new();
-        let topics: Vec<Topic> = raw_topics
-            .iter()
-            .map(|t| Topic {
-                slug: t.slug.clone(),
-                name: t.name.clone().unwrap_or_else(|| t.slug.clone()),
-                zh: t.zh.clone(),
-                description: t.description.clone(),
-            })
-            .collect();
         for (i, t) in raw_topics.iter().enumerate() {
             for (k, &w) in &t.keywords {
-                targets.push((
-                    k.clone(),
-                    Target::Topic {
-                        index: i,
-                        weight: w,
-                    },
-                ));
-            }
-        }
-        let mut out = Vec::new();
-        for (i, c) in raw_companies.iter().enumerate() {
-            let _ = &c.comment;
-            let mut company_topics = Vec::new();
-            for slug in &c.topics {
-                let Some(ti) = topics.iter().position(|t| &t.slug == slug) else {
-                    bail!("company `{}` names an unknown topic `{slug}`", c.name);
+                let target = Target::Topic {
+                    index: i,
+                    weight: w,
                 };
-                company_topics.push(ti);
+                targets.push((k.clone(), target));
             }
-            for (list, product) in [(&c.aliases, false), (&c.products, true)] {
-                for a in list {
-                    targets.push((
-                        a.clone(),
-                        Target::Company {
-                            index: i,
-                            product,
-                            guard: Guard::default(),
-                        },
-                    ));
-                }
-            }
-            for g in &c.guard {
-                let product = c.products.contains(&g.alias);
-                targets.push((
-                    g.alias.clone(),
-                    Target::Company {
-                        index: i,
-                        product,
-                        guard: Guard {
-                            case_sensitive: g.case_sensitive,
-                            context: g.context.clone(),
-                            window: g.window.unwrap_or(80),
-                            min_other: g.min_other,
-                            sentence_start: g.sentence_start.unwrap_or_default(),
-                        },
-                    },
-                ));
-            }
-            out.push(Company {
-                slug: c
-                    .slug
-                    .clone()
-                    .unwrap_or_else(|| crate::slug::slugify_title(&c.name, 60)),
-                name: c.name.clone(),
-                zh: c.zh.clone(),
-                description: c.description.clone(),
-                homepage: c.homepage.clone(),
-                topics: company_topics,
-            });
         }
-        let matcher = Matcher::new(targets)?;
+        let mut companies = Vec::new();
+        for (i, c) in raw_companies.iter().enumerate() {
+            c.push_targets(i, &mut targets);
+            companies.push(c.company(&topics)?);
+        }
         Ok(Vocabulary {
-            companies: out,
+            companies,
             topics,
-            company_settings,
-            topic_settings,
-            matcher,
+            company_settings: settings("companies.toml", c_settings)?,
+            topic_settings: settings("topics.toml", t_settings)?,
+            credit_markers: Bylines::from_layers(layers)?.credit_markers,
+            matcher: Matcher::new(targets)?,
         })
     }
 
@@ -442,8 +433,11 @@ aliases = ["Acme Robotics", "艾克米"]
 topics = ["robotics"]
 "#;
         let v = Vocabulary::from_texts(
-            &[("default", DEFAULT_COMPANIES), ("site", site)],
-            &[("default", DEFAULT_TOPICS)],
+            &[
+                ("default", crate::rules::layers::embedded("companies.toml")),
+                ("site", site),
+            ],
+            &[("default", crate::rules::layers::embedded("topics.toml"))],
         )
         .unwrap();
         assert_eq!(v.company_settings.max, 2);
@@ -455,7 +449,7 @@ topics = ["robotics"]
     fn typos_are_located() {
         let err = Vocabulary::from_texts(
             &[("site.toml", "[[company]]\nnmae = \"X\"\n")],
-            &[("t", DEFAULT_TOPICS)],
+            &[("t", crate::rules::layers::embedded("topics.toml"))],
         )
         .unwrap_err();
         assert!(err.to_string().starts_with("site.toml:"), "{err}");

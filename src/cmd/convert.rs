@@ -1,0 +1,346 @@
+//! `newsroom convert`: the command around [`crate::convert::convert`]. Here: argument handling,
+//! input expansion (files, directories, stdin), reading with the size limit, the parallel
+//! analysis (one panic is that file's error), progress, unique target names, writing and
+//! printing. What one input becomes is decided in `convert/` only.
+//!
+//! Output streams: stdout carries only Markdown (`--dry-run`; several inputs are printed one
+//! after the other); per-file status lines, the `--explain` report (every dropped block or cut
+//! tail with its line, rule id, reason and text) and the summary line (`converted N, unchanged
+//! N, skipped N (exists), failed N`) go to stderr. An existing file is never overwritten
+//! without `--force`; when it records the same `extra.input_hash` the input is reported
+//! `unchanged` (and a curator's edits stay). One bad input does not stop the batch; the exit
+//! status is non-zero when any input failed. Analysis runs in parallel; reporting and writing
+//! run in input order, so output is deterministic.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io::{IsTerminal, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow, bail};
+use rayon::prelude::*;
+
+use crate::cli::ConvertArgs;
+use crate::content::FrontMatter;
+use crate::convert::{self, Converted, Input, Knowledge, Options};
+
+/// File extensions taken when a directory is given.
+const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "html", "htm"];
+
+/// Where an input comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    Stdin,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(p) => write!(f, "{}", p.display()),
+            Origin::Stdin => f.write_str("<stdin>"),
+        }
+    }
+}
+
+/// Reads at most `max_size + 1` bytes, so an oversized input is refused without reading it all.
+pub fn read(origin: &Origin, max_size: u64) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let result = match origin {
+        Origin::File(path) => {
+            std::fs::File::open(path).and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
+        }
+        Origin::Stdin => std::io::stdin()
+            .lock()
+            .take(max_size + 1)
+            .read_to_end(&mut bytes),
+    };
+    if let Err(e) = result {
+        bail!("cannot read: {e}");
+    }
+    if bytes.len() as u64 > max_size {
+        bail!("input is larger than the limit of {max_size} bytes (--max-size)");
+    }
+    Ok(bytes)
+}
+
+#[derive(Default)]
+struct Tally {
+    converted: usize,
+    unchanged: usize,
+    skipped: usize,
+    failed: usize,
+}
+
+/// The batch's state while results are reported in input order.
+struct Batch<'a> {
+    args: &'a ConvertArgs,
+    out_dir: PathBuf,
+    progress: bool,
+    claimed: BTreeSet<PathBuf>,
+    tally: Tally,
+}
+
+pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
+    let knowledge = Knowledge::load(root)?;
+    let mut tally = Tally::default();
+    let mut origins = Vec::new();
+    for (origin, err) in expand_inputs(&args.inputs) {
+        match err {
+            None => origins.push(origin),
+            Some(e) => {
+                eprintln!("error: {origin}: {e}");
+                tally.failed += 1;
+            }
+        }
+    }
+    let opts = Options {
+        article: convert::article::Options {
+            url: args.url.clone(),
+            source: args.source.clone(),
+            lang: args.lang.clone(),
+        },
+        keep_punctuation: args.keep_punctuation,
+    };
+    let results: Vec<(Origin, Result<Converted>)> = origins
+        .into_par_iter()
+        .map(|origin| {
+            let result = convert_guarded(&origin, args.max_size, &knowledge, &opts);
+            (origin, result)
+        })
+        .collect();
+
+    let mut batch = Batch {
+        args,
+        out_dir: args.out.clone().unwrap_or_else(|| root.join("content")),
+        progress: results.len() > 1 && std::io::stderr().is_terminal() && !args.dry_run,
+        claimed: BTreeSet::new(),
+        tally,
+    };
+    let total = results.len();
+    for (n, (origin, result)) in results.into_iter().enumerate() {
+        if batch.progress {
+            eprint!("\r\x1b[2K[{}/{total}] {origin}", n + 1);
+            let _ = std::io::stderr().flush();
+        }
+        batch.report(&origin, result);
+    }
+    batch.clear_progress();
+    let t = &batch.tally;
+    eprintln!(
+        "converted {}, unchanged {}, skipped {} (exists), failed {}{}",
+        t.converted,
+        t.unchanged,
+        t.skipped,
+        t.failed,
+        if args.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    Ok(if t.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Reads and converts one input. A bug on one hostile page must not take the batch down: a
+/// panic becomes that file's error.
+fn convert_guarded(
+    origin: &Origin,
+    max_size: u64,
+    knowledge: &Knowledge,
+    opts: &Options,
+) -> Result<Converted> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let bytes = read(origin, max_size)?;
+        let path = match origin {
+            Origin::File(p) => Some(p.as_path()),
+            Origin::Stdin => None,
+        };
+        convert::convert(
+            &Input {
+                bytes: &bytes,
+                path,
+            },
+            knowledge,
+            opts,
+        )
+    }))
+    .unwrap_or_else(|_| {
+        Err(anyhow!(
+            "internal error while converting (a bug: please report it with this file)"
+        ))
+    })
+}
+
+impl Batch<'_> {
+    fn clear_progress(&self) {
+        if self.progress {
+            eprint!("\r\x1b[2K");
+        }
+    }
+
+    /// Prints one input's warnings and drops, then writes it (or prints it for `--dry-run`).
+    fn report(&mut self, origin: &Origin, result: Result<Converted>) {
+        let converted = match result {
+            Ok(c) => c,
+            Err(e) => {
+                self.clear_progress();
+                eprintln!("error: {origin}: {e:#}");
+                self.tally.failed += 1;
+                return;
+            }
+        };
+        for w in &converted.warnings {
+            self.clear_progress();
+            eprintln!("warning: {origin}: {w}");
+        }
+        if self.args.explain {
+            self.clear_progress();
+            eprintln!("explain: {origin}: {} dropped", converted.drops.len());
+            for d in &converted.drops {
+                let text = excerpt(&d.text, 60);
+                eprintln!("  line {}: [{}] {}: {text}", d.line, d.rule, d.reason);
+            }
+        }
+        let target = unique_target(&self.out_dir, &converted.file_name, &mut self.claimed);
+        if self.args.dry_run {
+            eprintln!("would write {} (dry run)", target.display());
+            print!("{}", converted.content);
+            self.tally.converted += 1;
+            return;
+        }
+        self.clear_progress();
+        let shown = target.display();
+        match write_one(&target, &converted, self.args.force) {
+            Ok(Outcome::Written) => {
+                eprintln!("converted {origin} → {shown}");
+                self.tally.converted += 1;
+            }
+            Ok(Outcome::Unchanged) => {
+                eprintln!("unchanged {origin} ({shown})");
+                self.tally.unchanged += 1;
+            }
+            Ok(Outcome::Exists) => {
+                eprintln!("skipped {origin}: {shown} exists (use --force to overwrite)");
+                self.tally.skipped += 1;
+            }
+            Err(e) => {
+                eprintln!("error: {origin}: {e:#}");
+                self.tally.failed += 1;
+            }
+        }
+    }
+}
+
+/// Files as given, directories walked (sorted, hidden entries skipped), `-` for stdin. A path
+/// that does not exist comes back with its error so that the batch goes on.
+fn expand_inputs(inputs: &[PathBuf]) -> Vec<(Origin, Option<String>)> {
+    let mut out = Vec::new();
+    for path in inputs {
+        if path.as_os_str() == "-" {
+            out.push((Origin::Stdin, None));
+        } else if path.is_dir() {
+            walk_dir(path, &mut out);
+        } else if path.is_file() {
+            out.push((Origin::File(path.clone()), None));
+        } else {
+            out.push((
+                Origin::File(path.clone()),
+                Some("no such file or directory".into()),
+            ));
+        }
+    }
+    out
+}
+
+fn walk_dir(path: &Path, out: &mut Vec<(Origin, Option<String>)>) {
+    let walker = walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let ext = e
+                    .path()
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .map(str::to_ascii_lowercase);
+                if ext.is_some_and(|x| INPUT_EXTENSIONS.contains(&x.as_str())) {
+                    out.push((Origin::File(e.into_path()), None));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let p = e.path().unwrap_or(path).to_path_buf();
+                out.push((Origin::File(p), Some(format!("cannot read: {e}"))));
+            }
+        }
+    }
+}
+
+fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The target path; a second input of this batch with the same name (and other content) gets
+/// `-2`, `-3`… rather than overwriting the first.
+fn unique_target(out_dir: &Path, name: &str, claimed: &mut BTreeSet<PathBuf>) -> PathBuf {
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let mut n = 1;
+    loop {
+        let candidate = if n == 1 {
+            out_dir.join(name)
+        } else {
+            out_dir.join(format!("{stem}-{n}.md"))
+        };
+        if claimed.insert(candidate.clone()) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+enum Outcome {
+    Written,
+    Unchanged,
+    Exists,
+}
+
+/// Writes unless a file is there: same input hash → unchanged (rewritten only with `--force`
+/// when the converter's output changed); other content → kept unless `--force`.
+fn write_one(target: &Path, converted: &Converted, force: bool) -> Result<Outcome> {
+    if target.exists() {
+        let existing = crate::fsx::read_to_string(target)?;
+        if existing == converted.content {
+            return Ok(Outcome::Unchanged);
+        }
+        let same_input = FrontMatter::parse(&existing).ok().is_some_and(|(fm, _)| {
+            fm.extra.rest.get("input_hash").and_then(|v| v.as_str())
+                == Some(converted.input_hash.as_str())
+        });
+        if !force {
+            return Ok(if same_input {
+                Outcome::Unchanged
+            } else {
+                Outcome::Exists
+            });
+        }
+    }
+    // Write next to the target and rename, so that a failure never leaves half a file.
+    let tmp = target.with_extension("md.tmp");
+    crate::fsx::write(&tmp, &converted.content)?;
+    crate::fsx::rename(&tmp, target)?;
+    Ok(Outcome::Written)
+}

@@ -1,0 +1,233 @@
+//! `rules/bylines.toml` compiled: byline labels → roles, and the words that tell an outlet, an
+//! image library, a name particle, a follow button and a credit marker. How a byline line is
+//! read (the punctuation around labels, splitting names) stays in `convert::metadata`.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use regex::Regex;
+use serde::Deserialize;
+
+use super::layers::Layers;
+
+/// What a byline label says about the names after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BylineRole {
+    Author,
+    Editor,
+    Translator,
+    Reviewer,
+    /// An outlet credited as the source (`extra.credits`).
+    Credit,
+    /// A byline label whose names are not recorded (layout, design, photography).
+    Other,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBylines {
+    #[serde(default)]
+    zh_labels: BTreeMap<String, BylineRole>,
+    #[serde(default)]
+    en_labels: BTreeMap<String, BylineRole>,
+    #[serde(default)]
+    words: RawWords,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWords {
+    #[serde(default)]
+    stock_photo: Vec<String>,
+    #[serde(default)]
+    outlet_words_zh: Vec<String>,
+    #[serde(default)]
+    outlet_endings_zh: Vec<String>,
+    #[serde(default)]
+    outlet_words_en: Vec<String>,
+    #[serde(default)]
+    org_prefixes: Vec<String>,
+    #[serde(default)]
+    org_suffixes: Vec<String>,
+    #[serde(default)]
+    name_particles: Vec<String>,
+    #[serde(default)]
+    follow_buttons: Vec<String>,
+    #[serde(default)]
+    credit_markers: Vec<String>,
+}
+
+impl RawWords {
+    /// A later file's words are added to the earlier lists.
+    fn extend(&mut self, other: RawWords) {
+        let pairs = [
+            (&mut self.stock_photo, other.stock_photo),
+            (&mut self.outlet_words_zh, other.outlet_words_zh),
+            (&mut self.outlet_endings_zh, other.outlet_endings_zh),
+            (&mut self.outlet_words_en, other.outlet_words_en),
+            (&mut self.org_prefixes, other.org_prefixes),
+            (&mut self.org_suffixes, other.org_suffixes),
+            (&mut self.name_particles, other.name_particles),
+            (&mut self.follow_buttons, other.follow_buttons),
+            (&mut self.credit_markers, other.credit_markers),
+        ];
+        for (dst, src) in pairs {
+            for w in src {
+                if !dst.contains(&w) {
+                    dst.push(w);
+                }
+            }
+        }
+    }
+}
+
+/// Compiled `rules/bylines.toml`.
+#[derive(Debug, Clone)]
+pub struct Bylines {
+    /// A Chinese label with what precedes and follows it; the label is group `label`.
+    pub zh_label: Regex,
+    /// An English label (any case) with what precedes and follows it; group `label`.
+    pub en_label: Regex,
+    zh_roles: BTreeMap<String, BylineRole>,
+    /// Keys in lower case.
+    en_roles: BTreeMap<String, BylineRole>,
+    /// Matches a whole (trimmed) image-library name.
+    pub stock_photo: Regex,
+    /// A media word in a name.
+    pub media: Regex,
+    /// An organisation's prefix or suffix.
+    pub org: Regex,
+    pub name_particles: Vec<String>,
+    /// Lower case.
+    pub follow_buttons: Vec<String>,
+    /// Lower case, folded.
+    pub credit_markers: Vec<String>,
+}
+
+/// `(?:a|b|c)` of the escaped words, longest first (the regex takes the first that matches).
+fn alternation(words: impl IntoIterator<Item = impl AsRef<str>>, wrap: &str) -> String {
+    let mut words: Vec<String> = words
+        .into_iter()
+        .map(|w| w.as_ref().trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+    let alts: Vec<String> = words
+        .iter()
+        .map(|w| wrap.replace("{}", &regex::escape(w)))
+        .collect();
+    format!("(?:{})", alts.join("|"))
+}
+
+fn regex(src: &str, what: &str) -> Result<Regex> {
+    Regex::new(src).with_context(|| format!("rules/bylines.toml: bad {what}"))
+}
+
+impl Bylines {
+    /// Every layer of `bylines.toml`: a label replaces the same label, words add up.
+    pub fn from_layers(layers: &Layers) -> Result<Bylines> {
+        let mut raw = RawBylines::default();
+        for (_, layer) in layers.parse::<RawBylines>("bylines.toml")? {
+            raw.zh_labels.extend(layer.zh_labels);
+            raw.en_labels.extend(layer.en_labels);
+            raw.words.extend(layer.words);
+        }
+        let en_roles: BTreeMap<String, BylineRole> = raw
+            .en_labels
+            .into_iter()
+            .map(|(k, v)| (k.to_lowercase(), v))
+            .collect();
+        let w = &raw.words;
+        let zh_label = format!(
+            r"(?:^|[\s|｜丨/，,;；])(?P<label>{})\s*(?:[:：|｜丨/]|\s+丨)\s*",
+            alternation(raw.zh_labels.keys(), "{}")
+        );
+        let en_label = format!(
+            r"(?i)(?:^|\s*[|·•]\s*|,\s+|\s+)(?P<label>{})(?:\s*[:：]\s*|\s+)",
+            alternation(en_roles.keys(), "{}")
+        );
+        let media = [
+            alternation(&w.outlet_words_zh, "{}"),
+            alternation(&w.outlet_endings_zh, "{}$"),
+            alternation(&w.outlet_words_en, r"\b{}\b"),
+        ];
+        let org = format!(
+            r"(?:^{}\s|\b{}\.?$)",
+            alternation(&w.org_prefixes, "{}"),
+            alternation(&w.org_suffixes, "{}")
+        );
+        let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        Ok(Bylines {
+            zh_label: regex(&zh_label, "zh_labels")?,
+            en_label: regex(&en_label, "en_labels")?,
+            stock_photo: regex(
+                &format!("(?i)^{}$", alternation(&w.stock_photo, "{}")),
+                "stock_photo",
+            )?,
+            media: regex(&format!("(?i)(?:{})", media.join("|")), "outlet words")?,
+            org: regex(&org, "org words")?,
+            name_particles: w.name_particles.clone(),
+            follow_buttons: lower(&w.follow_buttons),
+            credit_markers: lower(&w.credit_markers),
+            zh_roles: raw.zh_labels,
+            en_roles,
+        })
+    }
+
+    /// The role a Chinese label gives.
+    pub fn zh_role(&self, label: &str) -> BylineRole {
+        self.zh_roles
+            .get(label)
+            .copied()
+            .unwrap_or(BylineRole::Other)
+    }
+
+    /// The role an English label gives (any case).
+    pub fn en_role(&self, label: &str) -> BylineRole {
+        self.en_roles
+            .get(&label.to_lowercase())
+            .copied()
+            .unwrap_or(BylineRole::Other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_bylines_file_extends_labels_and_words() {
+        let mut layers = Layers::embedded();
+        layers.push(
+            "bylines.toml",
+            "site",
+            "[zh_labels]\n\"供稿\" = \"credit\"\n\"文\" = \"other\"\n\
+             [en_labels]\n\"Story by\" = \"author\"\n\
+             [words]\nstock_photo = [\"Dreamstime\"]\nfollow_buttons = [\"Abonnieren\"]\n",
+        );
+        let b = Bylines::from_layers(&layers).unwrap();
+        assert_eq!(b.zh_role("供稿"), BylineRole::Credit);
+        assert_eq!(b.zh_role("文"), BylineRole::Other);
+        assert_eq!(b.zh_role("作者"), BylineRole::Author);
+        assert_eq!(b.en_role("STORY BY"), BylineRole::Author);
+        assert!(b.zh_label.is_match("供稿：某某"));
+        assert!(b.en_label.is_match("Story by Priya Raman"));
+        assert!(b.stock_photo.is_match("dreamstime"));
+        assert!(b.stock_photo.is_match("Getty Images"));
+        assert!(b.follow_buttons.contains(&"abonnieren".to_string()));
+        assert!(b.follow_buttons.contains(&"+ 关注".to_string()));
+    }
+
+    #[test]
+    fn the_longest_label_wins() {
+        let b = Bylines::from_layers(&Layers::embedded()).unwrap();
+        let caps = b.zh_label.captures("原文作者：张三").unwrap();
+        assert_eq!(&caps["label"], "原文作者");
+        assert_eq!(b.en_role("Fact-checked by"), BylineRole::Reviewer);
+        assert!(b.media.is_match("金色财经"));
+        assert!(b.media.is_match("极客网"));
+        assert!(b.org.is_match("Acme Inc."));
+        assert!(b.org.is_match("The Block"));
+    }
+}
