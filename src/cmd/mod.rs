@@ -6,4 +6,5 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod publish;
+pub mod serve;
 pub mod tag;

@@ -162,6 +162,8 @@ pub struct Company {
     pub name: String,
     pub slug: String,
     pub zh: Option<String>,
+    /// Other names that mean the company (`aliases` in the file; products not included).
+    pub aliases: Vec<String>,
     pub description: Option<String>,
     pub homepage: Option<String>,
     /// Indexes into [`Vocabulary::topics`].
@@ -324,6 +326,7 @@ impl Vocabulary {
                     .unwrap_or_else(|| crate::slug::slugify_title(&c.name, 60)),
                 name: c.name.clone(),
                 zh: c.zh.clone(),
+                aliases: c.aliases.clone(),
                 description: c.description.clone(),
                 homepage: c.homepage.clone(),
                 topics: company_topics,
