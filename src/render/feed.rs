@@ -77,9 +77,8 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
             specs.push((name, cfg.title.clone(), String::new(), &r.all));
         }
     }
-    let items: Vec<_> = specs
+    let items = specs
         .into_par_iter()
-        .map(|(template, title, path, pages)| feed(r, template, title, &path, pages))
-        .collect();
+        .map(|(template, title, path, pages)| feed(r, template, title, &path, pages));
     r.emit_templates(items, run);
 }

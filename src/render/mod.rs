@@ -327,7 +327,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders templated items through tera.
-    fn emit_templates<V: Serialize + Sync + Send>(&self, items: Vec<Item<'_, V>>, run: &mut Run) {
+    fn emit_templates<'t, V: Serialize + Send>(
+        &self,
+        items: impl IntoParallelIterator<Item = Item<'t, V>>,
+        run: &mut Run,
+    ) {
         self.emit(items, self.theme_id, run, |it| {
             let html = self.render(it.template, &it.path, it.lang, &it.view);
             match it.file {
@@ -339,9 +343,9 @@ impl<'a> Renderer<'a> {
 
     /// The one pipeline every kind goes through: fingerprint the view (when tracking), skip
     /// what is unchanged, render and write the rest in parallel.
-    fn emit<V: Serialize + Sync + Send>(
+    fn emit<'t, V: Serialize + Send>(
         &self,
-        items: Vec<Item<'_, V>>,
+        items: impl IntoParallelIterator<Item = Item<'t, V>>,
         identity: u64,
         run: &mut Run,
         render: impl Fn(&Item<'_, V>) -> Result<String> + Sync,

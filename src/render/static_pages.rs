@@ -19,7 +19,7 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
         files.push(("search/index.html", "search.html"));
         files.push(("search/search.js", "search.js"));
     }
-    let items = files
+    let items: Vec<_> = files
         .into_iter()
         .map(|(path, template)| Item::new(path.into(), template, &r.config.language, NoView {}))
         .collect();
