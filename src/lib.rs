@@ -10,14 +10,17 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod convert;
+pub mod dates;
 pub mod diag;
 pub mod fsx;
 pub mod hash;
 pub mod markdown;
+pub mod output;
 pub mod render;
 pub mod rules;
 pub mod search;
 pub mod serve;
+pub mod site;
 pub mod slug;
 pub mod tagging;
 pub mod text;
@@ -35,6 +38,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tag(args) => cmd::tag::run(&cli.root, args),
         Command::Publish(args) => cmd::publish::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
         Command::Check(args) => cmd::check::run(&cli.root, args),
-        Command::Serve(args) => serve::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
+        Command::Serve(args) => cmd::serve::run(&cli.root, args).map(|_| ExitCode::SUCCESS),
     }
 }

@@ -226,3 +226,165 @@ fn the_server_binds_loopback_and_never_serves_outside_the_site() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+/// A small site where every output can be named: three articles (one with an old URL), one
+/// company of the site's own vocabulary, one topic.
+fn make_small_site(dir: &Path) {
+    std::fs::create_dir_all(dir.join("content/news")).unwrap();
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "title = \"Small\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("rules/companies.toml"),
+        "[[company]]\nname = \"Acme Rockets\"\nslug = \"acme-rockets\"\naliases = [\"Acme Rockets\"]\ndescription = \"Makes rockets.\"\n",
+    )
+    .unwrap();
+    for i in 1..=3 {
+        let aliases = if i == 1 {
+            "aliases = [\"old/a1/\"]\n"
+        } else {
+            ""
+        };
+        let text = format!(
+            "+++\ntitle = \"Article {i}\"\ndate = 2024-01-0{i}\n{aliases}[taxonomies]\ncompanies = [\"Acme Rockets\"]\ntopics = [\"Space\"]\n+++\nBody of article {i}.\n"
+        );
+        std::fs::write(dir.join(format!("content/news/a{i}.md")), text).unwrap();
+    }
+}
+
+fn set(paths: &[&str]) -> std::collections::BTreeSet<String> {
+    paths.iter().map(|p| p.to_string()).collect()
+}
+
+/// Applies `change` after `edit`; returns the outputs re-rendered. Checks on the way that the
+/// live site equals a fresh build of the new inputs (nothing stale) and that every file whose
+/// bytes changed was among those re-rendered.
+fn step(
+    root: &Path,
+    state: &mut State,
+    files: &RwLock<newsroom::serve::http::Files>,
+    full: bool,
+    edit: (&str, &str, &str),
+) -> std::collections::BTreeSet<String> {
+    let path = root.join(edit.0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(edit.1), "{}: no `{}`", edit.0, edit.1);
+    std::fs::write(&path, text.replace(edit.1, edit.2)).unwrap();
+    let before = files.read().unwrap().clone();
+    let change = Change {
+        full,
+        articles: if full { vec![] } else { vec![path] },
+        assets: vec![],
+    };
+    state.update(&change, files).unwrap();
+    let rendered: std::collections::BTreeSet<String> = state.rendered.iter().cloned().collect();
+    let live = files.read().unwrap();
+    let (_, fresh) = State::build(root, &state.base_url, false).unwrap();
+    // The search index is rebuilt after the pages (`update_search`), not by `update`.
+    let index = |k: &String| {
+        k.starts_with("search/") && !k.starts_with("search/index") && !k.ends_with(".js")
+    };
+    for (k, v) in fresh.iter().filter(|(k, _)| !index(k)) {
+        assert_eq!(
+            live.get(k).map(|b| b.as_slice()),
+            Some(v.as_slice()),
+            "{k} is stale"
+        );
+        if before.get(k).is_none_or(|b| b != v) {
+            assert!(rendered.contains(k), "{k} changed but was not re-rendered");
+        }
+    }
+    rendered
+}
+
+#[test]
+fn serve_re_renders_exactly_the_outputs_whose_view_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    make_small_site(&root);
+    let (mut state, files) = State::build(&root, "http://127.0.0.1:1111/", false).unwrap();
+    let all: std::collections::BTreeSet<String> = state.rendered.iter().cloned().collect();
+    let redirects = set(&["old/a1/index.html"]);
+    assert!(all.is_superset(&redirects), "{all:?}");
+    let templated: std::collections::BTreeSet<String> =
+        all.difference(&redirects).cloned().collect();
+    let files = RwLock::new(files);
+
+    // An article's body: its page, and every list and feed that shows its card or content.
+    let rendered = step(
+        &root,
+        &mut state,
+        &files,
+        false,
+        ("content/news/a2.md", "Body of article 2.", "A new body."),
+    );
+    assert_eq!(
+        rendered,
+        set(&[
+            "news/a2/index.html",
+            "index.html",
+            "companies/acme-rockets/index.html",
+            "companies/acme-rockets/atom.xml",
+            "topics/space/index.html",
+            "topics/space/atom.xml",
+            "atom.xml",
+            "rss.xml",
+        ])
+    );
+
+    // A term description (from the site's vocabulary): the term's page and the term list.
+    let rendered = step(
+        &root,
+        &mut state,
+        &files,
+        true,
+        ("rules/companies.toml", "Makes rockets.", "Builds rockets."),
+    );
+    assert_eq!(
+        rendered,
+        set(&["companies/acme-rockets/index.html", "companies/index.html"])
+    );
+
+    // The config title is in every template's `config`: everything templated, no redirect.
+    let rendered = step(
+        &root,
+        &mut state,
+        &files,
+        true,
+        ("config.toml", "\"Small\"", "\"Smaller\""),
+    );
+    assert_eq!(rendered, templated);
+
+    // A rules file that views read (date formats): what shows an English date, nothing else.
+    std::fs::write(
+        root.join("rules/dates.toml"),
+        "[display]\nxx = \"{year}\"\n",
+    )
+    .unwrap();
+    let rendered = step(
+        &root,
+        &mut state,
+        &files,
+        true,
+        ("rules/dates.toml", "xx", "en"),
+    );
+    let undated = set(&[
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "style.css",
+        "search/index.html",
+        "search/search.js",
+        "companies/index.html",
+        "topics/index.html",
+    ]);
+    let dated: std::collections::BTreeSet<String> =
+        templated.difference(&undated).cloned().collect();
+    assert_eq!(rendered, dated);
+    assert!(
+        String::from_utf8_lossy(&files.read().unwrap()["news/a1/index.html"]).contains(">2024<")
+    );
+}

@@ -1,30 +1,27 @@
-//! `newsroom build`: config → library → render into a staging directory → swap into place.
-//! A failed build leaves the previous output untouched.
+//! `newsroom build`: arguments, the output-directory check, rendering ([`crate::site`]) into a
+//! staging directory, the swap into place, and what is printed. A failed build leaves the
+//! previous output untouched.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use walkdir::WalkDir;
 
 use crate::cli::BuildArgs;
 use crate::config::Config;
-use crate::content::{Library, library};
+use crate::content::Library;
 use crate::fsx;
-use crate::render::output::{DiskOutput, Output};
-use crate::render::{CardCache, Manifest, Renderer, Stats, templates};
-use crate::tagging::Vocabulary;
+use crate::output::DiskOutput;
+use crate::render::Stats;
+use crate::site::{self, LoadError};
 
 /// Loads the site: config (with CLI overrides) and the library. Content errors are all
-/// printed, then one error says how many there were.
+/// printed, then one error says how many there were; warnings are printed.
 pub fn load_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<(Config, Library)> {
-    let mut config = Config::load(root)?;
-    if let Some(b) = base_url {
-        config.base_url = b.to_string();
-    }
-    let library = match library::load(&root.join("content"), &config, drafts) {
-        Ok(lib) => lib,
-        Err(diags) => {
+    let (config, library) = match site::load_site(root, base_url, drafts) {
+        Ok(loaded) => loaded,
+        Err(LoadError::Other(e)) => return Err(e),
+        Err(LoadError::Content(diags)) => {
             for d in &diags {
                 eprintln!("error: {d}");
             }
@@ -41,88 +38,14 @@ pub fn load_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<(C
     Ok((config, library))
 }
 
-/// Renders the whole site (pages, listings, feeds, static files) into `out`.
+/// Renders the whole site into `out` (kept here for `check`; the work is [`site::render_site`]).
 pub fn render_site(
     root: &Path,
     config: &Config,
     library: &Library,
-    out: &dyn Output,
+    out: &dyn crate::output::Output,
 ) -> Result<Stats> {
-    // The vocabulary (rules/) is read once: term pages and search both use it.
-    let vocab = Vocabulary::load(root)?;
-    let mut r = render_pages(
-        root,
-        config,
-        library,
-        &Manifest::default(),
-        &CardCache::default(),
-        &vocab,
-        out,
-    )?;
-    r.stats.files += crate::search::write(config, library, &vocab, out)?.files;
-    r.stats.files += copy_assets(root, out)?;
-    Ok(r.stats)
-}
-
-/// What rendering the pages gives besides the files: what `serve` keeps for the next edit.
-pub struct RenderedSite {
-    pub stats: Stats,
-    pub manifest: Manifest,
-    pub cards: CardCache,
-}
-
-/// Renders the templated files whose inputs changed since `prev` (everything for an empty
-/// manifest). Static files are not touched.
-pub fn render_pages(
-    root: &Path,
-    config: &Config,
-    library: &Library,
-    prev: &Manifest,
-    cards: &CardCache,
-    vocab: &Vocabulary,
-    out: &dyn Output,
-) -> Result<RenderedSite> {
-    let mut tera = templates::load(root)?;
-    let renderer = Renderer::with_cache(config, library, &mut tera, cards).with_vocabulary(vocab);
-    let (stats, manifest) = renderer.render_changed(prev, out)?;
-    Ok(RenderedSite {
-        stats,
-        manifest,
-        cards: renderer.card_cache(),
-    })
-}
-
-/// Copies `static/` and the non-Markdown files of `content/` (images beside articles).
-pub fn copy_assets(root: &Path, out: &dyn Output) -> Result<usize> {
-    let mut n = copy_tree(&root.join("static"), out, |_| true)?;
-    n += copy_tree(&root.join("content"), out, |p| {
-        p.extension().is_none_or(|e| e != "md")
-    })?;
-    Ok(n)
-}
-
-fn copy_tree(dir: &Path, out: &dyn Output, keep: impl Fn(&Path) -> bool) -> Result<usize> {
-    if !dir.is_dir() {
-        return Ok(0);
-    }
-    let mut n = 0;
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
-        if !entry.file_type().is_file() || !keep(entry.path()) {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if rel
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        {
-            continue;
-        }
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        out.write(&rel, &fsx::read(entry.path())?)?;
-        n += 1;
-    }
-    Ok(n)
+    site::render_site(root, config, library, out)
 }
 
 fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
@@ -176,7 +99,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
         fsx::remove_dir_all(&staging)?;
     }
     fsx::create_dir_all(&staging)?;
-    let result = render_site(root, &config, &library, &DiskOutput::new(&staging));
+    let result = site::render_site(root, &config, &library, &DiskOutput::new(&staging));
     let stats = match result {
         Ok(s) => s,
         Err(e) => {

@@ -7,4 +7,5 @@ pub mod check;
 pub mod convert;
 pub mod init;
 pub mod publish;
+pub mod serve;
 pub mod tag;

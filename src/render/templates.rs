@@ -37,8 +37,15 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embedded!(
     "style.css",
 );
 
+/// A loaded theme: the templates and a hash of their sources, which is part of every
+/// templated output's fingerprint (an edited template re-renders what uses the theme).
+pub struct Theme {
+    pub tera: Tera,
+    pub id: u64,
+}
+
 /// Loads the default theme overlaid with `<root>/templates/**`.
-pub fn load(root: &Path) -> Result<Tera> {
+pub fn load(root: &Path) -> Result<Theme> {
     let mut sources: BTreeMap<String, String> = DEFAULT_THEME
         .iter()
         .map(|(n, s)| (n.to_string(), s.to_string()))
@@ -59,12 +66,13 @@ pub fn load(root: &Path) -> Result<Tera> {
             sources.insert(name, fsx::read_to_string(entry.path())?);
         }
     }
+    let id = crate::render::hash_of(&sources);
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| anyhow::anyhow!("{}", render_error(&e)))
         .context("template error")?;
-    Ok(tera)
+    Ok(Theme { tera, id })
 }
 
 /// A tera error with its whole cause chain (template name, line and the reason).

@@ -1,4 +1,6 @@
-//! Typed, borrowed views of the library for templates. `docs/templates.md` documents them.
+//! Typed, borrowed views of the library for templates, shared by the outputs of `render/`.
+//! `docs/templates.md` documents them. Each output's whole context is one of these (or built
+//! from them), and its `serve` fingerprint is the hash of that context.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::library::{Library, Term};
 use crate::content::{Date, Extra, Page};
+use crate::dates::Dates;
 use crate::markdown::Heading;
 use crate::text::WordCount;
 
@@ -108,18 +111,11 @@ pub struct DateView {
     pub display: String,
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 impl DateView {
-    pub fn new(d: &Date, lang: &str) -> DateView {
+    /// `display` follows `rules/dates.toml` for `lang`.
+    pub fn new(d: &Date, lang: &str, dates: &Dates) -> DateView {
         let (y, m, day) = (d.date.year(), d.date.month(), d.date.day());
-        let display = if lang.starts_with("zh") || lang.starts_with("ja") {
-            format!("{y}年{m}月{day}日")
-        } else {
-            format!("{} {day}, {y}", MONTHS[(m - 1) as usize])
-        };
+        let display = dates.display(d, lang);
         DateView {
             ymd: d.ymd(),
             rfc3339: d.rfc3339(),
@@ -196,17 +192,20 @@ pub struct CardView<'a> {
 }
 
 impl<'a> CardView<'a> {
-    pub fn new(page: &'a Page, terms: &'a PageTerms, urls: &Urls) -> CardView<'a> {
+    pub fn new(page: &'a Page, terms: &'a PageTerms, urls: &Urls, dates: &Dates) -> CardView<'a> {
         CardView {
             title: &page.meta.title,
             url: urls.url(&page.path),
             permalink: urls.permalink(&page.path),
-            date: page.date.as_ref().map(|d| DateView::new(d, &page.language)),
+            date: page
+                .date
+                .as_ref()
+                .map(|d| DateView::new(d, &page.language, dates)),
             updated: page
                 .meta
                 .updated
                 .as_ref()
-                .map(|d| DateView::new(d, &page.language)),
+                .map(|d| DateView::new(d, &page.language, dates)),
             summary: &page.summary,
             authors: &page.meta.authors,
             source: page.meta.extra.source.as_deref(),
@@ -248,7 +247,13 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    pub fn new(library: &'a Library, i: usize, terms: &'a PageTerms, urls: &Urls) -> PageView<'a> {
+    pub fn new(
+        library: &'a Library,
+        i: usize,
+        terms: &'a PageTerms,
+        urls: &Urls,
+        dates: &Dates,
+    ) -> PageView<'a> {
         let page = &library.pages[i];
         let link = |j: usize| {
             let p = &library.pages[j];
@@ -258,7 +263,7 @@ impl<'a> PageView<'a> {
             }
         };
         PageView {
-            card: CardView::new(page, terms, urls),
+            card: CardView::new(page, terms, urls, dates),
             description: page.meta.description.as_deref(),
             content: &page.rendered.html,
             summary_html: page.rendered.summary_html.as_deref(),

@@ -1,45 +1,28 @@
 //! Library → search index: per-article terms (cached between rebuilds), then shards.
 //!
-//! Files written under `search/` (all site-relative, so a sub-path needs nothing baked in):
-//!
-//! ```text
-//! meta.json          {format, version, docs, shard_bits, stop_words}
-//! shards/<n>.bin     terms whose hash has top bits n; per term, sorted by term bytes:
-//!                    varint term_len, term (UTF-8), varint df, varint idf×1000,
-//!                    varint block_len, block = df × (varint doc-id delta, u8 weight)
-//! docs/<n>.json      records of docs n×4 … n×4+3, each {p: path, t: title, d: date shown, dt: yyyy-mm-dd, s: source,
-//!                    l: language, g: [[taxonomy, term, slug]…], x: snippet text}
-//! ```
-//!
 //! Doc ids follow the library's reading order (newest first), so ties go to newer articles.
 //! A posting's weight is BM25's term-frequency part (k1 = 1.2, b = 0.5) over field-boosted
 //! counts, scaled to 1–255; a term's idf is stored beside it. A query's score is then a sum of
 //! integer products, which the Rust engine (`query.rs`) and the browser compute identically.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use anyhow::Result;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, SearchField};
 use crate::content::{Library, Page};
-use crate::render::output::Output;
-use crate::render::views::{DateView, TermIndex, term_index};
-
-use super::aliases::Aliases;
-use super::tokenize::{self, STOP_WORDS};
+use crate::dates::Dates;
+use crate::output::Output;
 use crate::slug::is_cjk;
 
-/// Version of the file layout above; the browser refuses other versions.
-pub const FORMAT: u32 = 1;
-
-/// Records per `docs/<n>.json` file: a result list of 10 fetches at most 10 small files,
-/// and a 10k-article site gets 2,500 files rather than 10,000.
-pub const DOC_CHUNK: usize = 4;
+use super::aliases::Aliases;
+use super::format::{DOC_CHUNK, DocRecord, FORMAT, Meta, ShardReader, encode_term};
+use super::rules::{SearchRules, StopWords};
+use super::tokenize;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.5;
@@ -54,26 +37,9 @@ fn boost(field: SearchField) -> u16 {
     }
 }
 
-/// A cheap hasher for term ids (one multiply): std's SipHash would dominate indexing.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(self.0 ^ u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        let h = (n ^ (n >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = h ^ (h >> 29);
-    }
-}
-
-pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+/// Term ids are already hashes (or packed CJK characters): a one-multiply hasher is enough,
+/// where std's SipHash would dominate indexing.
+pub(crate) type IdMap<V> = rustc_hash::FxHashMap<u64, V>;
 
 /// A term's identity inside the indexer. CJK terms (one or two characters) are packed into
 /// the id itself, so the hot path never hashes or allocates them; words are hashed and their
@@ -121,36 +87,6 @@ struct DocTerms {
 /// Per-article terms, and the new words they brought to the vocabulary.
 type Tokenized = (Vec<(u64, Arc<DocTerms>)>, IdMap<Box<str>>);
 
-/// `search/meta.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Meta {
-    pub format: u32,
-    /// Changes whenever any index file changes; the browser adds it to shard URLs.
-    pub version: String,
-    pub docs: u32,
-    pub shard_bits: u32,
-    /// Records per `docs/<n>.json`.
-    pub doc_chunk: u32,
-    pub stop_words: Vec<String>,
-}
-
-/// One record of `search/docs/<n>.json`: what a result shows.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DocRecord {
-    /// Site-relative path (`news/foo/`).
-    pub p: String,
-    pub t: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub d: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub s: Option<String>,
-    pub l: String,
-    pub g: Vec<[String; 3]>,
-    pub x: String,
-}
-
 /// The index files, in memory.
 #[derive(Debug)]
 pub struct SearchIndex {
@@ -175,6 +111,8 @@ pub struct IndexStats {
 /// only re-reads the articles that changed (for `serve`).
 pub struct Indexer {
     aliases: Aliases,
+    stop: StopWords,
+    dates: Dates,
     fields: Vec<SearchField>,
     snippet_chars: usize,
     shard_bytes: usize,
@@ -185,30 +123,27 @@ pub struct Indexer {
 }
 
 impl Indexer {
-    /// An indexer for `config`, with the built-in aliases and the site's `[search.aliases]`.
-    /// An indexer with the embedded vocabulary (tests; a site uses [`Indexer::with_vocabulary`]).
+    /// An indexer with the embedded vocabulary and rules (tests; a site uses
+    /// [`Indexer::for_site`]).
     pub fn new(config: &Config) -> Indexer {
         let vocab = crate::tagging::Vocabulary::defaults().expect("the embedded vocabulary parses");
-        Indexer::with_vocabulary(config, &vocab)
+        Indexer::for_site(config, &vocab, &SearchRules::default(), &Dates::default())
     }
 
-    /// An indexer whose company aliases include every company of `vocab` by its Chinese name.
-    pub fn with_vocabulary(config: &Config, vocab: &crate::tagging::Vocabulary) -> Indexer {
-        let mut aliases = Aliases::built_in();
-        let names: std::collections::BTreeMap<String, Vec<String>> = vocab
-            .companies
-            .iter()
-            .filter_map(|c| Some((c.name.clone(), vec![c.zh.clone()?])))
-            .collect();
-        aliases.extend(&names);
+    /// An indexer whose company aliases are the vocabulary's names (`rules/companies.toml`)
+    /// and the site's `[search.aliases]`.
+    pub fn for_site(
+        config: &Config,
+        vocab: &crate::tagging::Vocabulary,
+        rules: &SearchRules,
+        dates: &Dates,
+    ) -> Indexer {
+        let mut aliases = Aliases::from_vocabulary(vocab);
         aliases.extend(&config.search.aliases);
-        Indexer::with_aliases(config, aliases)
-    }
-
-    /// An indexer with the given aliases (the hook for the company vocabulary).
-    pub fn with_aliases(config: &Config, aliases: Aliases) -> Indexer {
         Indexer {
             aliases,
+            stop: rules.stop_words.clone(),
+            dates: dates.clone(),
             fields: config.search.fields.clone(),
             snippet_chars: config.search.snippet_chars,
             shard_bytes: config.search.shard_bytes,
@@ -228,7 +163,7 @@ impl Indexer {
 
         let vocab = &self.vocab;
         let cache = &self.cache;
-        let (fields, aliases) = (&self.fields, &self.aliases);
+        let (fields, aliases, stop) = (&self.fields, &self.aliases, &self.stop);
         let (terms, new_vocab): Tokenized = pages
             .par_iter()
             .fold(
@@ -237,7 +172,7 @@ impl Indexer {
                     let fp = fingerprint(page);
                     let terms = match cache.get(&page.path) {
                         Some((f, t)) if *f == fp => t.clone(),
-                        _ => Arc::new(doc_terms(page, fields, aliases, vocab, &mut new)),
+                        _ => Arc::new(doc_terms(page, (fields, aliases, stop), vocab, &mut new)),
                     };
                     docs.push((fp, terms));
                     (docs, new)
@@ -264,12 +199,13 @@ impl Indexer {
         let docs: Vec<&DocTerms> = terms.iter().map(|(_, t)| t.as_ref()).collect();
         let shards = build_shards(&docs, &self.vocab, self.shard_bytes);
         let index_of = term_index(library);
+        let dates = &self.dates;
         let records: Vec<Vec<u8>> = pages
             .par_chunks(DOC_CHUNK)
             .map(|chunk| {
                 let recs: Vec<DocRecord> = chunk
                     .iter()
-                    .map(|p| doc_record(p, &index_of, self.snippet_chars))
+                    .map(|p| doc_record(p, &index_of, dates, self.snippet_chars))
                     .collect();
                 serde_json::to_vec(&recs).expect("doc records serialize")
             })
@@ -285,7 +221,7 @@ impl Indexer {
             docs: pages.len() as u32,
             shard_bits: shards.len().trailing_zeros(),
             doc_chunk: DOC_CHUNK as u32,
-            stop_words: STOP_WORDS.iter().map(|s| s.to_string()).collect(),
+            stop_words: self.stop.list().to_vec(),
         };
         SearchIndex {
             meta,
@@ -314,7 +250,7 @@ impl SearchIndex {
     pub fn stats(&self) -> IndexStats {
         let mut terms = 0;
         for s in &self.shards {
-            let mut r = super::query::ShardReader::new(s);
+            let mut r = ShardReader::new(s);
             while r.next_term().is_some() {
                 terms += 1;
             }
@@ -341,10 +277,12 @@ fn fingerprint(page: &Page) -> u64 {
     h.finish()
 }
 
+/// What tokenizing an article reads besides the article: fields, aliases, stop words.
+type TermRules<'a> = (&'a [SearchField], &'a Aliases, &'a StopWords);
+
 fn doc_terms(
     page: &Page,
-    fields: &[SearchField],
-    aliases: &Aliases,
+    (fields, aliases, stop): TermRules<'_>,
     vocab: &IdMap<Box<str>>,
     new: &mut IdMap<Box<str>>,
 ) -> DocTerms {
@@ -355,7 +293,7 @@ fn doc_terms(
     let mut len = 0u32;
     let mut add = |text: &str, field: SearchField, len: &mut u32| {
         let b = boost(field);
-        tokenize::terms(text, |t| {
+        tokenize::terms(text, stop, |t| {
             let id = term_id(t);
             match counts.entry(id) {
                 Entry::Occupied(mut e) => e.get_mut().0 = e.get().0.saturating_add(b),
@@ -497,31 +435,23 @@ fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> V
         .collect()
 }
 
-fn varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push((v as u8 & 0x7f) | 0x80);
-        v >>= 7;
+/// `(taxonomy, lowercased name) → (display name, slug)`, to name a result's terms.
+type TermIndex = BTreeMap<(String, String), (String, String)>;
+
+fn term_index(library: &Library) -> TermIndex {
+    let mut idx = BTreeMap::new();
+    for tax in &library.taxonomies {
+        for t in &tax.terms {
+            idx.insert(
+                (tax.name.clone(), t.name.to_lowercase()),
+                (t.name.clone(), t.slug.clone()),
+            );
+        }
     }
-    out.push(v as u8);
+    idx
 }
 
-fn encode_term(out: &mut Vec<u8>, term: &str, list: &[(u32, u8)], idf: u32) {
-    varint(out, term.len() as u32);
-    out.extend_from_slice(term.as_bytes());
-    varint(out, list.len() as u32);
-    varint(out, idf);
-    let mut block = Vec::with_capacity(list.len() * 2);
-    let mut prev = 0;
-    for &(doc, w) in list {
-        varint(&mut block, doc - prev);
-        block.push(w);
-        prev = doc;
-    }
-    varint(out, block.len() as u32);
-    out.extend_from_slice(&block);
-}
-
-fn doc_record(page: &Page, terms: &TermIndex, snippet_chars: usize) -> DocRecord {
+fn doc_record(page: &Page, terms: &TermIndex, dates: &Dates, snippet_chars: usize) -> DocRecord {
     let mut g = Vec::new();
     for (tax, names) in &page.meta.taxonomies {
         for n in names {
@@ -539,10 +469,7 @@ fn doc_record(page: &Page, terms: &TermIndex, snippet_chars: usize) -> DocRecord
     DocRecord {
         p: page.path.clone(),
         t: page.meta.title.clone(),
-        d: page
-            .date
-            .as_ref()
-            .map(|d| DateView::new(d, &page.language).display),
+        d: page.date.as_ref().map(|d| dates.display(d, &page.language)),
         dt: page.date.as_ref().map(|d| d.ymd()),
         s: page.meta.extra.source.clone(),
         l: page.language.clone(),
@@ -599,7 +526,7 @@ mod tests {
         let config = Config::default();
         let index = Indexer::new(&config).index(&library(&[("a.md", "Cloud", "Azure")]));
         let shard = tokenize::shard_of("微软", index.meta.shard_bits) as usize;
-        let mut r = crate::search::query::ShardReader::new(&index.shards[shard]);
+        let mut r = ShardReader::new(&index.shards[shard]);
         assert!(std::iter::from_fn(|| r.next_term()).any(|t| t.term == "微软"));
     }
 

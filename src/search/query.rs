@@ -13,80 +13,9 @@ use std::collections::HashMap;
 
 use anyhow::{Context, Result, bail};
 
-use super::index::{DocRecord, FORMAT, Meta};
+use super::format::{DocRecord, FORMAT, Meta, ShardReader, postings};
+use super::rules::StopWords;
 use super::tokenize;
-
-/// One posting list, as stored.
-#[derive(Debug, Clone, Copy)]
-pub struct TermEntry<'a> {
-    pub term: &'a str,
-    pub df: u32,
-    pub idf: u32,
-    pub block: &'a [u8],
-}
-
-/// Walks the terms of a shard file.
-pub struct ShardReader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> ShardReader<'a> {
-    pub fn new(bytes: &'a [u8]) -> ShardReader<'a> {
-        ShardReader { bytes, pos: 0 }
-    }
-
-    fn varint(&mut self) -> Option<u32> {
-        let mut v: u32 = 0;
-        let mut shift = 0;
-        loop {
-            let b = *self.bytes.get(self.pos)?;
-            self.pos += 1;
-            v |= u32::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-            shift += 7;
-            if shift > 28 {
-                return None;
-            }
-        }
-    }
-
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let s = self.bytes.get(self.pos..self.pos + n)?;
-        self.pos += n;
-        Some(s)
-    }
-
-    pub fn next_term(&mut self) -> Option<TermEntry<'a>> {
-        let len = self.varint()? as usize;
-        let term = std::str::from_utf8(self.take(len)?).ok()?;
-        let df = self.varint()?;
-        let idf = self.varint()?;
-        let block_len = self.varint()? as usize;
-        let block = self.take(block_len)?;
-        Some(TermEntry {
-            term,
-            df,
-            idf,
-            block,
-        })
-    }
-}
-
-/// `(doc id, weight)` pairs of a posting block.
-pub fn postings(block: &[u8]) -> Vec<(u32, u8)> {
-    let mut r = ShardReader::new(block);
-    let mut out = Vec::new();
-    let mut doc = 0;
-    while let Some(d) = r.varint() {
-        doc += d;
-        let Some(w) = r.take(1) else { break };
-        out.push((doc, w[0]));
-    }
-    out
-}
 
 /// One result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +29,7 @@ pub struct Hit {
 pub struct Searcher<F: Fn(&str) -> Result<Vec<u8>>> {
     pub meta: Meta,
     load: F,
+    stop: StopWords,
     shards: std::cell::RefCell<HashMap<u32, Vec<u8>>>,
 }
 
@@ -127,16 +57,18 @@ impl<F: Fn(&str) -> Result<Vec<u8>>> Searcher<F> {
                 meta.format
             );
         }
+        let stop = StopWords::from_list(&meta.stop_words);
         Ok(Searcher {
             meta,
             load,
+            stop,
             shards: Default::default(),
         })
     }
 
     /// Query terms as the browser computes them (stop words from `meta.json`).
     pub fn terms(&self, query: &str) -> Vec<String> {
-        tokenize::query_terms(query)
+        tokenize::query_terms(query, &self.stop)
     }
 
     /// Every matching article, best first.

@@ -4,22 +4,17 @@
 //! Chinese (and other CJK) text has no spaces, so a run of CJK characters becomes its
 //! overlapping bigrams (`大模型` → `大模`, `模型`); a run of one character is kept as is.
 //! Everything else is split into words of letters and digits, lowercased, with simple English
-//! plurals folded (`chips` → `chip`, `companies` → `company`) and a few stop words dropped.
+//! plurals folded (`chips` → `chip`, `companies` → `company`) and the stop words of
+//! `rules/search.toml` ([`StopWords`]) dropped.
 //! Full-width ASCII (`ＯｐｅｎＡＩ`) is read as ASCII. No dictionary, so no segmentation errors:
 //! a query's bigrams are looked up the same way, whatever the word boundaries.
 
 use crate::slug::is_cjk;
 
+pub use super::rules::StopWords;
+
 /// Longest word kept, in characters; longer runs (hashes, base64) are cut.
 pub const MAX_WORD_CHARS: usize = 32;
-
-/// English words too common to index. Written to `meta.json` so the browser drops the same.
-pub const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "also", "an", "and", "are", "as", "at", "be", "been", "but", "by",
-    "can", "could", "for", "from", "had", "has", "have", "he", "her", "his", "in", "into", "is",
-    "it", "its", "of", "on", "or", "our", "she", "than", "that", "the", "their", "them", "then",
-    "these", "they", "this", "those", "to", "was", "we", "were", "which", "will", "with", "would",
-];
 
 /// Full-width ASCII to ASCII, then lowercase (one char may lowercase to several).
 fn normalize(c: char, out: &mut impl FnMut(char)) {
@@ -69,8 +64,9 @@ pub fn fold_plural<'a>(word: &'a str, out: &'a mut String) -> &'a str {
 }
 
 /// Tokenizer state between characters.
-struct Terms<F: FnMut(&str)> {
+struct Terms<'s, F: FnMut(&str)> {
     emit: F,
+    stop: &'s StopWords,
     word: String,
     word_chars: usize,
     prev_cjk: Option<char>,
@@ -78,11 +74,11 @@ struct Terms<F: FnMut(&str)> {
     buf: String,
 }
 
-impl<F: FnMut(&str)> Terms<F> {
+impl<F: FnMut(&str)> Terms<'_, F> {
     fn finish_word(&mut self) {
         if self.word_chars > 0 {
             let single_letter = self.word_chars == 1 && !self.word.chars().all(char::is_numeric);
-            if !single_letter && !STOP_WORDS.contains(&self.word.as_str()) {
+            if !single_letter && !self.stop.contains(&self.word) {
                 (self.emit)(fold_plural(&self.word, &mut self.buf));
             }
             self.word.clear();
@@ -126,9 +122,10 @@ impl<F: FnMut(&str)> Terms<F> {
 }
 
 /// Calls `emit` with every term of `text`, in order, repeats included.
-pub fn terms(text: &str, emit: impl FnMut(&str)) {
+pub fn terms(text: &str, stop: &StopWords, emit: impl FnMut(&str)) {
     let mut t = Terms {
         emit,
+        stop,
         word: String::new(),
         word_chars: 0,
         prev_cjk: None,
@@ -147,9 +144,9 @@ pub fn terms(text: &str, emit: impl FnMut(&str)) {
 }
 
 /// The distinct terms of a query, in order of first appearance.
-pub fn query_terms(query: &str) -> Vec<String> {
+pub fn query_terms(query: &str, stop: &StopWords) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    terms(query, |t| {
+    terms(query, stop, |t| {
         if !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }
@@ -196,7 +193,7 @@ mod tests {
 
     fn all(text: &str) -> Vec<String> {
         let mut v = Vec::new();
-        terms(text, |t| v.push(t.to_string()));
+        terms(text, &StopWords::default(), |t| v.push(t.to_string()));
         v
     }
 
@@ -221,6 +218,9 @@ mod tests {
 
     #[test]
     fn query_terms_are_distinct() {
-        assert_eq!(query_terms("OpenAI openai 融资"), ["openai", "融资"]);
+        assert_eq!(
+            query_terms("OpenAI openai 融资", &StopWords::default()),
+            ["openai", "融资"]
+        );
     }
 }

@@ -1,26 +1,22 @@
-//! `newsroom serve`: build into memory, serve on 127.0.0.1, watch the inputs, rebuild what an
-//! edit affects, and reload the browser (or show the error of a failed rebuild).
+//! `serve`'s engine: build a site into memory, then apply each batch of changes incrementally
+//! (re-render the outputs whose views changed, copy changed assets). The HTTP side is
+//! [`http`], the pure classifier of changed paths is [`watch`]; the command (arguments,
+//! listening, the watch loop, printing) is `cmd/serve.rs`. Nothing here imports `cli` or `cmd`.
 
 pub mod http;
 pub mod watch;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, RwLock};
 
-use anyhow::{Context, Result};
-use notify::{RecursiveMode, Watcher};
+use anyhow::Result;
 
-use crate::cli::ServeArgs;
-use crate::cmd::build::{self, RenderedSite};
 use crate::config::Config;
-use crate::content::{Library, library};
-use crate::render::output::MemoryOutput;
+use crate::content::Library;
+use crate::output::MemoryOutput;
 use crate::render::{CardCache, Manifest};
-use crate::tagging::Vocabulary;
-use http::{Files, Server};
+use crate::site::{self, LoadError, RenderedSite, SiteRules};
+use http::Files;
 use watch::Change;
 
 /// What the last good build left for the next one.
@@ -32,13 +28,22 @@ pub struct State {
     pub library: Library,
     pub manifest: Manifest,
     pub cards: CardCache,
-    /// The vocabulary (rules/), read at the full build: a change there rebuilds everything.
-    pub vocab: Vocabulary,
+    /// The site's rules (vocabulary, dates, search), re-read when anything under rules/ changes.
+    pub rules: SiteRules,
     /// The search index builder, which keeps the terms of unchanged articles between rebuilds.
     pub indexer: Option<crate::search::Indexer>,
     /// Articles whose last change failed to load: retried with the next change, so a broken
     /// file is reported until it is fixed or deleted.
     pub pending: Vec<PathBuf>,
+    /// The outputs the last build or update rendered, sorted.
+    pub rendered: Vec<String>,
+}
+
+fn load_error(e: LoadError) -> anyhow::Error {
+    match e {
+        LoadError::Other(e) => e,
+        LoadError::Content(diags) => diagnostics(&diags),
+    }
 }
 
 fn diagnostics(diags: &[crate::content::Diagnostic]) -> anyhow::Error {
@@ -56,35 +61,18 @@ fn into_files(out: MemoryOutput) -> Files {
 }
 
 impl State {
-    /// A full build into memory.
+    /// A full build into memory. Content warnings are on `state.library.warnings`.
     pub fn build(root: &Path, base_url: &str, drafts: bool) -> Result<(State, Files)> {
-        let mut config = Config::load(root)?;
-        config.base_url = base_url.to_string();
-        let library =
-            library::load(&root.join("content"), &config, drafts).map_err(|d| diagnostics(&d))?;
-        for w in &library.warnings {
-            eprintln!("warning: {w}");
-        }
-        let vocab = Vocabulary::load(root)?;
+        let (config, library) =
+            site::load_site(root, Some(base_url), drafts).map_err(load_error)?;
+        let rules = SiteRules::load(root)?;
         let out = MemoryOutput::default();
-        let RenderedSite {
-            manifest, cards, ..
-        } = build::render_pages(
-            root,
-            &config,
-            &library,
-            &Manifest::default(),
-            &CardCache::default(),
-            &vocab,
-            &out,
-        )?;
-        build::copy_assets(root, &out)?;
-        let mut indexer = config
-            .search
-            .enabled
-            .then(|| crate::search::Indexer::with_vocabulary(&config, &vocab));
+        let fresh = (&Manifest::default(), &CardCache::default());
+        let r = site::render_pages(root, &config, &library, &rules, fresh, &out)?;
+        site::copy_assets(root, &out)?;
+        let mut indexer = config.search.enabled.then(|| rules.indexer(&config));
         if let Some(ix) = &mut indexer {
-            ix.index(&library).write(&out)?;
+            crate::render::search::write_with(ix, &library, &out)?;
         }
         let state = State {
             indexer,
@@ -93,55 +81,24 @@ impl State {
             drafts,
             config,
             library,
-            manifest,
-            cards,
-            vocab,
+            manifest: r.manifest,
+            cards: r.cards,
+            rules,
             pending: Vec::new(),
+            rendered: r.stats.rendered_paths,
         };
         Ok((state, into_files(out)))
     }
 
-    /// Applies an incremental change to the live files: re-parses the changed articles,
-    /// re-renders the files whose inputs changed, copies changed assets. Returns how many
-    /// files were rendered.
-    pub fn update(&mut self, change: &Change, files: &std::sync::RwLock<Files>) -> Result<usize> {
-        let mut rendered = 0;
-        let mut articles = change.articles.clone();
-        for p in &self.pending {
-            if !articles.contains(p) {
-                articles.push(p.clone());
-            }
-        }
-        if !articles.is_empty() {
-            let lib = match self.library.update(
-                &self.root.join("content"),
-                &self.config,
-                self.drafts,
-                &articles,
-            ) {
-                Ok(lib) => lib,
-                Err(d) => {
-                    self.pending = articles;
-                    return Err(diagnostics(&d));
-                }
-            };
-            self.pending.clear();
-            let out = MemoryOutput::default();
-            let r = build::render_pages(
-                &self.root,
-                &self.config,
-                &lib,
-                &self.manifest,
-                &self.cards,
-                &self.vocab,
-                &out,
-            )?;
-            rendered = r.stats.rendered;
-            apply(out, files);
-            self.library = lib;
-            self.manifest = r.manifest;
-            self.cards = r.cards;
-        }
+    /// Applies a change to the live files and returns how many files were rendered or copied.
+    /// Articles are re-parsed alone; a config, template or rules change reloads the whole
+    /// site. Either way only the outputs whose views changed are re-rendered.
+    pub fn update(&mut self, change: &Change, files: &RwLock<Files>) -> Result<usize> {
+        let mut rendered = if change.full {
+            self.reload(files)?
+        } else {
+            self.update_articles(change, files)?
+        };
         for asset in &change.assets {
             let Some(key) = watch::asset_output_path(&self.root, asset) else {
                 continue;
@@ -157,11 +114,77 @@ impl State {
         }
         Ok(rendered)
     }
+
+    /// Config, templates or rules changed: load everything again, render what changed.
+    fn reload(&mut self, files: &RwLock<Files>) -> Result<usize> {
+        let (config, library) =
+            site::load_site(&self.root, Some(&self.base_url), self.drafts).map_err(load_error)?;
+        let rules = SiteRules::load(&self.root)?;
+        let out = MemoryOutput::default();
+        let prev = (&self.manifest, &self.cards);
+        let r = site::render_pages(&self.root, &config, &library, &rules, prev, &out)?;
+        apply(out, files);
+        self.indexer = config.search.enabled.then(|| rules.indexer(&config));
+        (self.config, self.library, self.rules) = (config, library, rules);
+        self.pending.clear();
+        Ok(self.keep(r))
+    }
+
+    /// Re-parses the changed articles (and those that failed last time) and renders what
+    /// changed.
+    fn update_articles(&mut self, change: &Change, files: &RwLock<Files>) -> Result<usize> {
+        let mut articles = change.articles.clone();
+        for p in &self.pending {
+            if !articles.contains(p) {
+                articles.push(p.clone());
+            }
+        }
+        if articles.is_empty() {
+            self.rendered.clear();
+            return Ok(0);
+        }
+        let content = self.root.join("content");
+        let lib = match self
+            .library
+            .update(&content, &self.config, self.drafts, &articles)
+        {
+            Ok(lib) => lib,
+            Err(d) => {
+                self.pending = articles;
+                return Err(diagnostics(&d));
+            }
+        };
+        self.pending.clear();
+        let out = MemoryOutput::default();
+        let prev = (&self.manifest, &self.cards);
+        let r = site::render_pages(&self.root, &self.config, &lib, &self.rules, prev, &out)?;
+        apply(out, files);
+        self.library = lib;
+        Ok(self.keep(r))
+    }
+
+    fn keep(&mut self, r: RenderedSite) -> usize {
+        self.manifest = r.manifest;
+        self.cards = r.cards;
+        self.rendered = r.stats.rendered_paths;
+        r.stats.rendered
+    }
+
+    /// Re-indexes the library for search (after the pages are served: readers see the edit
+    /// first) and swaps in the index files that changed.
+    pub fn update_search(&mut self, files: &RwLock<Files>) -> Result<usize> {
+        let Some(ix) = &mut self.indexer else {
+            return Ok(0);
+        };
+        let out = MemoryOutput::default();
+        crate::render::search::write_with(ix, &self.library, &out)?;
+        Ok(apply(out, files))
+    }
 }
 
 /// Applies a render to the live files: removals, and the files whose bytes changed (so
 /// pages that render the same are not replaced). Returns how many files changed.
-fn apply(out: MemoryOutput, files: &std::sync::RwLock<Files>) -> usize {
+fn apply(out: MemoryOutput, files: &RwLock<Files>) -> usize {
     let removed = out.removed();
     let new_files = out.files.into_inner().expect("memory output poisoned");
     let mut live = files.write().expect("site poisoned");
@@ -181,130 +204,4 @@ fn apply(out: MemoryOutput, files: &std::sync::RwLock<Files>) -> usize {
         }
     }
     changed
-}
-
-impl State {
-    /// Re-indexes the library for search (after the pages are served: readers see the edit
-    /// first) and swaps in the index files that changed.
-    pub fn update_search(&mut self, files: &std::sync::RwLock<Files>) -> Result<usize> {
-        let Some(ix) = &mut self.indexer else {
-            return Ok(0);
-        };
-        let out = MemoryOutput::default();
-        ix.index(&self.library).write(&out)?;
-        Ok(apply(out, files))
-    }
-}
-
-/// Waits for a burst of events to end (editors save in several steps), then returns them.
-fn debounce(rx: &Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
-    // Reading a file is an event too (access): only writes, creations and removals count,
-    // or every rebuild would trigger the next.
-    let paths_of = |ev: notify::Result<notify::Event>| match ev {
-        Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => e.paths,
-        _ => Vec::new(),
-    };
-    let mut paths: Vec<PathBuf> = paths_of(rx.recv().ok()?);
-    let started = Instant::now();
-    loop {
-        match rx.recv_timeout(Duration::from_millis(10)) {
-            Ok(ev) => paths.extend(paths_of(ev)),
-            Err(RecvTimeoutError::Timeout) => break,
-            Err(RecvTimeoutError::Disconnected) => return None,
-        }
-        if started.elapsed() > Duration::from_millis(400) {
-            break;
-        }
-    }
-    Some(paths)
-}
-
-pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
-    let root = root
-        .canonicalize()
-        .with_context(|| format!("failed to open site `{}`", root.display()))?;
-    if args.bind != "127.0.0.1" && args.bind != "localhost" && args.bind != "::1" {
-        eprintln!(
-            "warning: serving on {} makes the preview reachable from other machines",
-            args.bind
-        );
-    }
-    let listener = TcpListener::bind((args.bind.as_str(), args.port))
-        .with_context(|| format!("failed to listen on {}:{}", args.bind, args.port))?;
-    let addr = listener.local_addr()?;
-    let host = if addr.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        addr.ip().to_string()
-    };
-    let base_url = format!("http://{host}:{}/", addr.port());
-
-    let started = Instant::now();
-    let (mut state, files) = State::build(&root, &base_url, args.drafts)?;
-    eprintln!(
-        "Built {} pages in {:.2}s. Serving {} at {base_url} (Ctrl-C to stop)",
-        state.library.pages.len(),
-        started.elapsed().as_secs_f64(),
-        root.display()
-    );
-    let server = Arc::new(Server::new(files));
-    {
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || server.run(listener));
-    }
-    if args.open {
-        let _ = std::process::Command::new("xdg-open")
-            .arg(&base_url)
-            .spawn();
-    }
-
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher =
-        notify::recommended_watcher(tx).context("failed to start the file watcher")?;
-    for dir in ["content", "templates", "static", "rules"] {
-        let p = root.join(dir);
-        if p.is_dir() {
-            watcher
-                .watch(&p, RecursiveMode::Recursive)
-                .with_context(|| format!("failed to watch `{}`", p.display()))?;
-        }
-    }
-    watcher
-        .watch(&root, RecursiveMode::NonRecursive)
-        .with_context(|| format!("failed to watch `{}`", root.display()))?;
-
-    while let Some(paths) = debounce(&rx) {
-        let change = watch::classify(&root, &paths);
-        if change.is_empty() {
-            continue;
-        }
-        let t = Instant::now();
-        let result = if change.full {
-            State::build(&root, &base_url, args.drafts).map(|(s, f)| {
-                let n = f.len();
-                state = s;
-                *server.files.write().expect("site poisoned") = f;
-                n
-            })
-        } else {
-            state.update(&change, &server.files)
-        };
-        match result {
-            // Nothing changed and nothing to clear: no need to disturb the reader.
-            Ok(0) if !server.hub.has_error() => {}
-            Ok(n) => {
-                server.hub.reload();
-                eprintln!(
-                    "Rebuilt: {n} files in {:.0} ms",
-                    t.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-            Err(e) => {
-                let msg = format!("{e:#}");
-                eprintln!("error: {msg}");
-                server.hub.error(msg);
-            }
-        }
-    }
-    Ok(())
 }

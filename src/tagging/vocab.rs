@@ -102,6 +102,7 @@ impl RawTopic {
             slug: self.slug.clone(),
             name: self.name.clone().unwrap_or_else(|| self.slug.clone()),
             zh: self.zh.clone(),
+            aliases: self.aliases.clone(),
             description: self.description.clone(),
         }
     }
@@ -228,6 +229,8 @@ pub struct Company {
     pub name: String,
     pub slug: String,
     pub zh: Option<String>,
+    /// Other names that mean the company (`aliases` in the file; products not included).
+    pub aliases: Vec<String>,
     pub description: Option<String>,
     pub homepage: Option<String>,
     /// Indexes into [`Vocabulary::topics`].

@@ -1,0 +1,84 @@
+//! Feeds: the site's `atom.xml` and `rss.xml` and each term's `atom.xml` (when its taxonomy
+//! has `feed = true`), the newest `feed_limit` articles with their content.
+
+use serde::Serialize;
+
+use super::views::{CardView, DateView};
+use super::{Item, Renderer, Run};
+
+#[derive(Serialize)]
+struct Entry<'b> {
+    #[serde(flatten)]
+    card: CardView<'b>,
+    content: &'b str,
+}
+
+#[derive(Serialize)]
+struct FeedView<'a> {
+    feed_title: String,
+    feed_url: String,
+    alternate_url: String,
+    updated: Option<DateView>,
+    entries: Vec<Entry<'a>>,
+}
+
+/// The feed `template` of the newest of `items`, for the listing at `path`.
+fn feed<'a>(
+    r: &'a Renderer,
+    template: &'a str,
+    title: String,
+    path: &str,
+    items: &[usize],
+) -> Item<'a, FeedView<'a>> {
+    let lib = r.library;
+    let limit = r.config.feed_limit.max(1);
+    let entries: Vec<Entry> = items
+        .iter()
+        .take(limit)
+        .map(|&i| Entry {
+            card: r.card(i),
+            content: &lib.pages[i].rendered.html,
+        })
+        .collect();
+    // Newest entry date, not the clock: two builds of one input are byte-identical.
+    let updated = items
+        .iter()
+        .filter_map(|&i| lib.pages[i].meta.updated.or(lib.pages[i].date))
+        .max_by_key(|d| d.timestamp())
+        .map(|d| DateView::new(&d, &r.config.language, r.rules.dates));
+    let feed_path = format!("{path}{template}");
+    let view = FeedView {
+        feed_title: title,
+        feed_url: r.urls.permalink(&feed_path),
+        alternate_url: r.urls.permalink(path),
+        updated,
+        entries,
+    };
+    Item::new(feed_path, template, &r.config.language, view)
+}
+
+pub(super) fn emit(r: &Renderer, run: &mut Run) {
+    use rayon::prelude::*;
+    let cfg = r.config;
+    // (template, title, listing path, articles)
+    let mut specs: Vec<(&str, String, String, &[usize])> = Vec::new();
+    for tax in &r.library.taxonomies {
+        if !super::term::has_feed(r, &tax.name) {
+            continue;
+        }
+        for t in &tax.terms {
+            let path = format!("{}/{}/", tax.name, t.slug);
+            let title = format!("{} – {}", t.name, cfg.title);
+            specs.push(("atom.xml", title, path, &t.pages));
+        }
+    }
+    if cfg.generate_feeds {
+        for name in ["atom.xml", "rss.xml"] {
+            specs.push((name, cfg.title.clone(), String::new(), &r.all));
+        }
+    }
+    let items = specs
+        .into_par_iter()
+        .map(|(template, title, path, pages)| feed(r, template, title, &path, pages));
+    r.emit_templates(items, run);
+}

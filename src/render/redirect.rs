@@ -1,0 +1,53 @@
+//! Redirect pages: a page's `aliases` (old URLs) and the `page/1/` of paginated listings.
+//! Built-in HTML, no template: their view is the target alone.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::{Item, Renderer, Run};
+
+#[derive(Serialize)]
+pub(super) struct RedirectView {
+    pub to: String,
+}
+
+/// A page that sends the browser to `to` (meta refresh plus a link, for static hosts).
+pub fn redirect_html(to: &str) -> String {
+    let mut esc = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut esc, to);
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\
+         <link rel=\"canonical\" href=\"{esc}\"><meta http-equiv=\"refresh\" content=\"0; url={esc}\">\
+         </head><body><a href=\"{esc}\">{esc}</a></body></html>\n"
+    )
+}
+
+/// Renders redirect items: their identity is the built-in page, not the theme.
+pub(super) fn emit_items(r: &Renderer, items: Vec<Item<'_, RedirectView>>, run: &mut Run) {
+    const BUILT_IN: u64 = 0x7265_6469_7265_6374; // "redirect": no theme, no config
+    r.emit(items, BUILT_IN, run, |it| Ok(redirect_html(&it.view.to)));
+}
+
+/// The redirects of every page's `aliases`, unless an article has that path.
+pub(super) fn emit(r: &Renderer, run: &mut Run) {
+    let lib = r.library;
+    let taken: HashSet<&str> = lib.pages.iter().map(|p| p.path.as_str()).collect();
+    let mut items = Vec::new();
+    for p in &lib.pages {
+        for alias in &p.meta.aliases {
+            let from = alias.trim_matches('/');
+            if from.is_empty() || taken.contains(format!("{from}/").as_str()) {
+                continue;
+            }
+            let file = if from.ends_with(".html") {
+                from.to_string()
+            } else {
+                format!("{from}/index.html")
+            };
+            let to = r.urls.url(&p.path);
+            items.push(Item::new(file, "redirect", "", RedirectView { to }));
+        }
+    }
+    emit_items(r, items, run);
+}

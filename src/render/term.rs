@@ -1,0 +1,88 @@
+//! Taxonomy pages: the list of a taxonomy's terms (`companies/`) and each term's listing
+//! (`companies/<slug>/`, paginated like a section), with vocabulary metadata (issue 4).
+
+use serde::Serialize;
+
+use super::listing::{Paginator, first_page_redirect, pager_path};
+use super::views::{self, TermView};
+use super::{Item, Renderer, Run, pagers};
+
+/// `taxonomy` in the taxonomy templates. Fields in alphabetical order, as the map it replaces.
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    permalink: String,
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TermListView<'a> {
+    taxonomy: TaxonomyView<'a>,
+    terms: Vec<TermView>,
+}
+
+#[derive(Serialize)]
+struct TermPageView<'a> {
+    taxonomy: TaxonomyView<'a>,
+    term: TermView,
+    paginator: Paginator<'a>,
+}
+
+fn taxonomy<'a>(r: &Renderer, name: &'a str) -> TaxonomyView<'a> {
+    TaxonomyView {
+        name,
+        permalink: r.urls.permalink(&format!("{name}/")),
+        title: views::taxonomy_title(r.config, name),
+        url: r.urls.url(&format!("{name}/")),
+    }
+}
+
+/// Whether the taxonomy has per-term feeds.
+pub(super) fn has_feed(r: &Renderer, taxonomy: &str) -> bool {
+    r.config.taxonomies.get(taxonomy).is_some_and(|t| t.feed)
+}
+
+pub(super) fn emit(r: &Renderer, run: &mut Run) {
+    let lang = r.config.language.as_str();
+    let mut lists = Vec::new();
+    let mut pages = Vec::new();
+    let mut redirects = Vec::new();
+    for tax in &r.library.taxonomies {
+        let feed = has_feed(r, &tax.name);
+        let mut terms: Vec<TermView> = tax
+            .terms
+            .iter()
+            .map(|t| r.term_view(&tax.name, t, feed))
+            .collect();
+        // Most articles first, then by name: the browsing order readers expect.
+        terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
+        let view = TermListView {
+            taxonomy: taxonomy(r, &tax.name),
+            terms,
+        };
+        lists.push(Item::new(
+            format!("{}/index.html", tax.name),
+            "taxonomy_list.html",
+            lang,
+            view,
+        ));
+        let per = r.config.taxonomy_paginate_by(&tax.name);
+        for t in &tax.terms {
+            let path = format!("{}/{}/", tax.name, t.slug);
+            for pager in 0..pagers(t.pages.len(), per) {
+                let view = TermPageView {
+                    taxonomy: taxonomy(r, &tax.name),
+                    term: r.term_view(&tax.name, t, feed),
+                    paginator: Paginator::new(r, &path, &t.pages, per, pager),
+                };
+                let file = format!("{}index.html", pager_path(&path, pager));
+                pages.push(Item::new(file, "taxonomy_single.html", lang, view));
+            }
+            redirects.extend(first_page_redirect(r, &path, t.pages.len(), per));
+        }
+    }
+    r.emit_templates(lists, run);
+    r.emit_templates(pages, run);
+    super::redirect::emit_items(r, redirects, run);
+}

@@ -1,0 +1,157 @@
+//! A whole site as the library sees it: load it (config, content, rules) and render it into
+//! an [`Output`]. No printing and no CLI here: content errors come back as diagnostics and
+//! warnings stay on the library, for the command to show (`cmd/build.rs`, `cmd/serve.rs`,
+//! `cmd/check.rs`).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::{Diagnostic, Library, library};
+use crate::dates::Dates;
+use crate::fsx;
+use crate::output::Output;
+use crate::render::templates;
+use crate::render::{CardCache, Manifest, Renderer, Rules, Stats};
+use crate::search::{Indexer, SearchRules};
+use crate::tagging::Vocabulary;
+
+/// Why a site did not load.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The content has errors (every one of them, `file:line: message`).
+    Content(Vec<Diagnostic>),
+    /// The config or the file system failed.
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for LoadError {
+    fn from(e: anyhow::Error) -> LoadError {
+        LoadError::Other(e)
+    }
+}
+
+/// Loads the config (with an optional base URL override) and the library.
+pub fn load_site(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+) -> Result<(Config, Library), LoadError> {
+    let mut config = Config::load(root)?;
+    if let Some(b) = base_url {
+        config.base_url = b.to_string();
+    }
+    let library =
+        library::load(&root.join("content"), &config, drafts).map_err(LoadError::Content)?;
+    Ok((config, library))
+}
+
+/// Every `rules/*.toml` rendering reads, loaded once per build (embedded defaults, then the
+/// site's own files): the vocabulary (term pages, search aliases), date formats, search rules.
+#[derive(Debug, Clone)]
+pub struct SiteRules {
+    pub vocab: Vocabulary,
+    pub dates: Dates,
+    pub search: SearchRules,
+}
+
+impl SiteRules {
+    pub fn load(root: &Path) -> Result<SiteRules> {
+        Ok(SiteRules {
+            vocab: Vocabulary::load(root)?,
+            dates: Dates::load(root)?,
+            search: SearchRules::load(root)?,
+        })
+    }
+
+    pub fn render(&self) -> Rules<'_> {
+        Rules {
+            vocab: &self.vocab,
+            dates: &self.dates,
+        }
+    }
+
+    /// A search indexer for `config` with these rules.
+    pub fn indexer(&self, config: &Config) -> Indexer {
+        Indexer::for_site(config, &self.vocab, &self.search, &self.dates)
+    }
+}
+
+/// Renders the whole site (pages, listings, feeds, search index, static files) into `out`.
+pub fn render_site(
+    root: &Path,
+    config: &Config,
+    library: &Library,
+    out: &dyn Output,
+) -> Result<Stats> {
+    let rules = SiteRules::load(root)?;
+    let mut theme = templates::load(root)?;
+    let renderer = Renderer::new(config, library, &mut theme, rules.render());
+    let mut stats = renderer.render_all(out)?;
+    stats.files +=
+        crate::render::search::write(config, library, || rules.indexer(config), out)?.files;
+    stats.files += copy_assets(root, out)?;
+    Ok(stats)
+}
+
+/// What rendering the pages gives besides the files: what `serve` keeps for the next edit.
+pub struct RenderedSite {
+    pub stats: Stats,
+    pub manifest: Manifest,
+    pub cards: CardCache,
+}
+
+/// Renders the templated files whose views changed since `prev` (everything for an empty
+/// manifest), fingerprinting each. Static files and the search index are not touched.
+pub fn render_pages(
+    root: &Path,
+    config: &Config,
+    library: &Library,
+    rules: &SiteRules,
+    prev: (&Manifest, &CardCache),
+    out: &dyn Output,
+) -> Result<RenderedSite> {
+    let mut theme = templates::load(root)?;
+    let renderer = Renderer::tracking(config, library, &mut theme, rules.render(), prev.1);
+    let (stats, manifest) = renderer.render_changed(prev.0, out)?;
+    Ok(RenderedSite {
+        stats,
+        manifest,
+        cards: renderer.card_cache(),
+    })
+}
+
+/// Copies `static/` and the non-Markdown files of `content/` (images beside articles).
+pub fn copy_assets(root: &Path, out: &dyn Output) -> Result<usize> {
+    let mut n = copy_tree(&root.join("static"), out, |_| true)?;
+    n += copy_tree(&root.join("content"), out, |p| {
+        p.extension().is_none_or(|e| e != "md")
+    })?;
+    Ok(n)
+}
+
+fn copy_tree(dir: &Path, out: &dyn Output, keep: impl Fn(&Path) -> bool) -> Result<usize> {
+    if !dir.is_dir() {
+        return Ok(0);
+    }
+    let mut n = 0;
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
+        if !entry.file_type().is_file() || !keep(entry.path()) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        out.write(&rel, &fsx::read(entry.path())?)?;
+        n += 1;
+    }
+    Ok(n)
+}
