@@ -1,11 +1,31 @@
-//! A small HTTP/1.1 server for the preview. The site is served from memory, so no request can
-//! reach a file outside it; request paths are still decoded strictly and anything odd is a 404.
+//! The preview's HTTP server: GET/HEAD of the in-memory site, the live-reload script and its
+//! event stream, on one thread (see `event_loop`). The site is served from memory, so no
+//! request can reach a file outside it; request paths are still decoded strictly and anything
+//! odd is a 404. Must not: touch the disk, know how the site is built (`serve/mod.rs` swaps
+//! `files` and calls the hub).
+//!
+//! Hand-written on purpose (issue 12, item 4). The bounds the issue asks for (a connection cap
+//! that a drip-feeder cannot hold, a whole-head deadline, 414/431 before buffering, no thread
+//! per connection, no spin on EMFILE) come from one `mio` poll loop, and `mio` is already
+//! compiled for `notify`: 0 new crates (`cargo tree -e normal`: 276 lines before and after).
+//! tiny_http would add 4 crates (281 lines) and still read heads without a size limit
+//! (tiny-http/tiny-http#56, open since 2015) on a growing thread pool; hyper + hyper-util +
+//! tokio would add 12 (305 lines, with the cold CI build on 2 cores paying for them) and still
+//! need a cap and a slow-client policy around them. What a preview on 127.0.0.1 needs of HTTP
+//! is one GET at a time with `Connection: close`: the parser (`request`) is 150 lines, pure
+//! and fuzzable.
+
+mod event_loop;
+pub mod request;
+pub mod sse;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
+
+use event_loop::{Bytes, Outgoing};
 
 /// The built site: output path → bytes.
 pub type Files = HashMap<String, Arc<Vec<u8>>>;
@@ -19,7 +39,8 @@ const SCRIPT: &str = include_str!("livereload.js");
 #[derive(Default)]
 pub struct Hub {
     state: Mutex<HubState>,
-    changed: Condvar,
+    /// Wakes the server loop to pass the news on (set when it starts).
+    waker: Mutex<Option<Arc<mio::Waker>>>,
 }
 
 #[derive(Default, Clone)]
@@ -31,18 +52,37 @@ struct HubState {
 impl Hub {
     /// A good rebuild: pages reload (and lose any error overlay).
     pub fn reload(&self) {
-        let mut s = self.state.lock().expect("hub poisoned");
-        s.generation += 1;
-        s.error = None;
-        self.changed.notify_all();
+        self.set(None);
     }
 
     /// A failed rebuild: pages show `message` over the last good site.
     pub fn error(&self, message: String) {
-        let mut s = self.state.lock().expect("hub poisoned");
-        s.generation += 1;
-        s.error = Some(message);
-        self.changed.notify_all();
+        self.set(Some(message));
+    }
+
+    fn set(&self, error: Option<String>) {
+        {
+            let mut s = self.state.lock().expect("hub poisoned");
+            s.generation += 1;
+            s.error = error;
+        }
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if let Some(w) = &*self.waker.lock().expect("hub poisoned") {
+            let _ = w.wake();
+        }
+    }
+
+    fn set_waker(&self, waker: Arc<mio::Waker>) {
+        *self.waker.lock().expect("hub poisoned") = Some(waker);
+    }
+
+    /// The generation and the error, read together.
+    fn snapshot(&self) -> (u64, Option<String>) {
+        let s = self.state.lock().expect("hub poisoned");
+        (s.generation, s.error.clone())
     }
 
     pub fn has_error(&self) -> bool {
@@ -54,9 +94,50 @@ impl Hub {
     }
 }
 
+/// How much the server lets clients take.
+#[derive(Debug, Clone)]
+pub struct Bounds {
+    /// Request line and header sizes.
+    pub head: request::Limits,
+    /// Open sockets at most; a new one pushes out the oldest still sending its head.
+    pub connections: usize,
+    /// Event streams at most (one per open tab); a new one closes the oldest.
+    pub streams: usize,
+    /// From accept to the end of the head, however the bytes trickle in: then 408.
+    pub head_deadline: Duration,
+    /// To write an answer: then the connection is dropped.
+    pub write_deadline: Duration,
+    /// After an answer, how long what the client still sends is read and dropped.
+    pub linger: Duration,
+    /// Bytes an event stream may have unsent before it is dropped (a tab that stopped reading).
+    pub stream_backlog: usize,
+}
+
+impl Default for Bounds {
+    fn default() -> Bounds {
+        Bounds {
+            head: request::Limits::default(),
+            connections: 1024,
+            streams: 64,
+            head_deadline: Duration::from_secs(10),
+            write_deadline: Duration::from_secs(30),
+            linger: Duration::from_secs(2),
+            stream_backlog: 256 * 1024,
+        }
+    }
+}
+
 pub struct Server {
     pub files: RwLock<Files>,
     pub hub: Hub,
+    bounds: Bounds,
+    stop: AtomicBool,
+}
+
+/// What the server does with a request.
+enum Answer {
+    Reply(Outgoing),
+    Stream,
 }
 
 /// What a request path names.
@@ -183,183 +264,112 @@ pub fn inject_script(html: &[u8]) -> Vec<u8> {
     }
 }
 
-fn respond(
-    stream: &mut TcpStream,
-    status: &str,
-    headers: &[(&str, String)],
-    body: &[u8],
-    head_only: bool,
-) {
+fn response(status: &str, headers: &[(&str, &str)], body: Bytes, head_only: bool) -> Outgoing {
     let mut h = format!(
         "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n",
-        body.len()
+        body.as_ref().len()
     );
     for (k, v) in headers {
         h.push_str(&format!("{k}: {v}\r\n"));
     }
     h.push_str("\r\n");
-    let _ = stream.write_all(h.as_bytes());
+    let mut out = Outgoing::default();
+    out.push(Bytes::Owned(h.into_bytes()));
     if !head_only {
-        let _ = stream.write_all(body);
+        out.push(body);
     }
-    let _ = stream.flush();
+    out
+}
+
+/// A status with its own line as the body: what refusals and timeouts answer.
+fn status_page(status: &str) -> Outgoing {
+    let body = format!("{status}\n").into_bytes();
+    let ct = [("Content-Type", "text/plain; charset=utf-8")];
+    response(status, &ct, Bytes::Owned(body), false)
 }
 
 impl Server {
     pub fn new(files: Files) -> Server {
+        Server::with_bounds(files, Bounds::default())
+    }
+
+    pub fn with_bounds(files: Files, bounds: Bounds) -> Server {
         Server {
             files: RwLock::new(files),
             hub: Hub::default(),
+            bounds,
+            stop: AtomicBool::new(false),
         }
     }
 
-    /// Accepts connections until the process ends; one thread per connection.
+    /// Serves connections on this thread until [`Server::stop`]. A failure to set up the
+    /// poll loop, or of the loop itself, is reported on stderr.
     pub fn run(self: Arc<Self>, listener: TcpListener) {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let me = Arc::clone(&self);
-            std::thread::spawn(move || me.handle(stream));
+        let result = event_loop::Loop::new(&self, listener).and_then(|mut l| l.run());
+        if let Err(e) = result {
+            eprintln!("error: the preview server stopped: {e}");
         }
     }
 
-    fn handle(&self, mut stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let mut reader = BufReader::new(match stream.try_clone() {
-            Ok(s) => s,
-            Err(_) => return,
-        });
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() || line.len() > 8192 {
-            return;
-        }
-        // Drain the headers; nothing in them matters here.
-        let mut total = 0;
-        loop {
-            let mut h = String::new();
-            match reader.read_line(&mut h) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    total += n;
-                    if h == "\r\n" || h == "\n" || total > 65536 {
-                        break;
-                    }
-                }
-            }
-        }
-        let mut parts = line.split_whitespace();
-        let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let head_only = method == "HEAD";
-        if method != "GET" && !head_only {
-            respond(
-                &mut stream,
+    /// Makes [`Server::run`] return (its open connections are closed).
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.hub.wake();
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// The answer to one request head.
+    fn answer(&self, head: &request::Head<'_>) -> Answer {
+        let head_only = head.method == "HEAD";
+        if head.method != "GET" && !head_only {
+            let allow = [("Allow", "GET, HEAD")];
+            return Answer::Reply(response(
                 "405 Method Not Allowed",
-                &[("Allow", "GET, HEAD".into())],
-                b"",
+                &allow,
+                Bytes::Static(b""),
                 false,
-            );
-            return;
+            ));
         }
         let files = self.files.read().expect("site poisoned");
-        match resolve(&files, target) {
-            Target::Events => {
-                drop(files);
-                self.events(stream);
-            }
-            Target::Script => respond(
-                &mut stream,
+        let (status, ct, body, location) = match resolve(&files, head.target) {
+            Target::Events => return Answer::Stream,
+            Target::Script => (
                 "200 OK",
-                &[("Content-Type", content_type("x.js").into())],
-                SCRIPT.as_bytes(),
-                head_only,
+                content_type("x.js"),
+                Bytes::Static(SCRIPT.as_bytes()),
+                None,
             ),
             Target::File(key) => {
-                let body = Arc::clone(&files[&key]);
-                drop(files);
                 let ct = content_type(&key);
                 let body = if ct.starts_with("text/html") {
-                    inject_script(&body)
+                    Bytes::Owned(inject_script(&files[&key]))
                 } else {
-                    body.to_vec()
+                    Bytes::Shared(Arc::clone(&files[&key]))
                 };
-                respond(
-                    &mut stream,
-                    "200 OK",
-                    &[("Content-Type", ct.into())],
-                    &body,
-                    head_only,
-                );
+                ("200 OK", ct, body, None)
             }
-            Target::Redirect(to) => {
-                drop(files);
-                respond(
-                    &mut stream,
-                    "301 Moved Permanently",
-                    &[("Location", to)],
-                    b"",
-                    head_only,
-                );
-            }
+            Target::Redirect(to) => ("301 Moved Permanently", "", Bytes::Static(b""), Some(to)),
             Target::NotFound => {
-                let body = files
-                    .get("404.html")
-                    .map_or_else(|| b"404 Not Found".to_vec(), |b| inject_script(b));
-                drop(files);
-                respond(
-                    &mut stream,
-                    "404 Not Found",
-                    &[("Content-Type", content_type("x.html").into())],
-                    &body,
-                    head_only,
+                let body = files.get("404.html").map_or_else(
+                    || Bytes::Static(b"404 Not Found"),
+                    |b| Bytes::Owned(inject_script(b)),
                 );
+                ("404 Not Found", content_type("x.html"), body, None)
             }
+        };
+        drop(files);
+        let mut headers = Vec::new();
+        if !ct.is_empty() {
+            headers.push(("Content-Type", ct));
         }
+        if let Some(to) = &location {
+            headers.push(("Location", to.as_str()));
+        }
+        Answer::Reply(response(status, &headers, body, head_only))
     }
-
-    /// Server-sent events: `reload` after a good rebuild, `build-error` after a failed one.
-    fn events(&self, mut stream: TcpStream) {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
-        if stream.write_all(head.as_bytes()).is_err() {
-            return;
-        }
-        let mut state = self.hub.state.lock().expect("hub poisoned").clone();
-        if let Some(e) = &state.error
-            && stream.write_all(error_event(e).as_bytes()).is_err()
-        {
-            return;
-        }
-        loop {
-            let guard = self.hub.state.lock().expect("hub poisoned");
-            let (guard, _) = self
-                .hub
-                .changed
-                .wait_timeout_while(guard, Duration::from_secs(15), |s| {
-                    s.generation == state.generation
-                })
-                .expect("hub poisoned");
-            let now = guard.clone();
-            drop(guard);
-            let msg = if now.generation == state.generation {
-                ": ping\n\n".to_string()
-            } else if let Some(e) = &now.error {
-                error_event(e)
-            } else {
-                "event: reload\ndata: {}\n\n".to_string()
-            };
-            state = now;
-            if stream
-                .write_all(msg.as_bytes())
-                .and_then(|_| stream.flush())
-                .is_err()
-            {
-                return;
-            }
-        }
-    }
-}
-
-fn error_event(message: &str) -> String {
-    let data: String = message.lines().map(|l| format!("data: {l}\n")).collect();
-    format!("event: build-error\n{data}\n")
 }
 
 #[cfg(test)]
