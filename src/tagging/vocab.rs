@@ -102,7 +102,6 @@ impl RawTopic {
             slug: self.slug.clone(),
             name: self.name.clone().unwrap_or_else(|| self.slug.clone()),
             zh: self.zh.clone(),
-            aliases: self.aliases.clone(),
             description: self.description.clone(),
         }
     }
@@ -156,6 +155,7 @@ impl RawCompany {
                 .unwrap_or_else(|| crate::slug::slugify_title(&self.name, 60)),
             name: self.name.clone(),
             zh: self.zh.clone(),
+            aliases: self.aliases.clone(),
             description: self.description.clone(),
             homepage: self.homepage.clone(),
             topics: company_topics,
