@@ -51,6 +51,7 @@ pub fn words(text: &str) -> usize {
         .count()
 }
 
+// TODO(text): closing quotes and brackets, one set in the text module.
 const CLOSERS: &[char] = &['”', '’', '"', '\'', '」', '』', ')', '）', '*', '】', '》'];
 
 /// The last character that is not a closing quote or bracket.
@@ -60,6 +61,7 @@ pub fn last_mark(text: &str) -> Option<char> {
 
 /// Ends like a sentence (`。`, `.`, `！`, `…`), not like a title or a question.
 pub fn ends_sentence(text: &str) -> bool {
+    // TODO(text): sentence ends per script, from the text module.
     matches!(
         last_mark(text),
         Some('。' | '.' | '！' | '!' | '…' | '；' | ';' | '．')
@@ -68,6 +70,7 @@ pub fn ends_sentence(text: &str) -> bool {
 
 /// Sentence terminators inside the text (not counting the end).
 pub fn inner_sentences(text: &str) -> usize {
+    // TODO(text): sentence terminators per script, from the text module.
     let t = text.trim_end();
     let chars: Vec<char> = t.chars().collect();
     let mut n = 0;
@@ -90,6 +93,7 @@ pub fn inner_sentences(text: &str) -> usize {
 
 /// Reads like article prose: sentences, not a label, title or menu item.
 pub fn is_prose(text: &str) -> bool {
+    // TODO(text): question and colon marks, from the text module.
     let u = units(text);
     let q = matches!(last_mark(text), Some('？' | '?'));
     (ends_sentence(text) && u >= 7)
@@ -100,6 +104,7 @@ pub fn is_prose(text: &str) -> bool {
 
 /// A bullet list item: `• text`, `- text`, `* text`, `· text`.
 pub fn bullet_text(text: &str) -> Option<&str> {
+    // TODO(text): bullet marks, from the text module.
     let t = text.trim_start();
     let mut chars = t.chars();
     let first = chars.next()?;
@@ -123,6 +128,7 @@ pub fn bullet_text(text: &str) -> Option<&str> {
 /// Splits a paragraph before sentence starts; returns the byte offset where the sentence holding
 /// `pos` begins.
 pub fn sentence_start(text: &str, pos: usize) -> usize {
+    // TODO(text): sentence terminators per script, from the text module.
     // Step over terminators and spaces the match may start with (`。声明：`).
     let mut pos = pos;
     while let Some(c) = text[pos..].chars().next() {

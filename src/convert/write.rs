@@ -459,3 +459,45 @@ mod tests {
         assert_ne!(input_hash(b"a"), input_hash(b"b"));
     }
 }
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    fn text(s: &str) -> Inline {
+        Inline::Text(s.into())
+    }
+
+    #[test]
+    fn spans_are_escaped_and_rendered_only_here() {
+        let spans = [
+            text("a*b "),
+            Inline::Link {
+                url: "https://ex.com/a_(b)".into(),
+                content: vec![text(" the [x] ")],
+            },
+            Inline::Strong(vec![text("注意：")]),
+            Inline::Code("a`b".into()),
+            Inline::Break,
+            Inline::Image {
+                src: "https://ex.com/p q.png".into(),
+                alt: "A_B".into(),
+            },
+        ];
+        assert_eq!(
+            inline_line(&spans),
+            "a\\*b [the \\[x\\]](https://ex.com/a_%28b%29) **注意**：``a`b`` ![A\\_B](https://ex.com/p%20q.png)"
+        );
+        // Nothing to wrap: the marks stay out.
+        assert_eq!(
+            inline_line(&[Inline::Emphasis(vec![text(" ")]), text("x")]),
+            "x"
+        );
+        assert_eq!(
+            inline_line(&[Inline::BoldLine(vec![Inline::Strong(vec![text(
+                "一、小标题 "
+            )])])]),
+            "****一、小标题****"
+        );
+    }
+}

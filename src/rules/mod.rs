@@ -96,6 +96,8 @@ struct RawHtml {
     discard_prefixes: Option<Vec<String>>,
     positive_prefixes: Option<Vec<String>>,
     negative_prefixes: Option<Vec<String>>,
+    byline_classes: Option<Vec<String>>,
+    updated_markers: Option<Vec<String>>,
 }
 
 /// Compiled `[html]` rules (see `rules/boilerplate.toml`).
@@ -111,6 +113,10 @@ pub struct HtmlRules {
     pub positive_prefixes: Vec<String>,
     /// Class/id word beginnings that count against content.
     pub negative_prefixes: Vec<String>,
+    /// Parts of a class value that mark a byline element (read as byline evidence).
+    pub byline_classes: Vec<String>,
+    /// Parts of a class or itemprop value that mark a modified, not published, date.
+    pub updated_markers: Vec<String>,
 }
 
 /// A compiled boilerplate rule.
@@ -250,6 +256,8 @@ fn compile_boilerplate(layers: &Layers) -> Result<(Vec<Rule>, HtmlRules)> {
             raw_html.discard_prefixes = h.discard_prefixes.or(raw_html.discard_prefixes);
             raw_html.positive_prefixes = h.positive_prefixes.or(raw_html.positive_prefixes);
             raw_html.negative_prefixes = h.negative_prefixes.or(raw_html.negative_prefixes);
+            raw_html.byline_classes = h.byline_classes.or(raw_html.byline_classes);
+            raw_html.updated_markers = h.updated_markers.or(raw_html.updated_markers);
         }
         for rule in file.rule {
             upsert(&mut raw_rules, rule, |a, b| a.id == b.id);
@@ -311,6 +319,8 @@ fn compile_html(raw: RawHtml, file: &str) -> Result<HtmlRules> {
         discard_prefixes: lower(raw.discard_prefixes),
         positive_prefixes: lower(raw.positive_prefixes),
         negative_prefixes: lower(raw.negative_prefixes),
+        byline_classes: lower(raw.byline_classes),
+        updated_markers: lower(raw.updated_markers),
     })
 }
 

@@ -276,3 +276,62 @@ fn ends_sentence(n: NodeRef<'_, Node>) -> bool {
     text.trim_end()
         .ends_with(['.', '!', '?', '。', '！', '？', '"', '”'])
 }
+
+#[cfg(test)]
+mod tests {
+    use scraper::Html;
+
+    use super::*;
+
+    fn para(words: &str, n: usize) -> String {
+        (0..n)
+            .map(|i| format!("<p>{words} number {i}, with a comma and a full stop.</p>"))
+            .collect()
+    }
+
+    /// The class of the chosen root (or the tag when it has none).
+    fn chosen(html: &str) -> Vec<String> {
+        let rules = crate::rules::Rules::defaults().unwrap();
+        let doc = Html::parse_document(html);
+        let page = Page::new(&doc, &rules.html);
+        choose(&page)
+            .into_iter()
+            .map(|id| {
+                let e = doc.tree.get(id).unwrap().value().as_element().unwrap();
+                e.attr("class").unwrap_or(e.name()).to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn markup_that_names_the_body_wins() {
+        let html = format!(
+            r#"<body><div class="sidebar">{}</div><div class="entry-content">{}</div></body>"#,
+            para("Sidebar teaser text about another story", 6),
+            para("The article's own paragraph goes on", 4)
+        );
+        assert_eq!(chosen(&html), ["entry-content"]);
+    }
+
+    #[test]
+    fn a_named_teaser_loses_to_the_scored_article() {
+        let html = format!(
+            r#"<body><article><p>A teaser of one line that is short but has enough text to count.</p></article>
+            <div class="wrap"><div class="story">{}</div></div></body>"#,
+            para("The long story told paragraph by paragraph", 8)
+        );
+        assert_eq!(chosen(&html), ["story"]);
+    }
+
+    #[test]
+    fn without_names_paragraphs_choose_their_container() {
+        let html = format!(
+            r#"<body><div id="x"><ul class="links"><li><a href="/a">One link</a></li>
+            <li><a href="/b">Another link</a></li></ul></div><div class="col">{}</div></body>"#,
+            para("Plain paragraphs in an unnamed column", 5)
+        );
+        assert_eq!(chosen(&html), ["col"]);
+        // Nothing stands out: the whole body.
+        assert_eq!(chosen("<body><span>hi</span></body>"), ["body"]);
+    }
+}

@@ -599,3 +599,103 @@ fn bold_only(node: NodeRef<'_, Node>) -> bool {
     }
     bold == 1
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::convert::model::{Block, Hint, Inline};
+
+    fn blocks(body: &str) -> Vec<Block> {
+        let rules = crate::rules::Rules::defaults().unwrap();
+        let html = format!("<html><body><article>{body}</article></body></html>");
+        super::super::parse(&html, Some("https://ex.com/news/a"), &rules.html).blocks
+    }
+
+    fn text(s: &str) -> Inline {
+        Inline::Text(s.into())
+    }
+
+    #[test]
+    fn paragraphs_keep_links_and_emphasis_as_spans_not_markdown() {
+        let b = blocks(
+            r#"<p>See <a href="/r">the *report*</a>, <em>now</em> and <code>a_b</code>.
+            <a href="javascript:alert(1)">bad</a></p>"#,
+        );
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].text, "See the *report*, now and a_b. bad");
+        assert_eq!(
+            b[0].markup.as_ref().unwrap().spans,
+            [
+                text("See "),
+                Inline::Link {
+                    url: "https://ex.com/r".into(),
+                    content: vec![text("the *report*")]
+                },
+                text(", "),
+                Inline::Emphasis(vec![text("now")]),
+                text(" and "),
+                Inline::Code("a_b".into()),
+                text(". "),
+                // An unsafe link is its text.
+                text("bad"),
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_code_and_images_become_their_own_blocks() {
+        let b = blocks(
+            r#"<ol start="3"><li>three</li><li>four<ul><li>inner</li></ul></li></ol>
+            <pre class="language-rust">fn main() {
+    x();
+}</pre><img src="/p.png" alt="A chart"><p>After the picture.</p>"#,
+        );
+        let got: Vec<(&str, &Hint)> = b.iter().map(|b| (b.text.as_str(), &b.hint)).collect();
+        assert_eq!(
+            got,
+            [
+                ("three", &Hint::ListItem),
+                ("four", &Hint::ListItem),
+                ("inner", &Hint::ListItem),
+                ("fn main() { x(); }", &Hint::Code),
+                ("", &Hint::Image),
+                ("After the picture.", &Hint::None),
+            ]
+        );
+        let m = |i: usize| b[i].markup.as_ref().unwrap();
+        assert_eq!((m(0).ordered, m(0).depth), (Some(3), 0));
+        assert_eq!((m(1).ordered, m(2).ordered, m(2).depth), (Some(4), None, 1));
+        assert_eq!(m(3).code.as_deref(), Some("fn main() {\n    x();\n}"));
+        assert_eq!(m(3).lang.as_deref(), Some("rust"));
+        assert_eq!(
+            m(4).image,
+            Some(("https://ex.com/p.png".into(), "A chart".into()))
+        );
+    }
+
+    #[test]
+    fn chrome_inside_the_body_is_pruned_and_tables_keep_cells() {
+        let b = blocks(
+            r#"<p>First paragraph of the article, long enough to be prose.</p>
+            <div class="share-buttons">Share on X</div>
+            <table><thead><tr><th>Chip</th><th>Node</th></tr></thead>
+            <tr><td><b>A1</b></td><td>3 nm</td></tr></table>"#,
+        );
+        let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "First paragraph of the article, long enough to be prose.",
+                "Chip | Node",
+                "A1 | 3 nm"
+            ]
+        );
+        assert_eq!(
+            b[1].hint,
+            Hint::TableRow(vec!["Chip".into(), "Node".into()], true)
+        );
+        assert_eq!(
+            b[2].markup.as_ref().unwrap().cells,
+            [vec![Inline::Strong(vec![text("A1")])], vec![text("3 nm")]]
+        );
+    }
+}

@@ -18,6 +18,7 @@ use super::jsonld::{JsonLd, json_ld_roots, str_of};
 use super::url::absolute_url;
 use crate::content::Date;
 use crate::convert::normalize::{clean_line, normalize_chars};
+use crate::rules::HtmlRules;
 
 /// The selectors this file asks, parsed once per process (read_head runs for every page).
 struct Selectors {
@@ -94,7 +95,7 @@ pub struct Head {
 /// Descriptions longer than this are cut at a sentence (else word) boundary.
 pub const DESCRIPTION_MAX: usize = 300;
 
-pub fn read_head(doc: &Html) -> Head {
+pub fn read_head(doc: &Html, rules: &HtmlRules) -> Head {
     let metas = Metas::read(doc);
     let roots = json_ld_roots(doc);
     let ld = JsonLd::new(&roots);
@@ -127,9 +128,9 @@ pub fn read_head(doc: &Html) -> Head {
         site_name: metas.first(&["og:site_name"]),
         publisher,
         url,
-        published: published(doc, &metas, &ld),
+        published: published(doc, &metas, &ld, &rules.updated_markers),
         authors: authors(doc, &metas, &ld),
-        bylines: bylines(doc),
+        bylines: bylines(doc, &rules.byline_classes),
         editors: ld
             .field("editor")
             .map(|e| clean_names(ld.names(e, true)))
@@ -213,7 +214,7 @@ fn canonical_url(doc: &Html, metas: &Metas) -> Option<String> {
 }
 
 /// The publication date, never a modified one: the first candidate that reads as a date.
-fn published(doc: &Html, metas: &Metas, ld: &JsonLd) -> Option<String> {
+fn published(doc: &Html, metas: &Metas, ld: &JsonLd, updated: &[String]) -> Option<String> {
     let mut candidates: Vec<String> = metas
         .raw("article:published_time")
         .map(str::to_string)
@@ -251,7 +252,7 @@ fn published(doc: &Html, metas: &Metas, ld: &JsonLd) -> Option<String> {
     for s in &SEL.header_times {
         candidates.extend(
             doc.select(s)
-                .filter(|e| !is_update_marker(e))
+                .filter(|e| !is_update_marker(e, updated))
                 .filter_map(element_date),
         );
     }
@@ -270,12 +271,12 @@ fn element_date(e: ElementRef) -> Option<String> {
         .filter(|s| !s.trim().is_empty())
 }
 
-/// A `<time class="updated">` or `itemprop=dateModified`.
-fn is_update_marker(e: &ElementRef) -> bool {
+/// A `<time class="updated">` or `itemprop=dateModified` (`[html] updated_markers`).
+fn is_update_marker(e: &ElementRef, markers: &[String]) -> bool {
     ["class", "itemprop"].iter().any(|a| {
         e.value().attr(a).is_some_and(|v| {
             let v = v.to_ascii_lowercase();
-            v.contains("updat") || v.contains("modif")
+            markers.iter().any(|m| v.contains(m.as_str()))
         })
     })
 }
@@ -371,12 +372,12 @@ fn is_url(s: &str) -> bool {
     l.contains("://") || l.starts_with("www.") || l.starts_with("//")
 }
 
-/// Texts of short byline elements, those inside `<article>` first.
-fn bylines(doc: &Html) -> Vec<String> {
+/// Texts of short byline elements (`[html] byline_classes`), those inside `<article>` first.
+fn bylines(doc: &Html, classes: &[String]) -> Vec<String> {
     let is_byline = |e: &ElementRef| {
         e.value().attr("class").is_some_and(|c| {
             let c = c.to_ascii_lowercase();
-            c.contains("byline") || c.contains("author")
+            classes.iter().any(|w| c.contains(w.as_str()))
         })
     };
     let mut out: Vec<String> = Vec::new();
@@ -429,6 +430,7 @@ fn cap_description(d: &str, max: usize) -> String {
     }
     let chars: Vec<(usize, char)> = d.char_indices().collect();
     let end_of = |i: usize| chars.get(i + 1).map_or(d.len(), |&(b, _)| b);
+    // TODO(text): sentence ends and trailing separators, from the text module.
     let sentence_end = (max / 3..max).rev().find(|&i| {
         let c = chars[i].1;
         matches!(c, '。' | '！' | '？')
@@ -478,7 +480,9 @@ mod tests {
     use super::*;
 
     fn head(html: &str) -> Head {
-        read_head(&Html::parse_document(html))
+        static RULES: LazyLock<crate::rules::Rules> =
+            LazyLock::new(|| crate::rules::Rules::defaults().unwrap());
+        read_head(&Html::parse_document(html), &RULES.html)
     }
 
     #[test]
@@ -683,5 +687,26 @@ mod tests {
         let han = "芯".repeat(400);
         assert_eq!(cap_description(&han, 300).chars().count(), 301);
         assert_eq!(cap_description("第一句话。第二句话很长", 8), "第一句话。");
+    }
+
+    #[test]
+    fn a_site_file_changes_the_byline_and_updated_words() {
+        let site = "[html]\nbyline_classes = [\"credit-line\"]\nupdated_markers = [\"revised\"]\n";
+        let rules = crate::rules::Rules::from_texts(
+            &[
+                ("embedded", include_str!("../../../rules/boilerplate.toml")),
+                ("site/rules/boilerplate.toml", site),
+            ],
+            &[],
+        )
+        .unwrap();
+        let page = r#"<body><article><p class="credit-line">By Ann Lee</p><p class="byline">Bo</p>
+            <header><time class="revised" datetime="2024-03-04">x</time>
+            <time class="updated" datetime="2024-02-27">y</time></header></article></body>"#;
+        let h = read_head(&Html::parse_document(page), &rules.html);
+        assert_eq!(h.bylines, ["By Ann Lee"]);
+        assert_eq!(h.published.as_deref(), Some("2024-02-27"));
+        assert_eq!(head(page).bylines, ["Bo"]);
+        assert_eq!(head(page).published.as_deref(), Some("2024-03-04"));
     }
 }

@@ -47,7 +47,7 @@ static PASSWORD: LazyLock<Selector> =
 /// page's canonical URL for resolving links.
 pub fn parse(html: &str, url: Option<&str>, rules: &HtmlRules) -> Parsed {
     let doc = Html::parse_document(html);
-    let head = read_head(&doc);
+    let head = read_head(&doc, rules);
     let base = url
         .or(head.url.as_deref())
         .and_then(|u| ::url::Url::parse(u).ok())
