@@ -208,13 +208,6 @@ fn take_metadata_lines(
     meta: &mut Meta,
 ) -> Vec<(DateHit, usize)> {
     let header_end = first_body.unwrap_or(blocks.len());
-    let poster_like = |b: &Block, hit: Option<Hit>| {
-        b.is_open()
-            && !whole_hit(hit)
-            && units(&b.text) <= 24
-            && !blocks::ends_sentence(&b.text)
-            && metadata::find_date(&b.text, day_first).is_none()
-    };
     let mut dates = Vec::new();
     for i in 0..blocks.len() {
         if !blocks[i].is_open() {
@@ -262,33 +255,51 @@ fn take_metadata_lines(
                 meta.handle = Some(text.clone());
                 blocks[i].drop("meta.handle", "creator handle of the poster");
             }
-            // The poster's name is just above, or above the post's date (`名字 / 3小时前 / 关注`).
-            let is_meta_line = |b: &Block| {
-                matches!(&b.decision, blocks::Decision::Drop(d)
-                    if matches!(d.rule.as_str(), "meta.date" | "meta.relative-date" | "meta.handle"))
-            };
-            let mut p = i.checked_sub(1);
-            while let Some(k) = p
-                && k + 3 > i
-                && is_meta_line(&blocks[k])
-            {
-                p = k.checked_sub(1);
-            }
-            if let Some(p) = p
-                && poster_like(&blocks[p], hits[p])
-            {
-                let name = blocks[p].text.clone();
-                if !meta.byline.authors.contains(&name) {
-                    meta.byline.authors.push(name);
-                }
-                blocks[p].drop(
-                    "meta.poster",
-                    "the poster's name (author of a square/feed post)",
-                );
-            }
+            take_poster(blocks, hits, i, day_first, meta);
         }
     }
     dates
+}
+
+/// The poster's name above a feed post's handle or follow button at block `i`: just above,
+/// or above the post's date (`名字 / 3小时前 / 关注`). It joins the authors and leaves the body.
+fn take_poster(
+    blocks: &mut [Block],
+    hits: &[Option<Hit>],
+    i: usize,
+    day_first: bool,
+    meta: &mut Meta,
+) {
+    let poster_like = |b: &Block, hit: Option<Hit>| {
+        b.is_open()
+            && !whole_hit(hit)
+            && units(&b.text) <= 24
+            && !blocks::ends_sentence(&b.text)
+            && metadata::find_date(&b.text, day_first).is_none()
+    };
+    let is_meta_line = |b: &Block| {
+        matches!(&b.decision, blocks::Decision::Drop(d)
+            if matches!(d.rule.as_str(), "meta.date" | "meta.relative-date" | "meta.handle"))
+    };
+    let mut p = i.checked_sub(1);
+    while let Some(k) = p
+        && k + 3 > i
+        && is_meta_line(&blocks[k])
+    {
+        p = k.checked_sub(1);
+    }
+    if let Some(p) = p
+        && poster_like(&blocks[p], hits[p])
+    {
+        let name = blocks[p].text.clone();
+        if !meta.byline.authors.contains(&name) {
+            meta.byline.authors.push(name);
+        }
+        blocks[p].drop(
+            "meta.poster",
+            "the poster's name (author of a square/feed post)",
+        );
+    }
 }
 
 /// The page's declared publication date (HTML meta, JSON-LD), else the best date line: one

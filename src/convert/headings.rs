@@ -143,108 +143,123 @@ fn all_caps(text: &str) -> bool {
 
 /// Assigns roles to the open blocks of the article body.
 pub fn assign_roles(blocks: &mut [Block]) {
-    let n = blocks.len();
-    let prev_kept = |blocks: &[Block], i: usize| -> Option<usize> {
-        (0..i)
-            .rev()
-            .find(|&j| blocks[j].is_open() || blocks[j].role().is_some())
-    };
-    let next_kept = |blocks: &[Block], i: usize| -> Option<usize> {
-        (i + 1..n).find(|&j| blocks[j].is_open() || blocks[j].role().is_some())
-    };
-    for i in 0..n {
+    for i in 0..blocks.len() {
         if !blocks[i].is_open() {
             continue;
         }
         let text = blocks[i].kept.clone();
         // What the markup says comes first (HTML scrapes).
-        let hinted = match &blocks[i].hint {
-            Hint::Title | Hint::Heading if !is_prose(&text) || units(&text) <= 40 => {
-                let bare = bold_line(&text).unwrap_or(&text);
-                // A publisher's `<h2>1. Choose the right pot</h2>` keeps its number (a ranked
-                // list); only CJK-style section numbers (一、, 01) leave.
-                let latin_number = blocks[i].markup.is_some()
-                    && bare.chars().next().is_some_and(|c| c.is_ascii_digit())
-                    && bare
-                        .trim_start_matches(|c: char| c.is_ascii_digit())
-                        .starts_with(['.', ')'])
-                    && bare.split_whitespace().nth(1).is_some_and(|w| {
-                        w.chars().next().is_some_and(char::is_alphabetic)
-                            && !w.chars().any(crate::slug::is_cjk)
-                    });
-                blocks[i].kept = if latin_number {
-                    bare.to_string()
-                } else {
-                    numbered_heading(bare).unwrap_or(bare).to_string()
-                };
-                Some(Role::Heading)
-            }
-            Hint::ListItem => Some(Role::ListItem),
-            Hint::Caption => Some(Role::Caption),
-            Hint::Quote => Some(Role::Quote),
-            Hint::TableRow(..) => Some(Role::TableRow),
-            Hint::Code => Some(Role::Code),
-            Hint::Image => Some(Role::Image),
-            _ => None,
+        let role = match hinted_role(&mut blocks[i], &text) {
+            Some(role) => Some(role),
+            None => line_role(blocks, i, &text),
         };
-        if let Some(role) = hinted {
+        if let Some(role) = role {
             blocks[i].decision = Decision::Keep(role);
-            continue;
-        }
-        if caption(&text).is_some() {
-            blocks[i].decision = Decision::Keep(Role::Caption);
-            continue;
-        }
-        if let Some(inner) = bold_line(&text) {
-            let inner = numbered_heading(inner).unwrap_or(inner).to_string();
-            if short_heading(&inner) || units(&inner) <= 40 {
-                blocks[i].kept = inner;
-                blocks[i].decision = Decision::Keep(Role::Heading);
-                continue;
-            }
-        }
-        if bullet_text(&text).is_some() {
-            blocks[i].decision = Decision::Keep(Role::ListItem);
-            continue;
-        }
-        // A numbered line next to other numbered lines (no blank line between) is a list.
-        let numbered = numbered_heading(&text);
-        if let Some(rest) = numbered {
-            let neighbour_numbered =
-                |j: Option<usize>| j.is_some_and(|j| numbered_heading(&blocks[j].text).is_some());
-            let tight = (!blocks[i].gap_before && neighbour_numbered(i.checked_sub(1)))
-                || (i + 1 < n && !blocks[i + 1].gap_before && neighbour_numbered(Some(i + 1)));
-            if !tight {
-                blocks[i].kept = rest.to_string();
-                blocks[i].decision = Decision::Keep(Role::Heading);
-                continue;
-            }
-        }
-        if all_caps(&text) {
-            blocks[i].decision = Decision::Keep(Role::Heading);
-            continue;
-        }
-        // A short standalone line between two paragraphs.
-        let p = prev_kept(blocks, i);
-        let nx = next_kept(blocks, i);
-        let between = p.is_some_and(|p| {
-            is_prose(&blocks[p].kept)
-                || matches!(
-                    blocks[p].role(),
-                    Some(Role::Caption | Role::ListItem | Role::Quote | Role::TableRow)
-                )
-        }) && nx.is_some_and(|x| {
-            is_prose(&blocks[x].kept)
-                || bullet_text(&blocks[x].kept).is_some()
-                || matches!(
-                    blocks[x].hint,
-                    Hint::ListItem | Hint::TableRow(..) | Hint::Quote
-                )
-        });
-        if between && !is_prose(&text) && short_heading(&text) && looks_like_heading_start(&text) {
-            blocks[i].decision = Decision::Keep(Role::Heading);
         }
     }
+}
+
+/// The role the markup hint gives a block (HTML scrapes); a heading loses its bold wrapper
+/// and section number here.
+fn hinted_role(block: &mut Block, text: &str) -> Option<Role> {
+    match &block.hint {
+        Hint::Title | Hint::Heading if !is_prose(text) || units(text) <= 40 => {
+            let bare = bold_line(text).unwrap_or(text);
+            block.kept = if keeps_latin_number(block, bare) {
+                bare.to_string()
+            } else {
+                numbered_heading(bare).unwrap_or(bare).to_string()
+            };
+            Some(Role::Heading)
+        }
+        Hint::ListItem => Some(Role::ListItem),
+        Hint::Caption => Some(Role::Caption),
+        Hint::Quote => Some(Role::Quote),
+        Hint::TableRow(..) => Some(Role::TableRow),
+        Hint::Code => Some(Role::Code),
+        Hint::Image => Some(Role::Image),
+        _ => None,
+    }
+}
+
+/// A publisher's `<h2>1. Choose the right pot</h2>` keeps its number (a ranked list); only
+/// CJK-style section numbers (一、, 01) leave.
+fn keeps_latin_number(block: &Block, bare: &str) -> bool {
+    block.markup.is_some()
+        && bare.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && bare
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with(['.', ')'])
+        && bare.split_whitespace().nth(1).is_some_and(|w| {
+            w.chars().next().is_some_and(char::is_alphabetic) && !w.chars().any(crate::slug::is_cjk)
+        })
+}
+
+/// The role a block without a markup hint gets from its own text and its neighbours; may
+/// rewrite `kept` (bold wrapper or section number removed from a heading).
+fn line_role(blocks: &mut [Block], i: usize, text: &str) -> Option<Role> {
+    if caption(text).is_some() {
+        return Some(Role::Caption);
+    }
+    if let Some(inner) = bold_line(text) {
+        let inner = numbered_heading(inner).unwrap_or(inner).to_string();
+        if short_heading(&inner) || units(&inner) <= 40 {
+            blocks[i].kept = inner;
+            return Some(Role::Heading);
+        }
+    }
+    if bullet_text(text).is_some() {
+        return Some(Role::ListItem);
+    }
+    if let Some(rest) = numbered_heading(text)
+        && !in_numbered_run(blocks, i)
+    {
+        blocks[i].kept = rest.to_string();
+        return Some(Role::Heading);
+    }
+    if all_caps(text) {
+        return Some(Role::Heading);
+    }
+    // A short standalone line between two paragraphs.
+    if between_paragraphs(blocks, i)
+        && !is_prose(text)
+        && short_heading(text)
+        && looks_like_heading_start(text)
+    {
+        return Some(Role::Heading);
+    }
+    None
+}
+
+/// A numbered line next to other numbered lines (no blank line between) is a list, not a
+/// heading.
+fn in_numbered_run(blocks: &[Block], i: usize) -> bool {
+    let neighbour_numbered =
+        |j: Option<usize>| j.is_some_and(|j| numbered_heading(&blocks[j].text).is_some());
+    (!blocks[i].gap_before && neighbour_numbered(i.checked_sub(1)))
+        || (i + 1 < blocks.len() && !blocks[i + 1].gap_before && neighbour_numbered(Some(i + 1)))
+}
+
+/// Whether the nearest kept (or still open) blocks before and after block `i` are prose or
+/// prose-like (captions, list items, quotes, table rows).
+fn between_paragraphs(blocks: &[Block], i: usize) -> bool {
+    let kept = |j: &usize| blocks[*j].is_open() || blocks[*j].role().is_some();
+    let p = (0..i).rev().find(kept);
+    let nx = (i + 1..blocks.len()).find(kept);
+    p.is_some_and(|p| {
+        is_prose(&blocks[p].kept)
+            || matches!(
+                blocks[p].role(),
+                Some(Role::Caption | Role::ListItem | Role::Quote | Role::TableRow)
+            )
+    }) && nx.is_some_and(|x| {
+        is_prose(&blocks[x].kept)
+            || bullet_text(&blocks[x].kept).is_some()
+            || matches!(
+                blocks[x].hint,
+                Hint::ListItem | Hint::TableRow(..) | Hint::Quote
+            )
+    })
 }
 
 fn looks_like_heading_start(text: &str) -> bool {
