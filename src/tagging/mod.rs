@@ -108,21 +108,62 @@ struct Scores {
     tags: Tags,
 }
 
+/// What the matcher found, before guards and thresholds.
+struct Evidence {
+    /// Per company: score of mentions that count on their own, and how many.
+    firm: Vec<f64>,
+    firm_count: Vec<usize>,
+    /// Per company: guarded mentions (weight, other mentions needed).
+    guarded: Vec<Vec<(f64, usize)>>,
+    /// Per company: folded position of its first mention.
+    first: Vec<usize>,
+    /// Per topic and keyword: (keyword weight, weighted occurrences).
+    keyword_hits: Vec<std::collections::BTreeMap<usize, (f64, f64)>>,
+}
+
 fn score(doc: &Document<'_>, vocab: &Vocabulary) -> Scores {
+    let ev = gather(doc, vocab);
+    let (scores, ranked) = rank_companies(&ev, doc, vocab);
+    let (topic_scores, topics) = rank_topics(&ev, &ranked, vocab);
+    let names = |v: &[usize], f: &dyn Fn(usize) -> String| v.iter().map(|&i| f(i)).collect();
+    let tags = Tags {
+        companies: names(&ranked, &|i| vocab.companies[i].name.clone()),
+        topics: names(&topics, &|i| vocab.topics[i].name.clone()),
+    };
+    Scores {
+        companies: (0..scores.len())
+            .map(|i| (vocab.companies[i].name.clone(), scores[i]))
+            .collect(),
+        topics: (0..topic_scores.len())
+            .map(|i| (vocab.topics[i].name.clone(), topic_scores[i]))
+            .collect(),
+        tags,
+    }
+}
+
+/// The weight of a block's zone: its part, and for a paragraph whether it is in the lead.
+fn zone_weight(z: &vocab::Zones, part: Part, lead: bool) -> f64 {
+    match part {
+        Part::Title => z.title,
+        Part::Heading => z.heading,
+        Part::Caption => z.caption,
+        Part::Paragraph if lead => z.lead,
+        Part::Paragraph | Part::ListItem => z.body,
+    }
+}
+
+/// Every mention outside credits, weighted by its zone.
+fn gather(doc: &Document<'_>, vocab: &Vocabulary) -> Evidence {
     let cs = &vocab.company_settings;
-    let ts = &vocab.topic_settings;
-    let (cz, tz) = (cs.zones(), ts.zones());
-
-    // Per company: (firm score, firm count, guarded mentions (weight, needs), first position).
+    let (cz, tz) = (cs.zones(), vocab.topic_settings.zones());
     let n = vocab.companies.len();
-    let mut firm = vec![0.0f64; n];
-    let mut firm_count = vec![0usize; n];
-    let mut guarded: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
-    let mut first = vec![usize::MAX; n];
-    // Per topic and keyword: weighted occurrences.
-    let mut keyword_hits: Vec<std::collections::BTreeMap<usize, (f64, f64)>> =
-        vec![Default::default(); vocab.topics.len()];
-
+    let mut ev = Evidence {
+        firm: vec![0.0f64; n],
+        firm_count: vec![0usize; n],
+        guarded: vec![Vec::new(); n],
+        first: vec![usize::MAX; n],
+        keyword_hits: vec![Default::default(); vocab.topics.len()],
+    };
     let mut lead_chars = 0;
     let mut position = 0usize;
     for &(part, text) in &doc.parts {
@@ -130,13 +171,6 @@ fn score(doc: &Document<'_>, vocab: &Vocabulary) -> Scores {
         if part == Part::Paragraph {
             lead_chars += text.chars().count();
         }
-        let zone = |z: &vocab::Zones| match part {
-            Part::Title => z.title,
-            Part::Heading => z.heading,
-            Part::Caption => z.caption,
-            Part::Paragraph if lead => z.lead,
-            Part::Paragraph | Part::ListItem => z.body,
-        };
         let folded = Folded::new(text);
         let credits = credit_ranges(&folded.text, &vocab.credit_markers);
         for hit in vocab.matcher.find(&folded) {
@@ -148,37 +182,43 @@ fn score(doc: &Document<'_>, vocab: &Vocabulary) -> Scores {
             }
             match hit.target {
                 Target::Company { index, product, .. } => {
-                    let w = zone(&cz) * if *product { cs.product } else { 1.0 };
+                    let w = zone_weight(&cz, part, lead) * if *product { cs.product } else { 1.0 };
                     if hit.needs == 0 {
-                        firm[*index] += w;
-                        firm_count[*index] += 1;
+                        ev.firm[*index] += w;
+                        ev.firm_count[*index] += 1;
                     } else {
-                        guarded[*index].push((w, hit.needs));
+                        ev.guarded[*index].push((w, hit.needs));
                     }
-                    first[*index] = first[*index].min(position + hit.start);
+                    ev.first[*index] = ev.first[*index].min(position + hit.start);
                 }
                 Target::Topic { index, weight } => {
-                    let e = keyword_hits[*index]
+                    let e = ev.keyword_hits[*index]
                         .entry(hit.pattern)
                         .or_insert((*weight, 0.0));
-                    e.1 += zone(&tz);
+                    e.1 += zone_weight(&tz, part, lead);
                 }
             }
         }
         position += folded.text.len() + 1;
     }
+    ev
+}
 
-    // Companies: guarded mentions count once the company has enough other mentions.
+/// Company scores (guarded mentions count once the company has enough other mentions) and
+/// the tagged companies, best first.
+fn rank_companies(ev: &Evidence, doc: &Document<'_>, vocab: &Vocabulary) -> (Vec<f64>, Vec<usize>) {
+    let cs = &vocab.company_settings;
+    let n = vocab.companies.len();
     let source_companies = doc
         .source
         .map(|s| source_companies(s, vocab))
         .unwrap_or_default();
     let scores: Vec<f64> = (0..n)
         .map(|i| {
-            firm[i]
-                + guarded[i]
+            ev.firm[i]
+                + ev.guarded[i]
                     .iter()
-                    .filter(|(_, needs)| firm_count[i] >= *needs)
+                    .filter(|(_, needs)| ev.firm_count[i] >= *needs)
                     .map(|(w, _)| w)
                     .sum::<f64>()
         })
@@ -197,16 +237,22 @@ fn score(doc: &Document<'_>, vocab: &Vocabulary) -> Scores {
     ranked.sort_by(|&a, &b| {
         scores[b]
             .total_cmp(&scores[a])
-            .then(first[a].cmp(&first[b]))
+            .then(ev.first[a].cmp(&ev.first[b]))
     });
     ranked.truncate(cs.max);
+    (scores, ranked)
+}
 
-    // Topics: capped keyword evidence plus what the tagged companies lend.
-    let mut topic_scores: Vec<f64> = keyword_hits
+/// Topic scores (capped keyword evidence plus what the tagged companies lend) and the tagged
+/// topics, best first.
+fn rank_topics(ev: &Evidence, ranked: &[usize], vocab: &Vocabulary) -> (Vec<f64>, Vec<usize>) {
+    let ts = &vocab.topic_settings;
+    let mut topic_scores: Vec<f64> = ev
+        .keyword_hits
         .iter()
         .map(|k| k.values().map(|(w, occ)| w * occ.min(ts.keyword_cap)).sum())
         .collect();
-    for &c in &ranked {
+    for &c in ranked {
         for &t in &vocab.companies[c].topics {
             topic_scores[t] += ts.company;
         }
@@ -217,26 +263,7 @@ fn score(doc: &Document<'_>, vocab: &Vocabulary) -> Scores {
         .collect();
     topics.sort_by(|&a, &b| topic_scores[b].total_cmp(&topic_scores[a]).then(a.cmp(&b)));
     topics.truncate(ts.max);
-
-    let tags = Tags {
-        companies: ranked
-            .iter()
-            .map(|&i| vocab.companies[i].name.clone())
-            .collect(),
-        topics: topics
-            .iter()
-            .map(|&i| vocab.topics[i].name.clone())
-            .collect(),
-    };
-    Scores {
-        companies: (0..n)
-            .map(|i| (vocab.companies[i].name.clone(), scores[i]))
-            .collect(),
-        topics: (0..topic_scores.len())
-            .map(|i| (vocab.topics[i].name.clone(), topic_scores[i]))
-            .collect(),
-        tags,
-    }
+    (topic_scores, topics)
 }
 
 /// The companies a source brand names (`Binance Square` → Binance, `OKX` → OKX).
