@@ -210,7 +210,7 @@ impl<'a> Renderer<'a> {
             theme_id,
             urls,
             rules,
-            index: views::term_index(library),
+            index: library.term_index(),
             terms: (0..n).map(|_| OnceLock::new()).collect(),
             cards: Vec::new(),
             card_keys: Vec::new(),

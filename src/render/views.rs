@@ -138,21 +138,7 @@ pub struct TermLink {
 /// Term links of every taxonomy of a page: `taxonomy name → [TermLink]`.
 pub type PageTerms = BTreeMap<String, Vec<TermLink>>;
 
-/// `(taxonomy, lowercased name) → (display name, slug)`, to link a page's terms.
-pub type TermIndex = BTreeMap<(String, String), (String, String)>;
-
-pub fn term_index(library: &Library) -> TermIndex {
-    let mut idx = BTreeMap::new();
-    for tax in &library.taxonomies {
-        for t in &tax.terms {
-            idx.insert(
-                (tax.name.clone(), t.name.to_lowercase()),
-                (t.name.clone(), t.slug.clone()),
-            );
-        }
-    }
-    idx
-}
+pub use crate::content::library::TermIndex;
 
 pub fn page_terms(page: &Page, index: &TermIndex, urls: &Urls) -> PageTerms {
     let mut out = BTreeMap::new();

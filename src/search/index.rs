@@ -5,8 +5,8 @@
 //! counts, scaled to 1–255; a term's idf is stored beside it. A query's score is then a sum of
 //! integer products, which the Rust engine (`query.rs`) and the browser compute identically.
 
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -198,7 +198,7 @@ impl Indexer {
 
         let docs: Vec<&DocTerms> = terms.iter().map(|(_, t)| t.as_ref()).collect();
         let shards = build_shards(&docs, &self.vocab, self.shard_bytes);
-        let index_of = term_index(library);
+        let index_of = library.term_index();
         let dates = &self.dates;
         let records: Vec<Vec<u8>> = pages
             .par_chunks(DOC_CHUNK)
@@ -435,23 +435,12 @@ fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> V
         .collect()
 }
 
-/// `(taxonomy, lowercased name) → (display name, slug)`, to name a result's terms.
-type TermIndex = BTreeMap<(String, String), (String, String)>;
-
-fn term_index(library: &Library) -> TermIndex {
-    let mut idx = BTreeMap::new();
-    for tax in &library.taxonomies {
-        for t in &tax.terms {
-            idx.insert(
-                (tax.name.clone(), t.name.to_lowercase()),
-                (t.name.clone(), t.slug.clone()),
-            );
-        }
-    }
-    idx
-}
-
-fn doc_record(page: &Page, terms: &TermIndex, dates: &Dates, snippet_chars: usize) -> DocRecord {
+fn doc_record(
+    page: &Page,
+    terms: &crate::content::library::TermIndex,
+    dates: &Dates,
+    snippet_chars: usize,
+) -> DocRecord {
     let mut g = Vec::new();
     for (tax, names) in &page.meta.taxonomies {
         for n in names {
