@@ -3,7 +3,6 @@
 //! knows nothing of templates.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use anyhow::{Result, bail};
 use serde::Deserialize;
@@ -46,17 +45,9 @@ impl Default for Dates {
 }
 
 impl Dates {
-    /// The embedded defaults extended by `<root>/rules/dates.toml`.
-    pub fn load(root: &Path) -> Result<Dates> {
-        let path = root.join("rules/dates.toml");
-        if !path.is_file() {
-            return Ok(Dates::default());
-        }
-        let site = crate::fsx::read_to_string(&path)?;
-        Dates::from_texts(&[
-            ("rules/dates.toml (embedded)", DEFAULT_DATES),
-            (&path.display().to_string(), &site),
-        ])
+    /// Compiled from the layers of `rules/dates.toml` (the embedded default, then the site's).
+    pub fn from_layers(layers: &crate::rules::Layers) -> Result<Dates> {
+        Dates::from_texts(&layers.texts("dates.toml"))
     }
 
     /// Parses the files in order; a later file's `[display]` keys replace earlier ones.

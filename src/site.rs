@@ -59,10 +59,11 @@ pub struct SiteRules {
 
 impl SiteRules {
     pub fn load(root: &Path) -> Result<SiteRules> {
+        let layers = crate::rules::Layers::load(root)?;
         Ok(SiteRules {
-            vocab: Vocabulary::load(root)?,
-            dates: Dates::load(root)?,
-            search: SearchRules::load(root)?,
+            vocab: Vocabulary::from_layers(&layers)?,
+            dates: Dates::from_layers(&layers)?,
+            search: SearchRules::from_layers(&layers)?,
         })
     }
 

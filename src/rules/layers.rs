@@ -21,6 +21,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("topics.toml", include_str!("../../rules/topics.toml")),
     ("bylines.toml", include_str!("../../rules/bylines.toml")),
     ("text.toml", include_str!("../../rules/text.toml")),
+    ("dates.toml", include_str!("../../rules/dates.toml")),
+    ("search.toml", include_str!("../../rules/search.toml")),
 ];
 
 /// The embedded default of one data file.
@@ -87,6 +89,16 @@ impl Layers {
             .find(|f| *f == file)
             .unwrap_or_else(|| panic!("no rules file `{file}`"));
         self.by_file.entry(key).or_default()
+    }
+
+    /// Each layer of `file` as (name shown in messages, text), default first.
+    pub fn texts(&self, file: &str) -> Vec<(&str, &str)> {
+        self.by_file
+            .get(file)
+            .into_iter()
+            .flatten()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect()
     }
 
     /// Each layer of `file` parsed, default first; a typo is reported as `file:line:col`.

@@ -1,8 +1,6 @@
 //! What search reads from `rules/search.toml`: the embedded default, then the site's own file
 //! on top (its stop words are added to ours).
 
-use std::path::Path;
-
 use anyhow::Result;
 use rustc_hash::FxHashSet;
 use serde::Deserialize;
@@ -73,17 +71,9 @@ impl Default for SearchRules {
 }
 
 impl SearchRules {
-    /// The embedded defaults extended by `<root>/rules/search.toml`.
-    pub fn load(root: &Path) -> Result<SearchRules> {
-        let path = root.join("rules/search.toml");
-        if !path.is_file() {
-            return Ok(SearchRules::default());
-        }
-        let site = crate::fsx::read_to_string(&path)?;
-        SearchRules::from_texts(&[
-            ("rules/search.toml (embedded)", DEFAULT_SEARCH),
-            (&path.display().to_string(), &site),
-        ])
+    /// Compiled from the layers of `rules/search.toml` (the embedded default, then the site's).
+    pub fn from_layers(layers: &crate::rules::Layers) -> Result<SearchRules> {
+        SearchRules::from_texts(&layers.texts("search.toml"))
     }
 
     /// Parses the files in order; later files add stop words.
