@@ -393,6 +393,26 @@ pub fn build_taxonomy(name: &str, pages: &[Arc<Page>], warnings: &mut Vec<String
     }
 }
 
+/// `(taxonomy, lowercased name) → (display name, slug)`: how pages and search records name
+/// and link a page's terms.
+pub type TermIndex = BTreeMap<(String, String), (String, String)>;
+
+impl Library {
+    /// The term index of every taxonomy (render links terms with it, search names them).
+    pub fn term_index(&self) -> TermIndex {
+        let mut idx = BTreeMap::new();
+        for tax in &self.taxonomies {
+            for t in &tax.terms {
+                idx.insert(
+                    (tax.name.clone(), t.name.to_lowercase()),
+                    (t.name.clone(), t.slug.clone()),
+                );
+            }
+        }
+        idx
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,25 +528,5 @@ mod tests {
             .map(|&i| lib.pages[i].meta.title.as_str())
             .collect();
         assert_eq!(titles, ["One", "Two"], "lightest first, not newest first");
-    }
-}
-
-/// `(taxonomy, lowercased name) → (display name, slug)`: how pages and search records name
-/// and link a page's terms.
-pub type TermIndex = BTreeMap<(String, String), (String, String)>;
-
-impl Library {
-    /// The term index of every taxonomy (render links terms with it, search names them).
-    pub fn term_index(&self) -> TermIndex {
-        let mut idx = BTreeMap::new();
-        for tax in &self.taxonomies {
-            for t in &tax.terms {
-                idx.insert(
-                    (tax.name.clone(), t.name.to_lowercase()),
-                    (t.name.clone(), t.slug.clone()),
-                );
-            }
-        }
-        idx
     }
 }
