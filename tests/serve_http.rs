@@ -390,7 +390,6 @@ fn five_hundred_drip_fed_connections_do_not_stop_a_reader() {
 }
 
 #[test]
-#[ignore = "fails: under EMFILE the evict-then-accept cycle runs every 10 ms and logs each time (69 ticks/s seen); see the report"]
 fn out_of_file_descriptors_it_backs_off_without_spinning_and_serves_again() {
     if Command::new("prlimit").arg("--version").output().is_err() {
         eprintln!("skipped: no prlimit(1) to lower the descriptor limit");

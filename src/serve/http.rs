@@ -152,37 +152,25 @@ pub enum Target {
     NotFound,
 }
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Percent-decodes a path. Encoded `/`, `\` and NUL are refused: they only serve to smuggle
-/// path separators past a check.
+/// Percent-decodes a path. A `%` not followed by two hex digits is refused (the decoder would
+/// pass it through), and so are encoded `/`, `\` and NUL: they only serve to smuggle path
+/// separators past a check.
 pub fn decode_path(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let h = hex(*bytes.get(i + 1)?)?;
-            let l = hex(*bytes.get(i + 2)?)?;
-            let b = h * 16 + l;
-            if b == b'/' || b == b'\\' || b == 0 {
-                return None;
-            }
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+    for (i, _) in raw.match_indices('%') {
+        let pair = bytes.get(i + 1..i + 3)?;
+        if !pair.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        let byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        if matches!(byte, b'/' | b'\\' | 0) {
+            return None;
         }
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
 }
 
 /// Resolves a request target (`/news/x/?q=1`) against the site's files.
@@ -407,6 +395,18 @@ mod tests {
     }
 
     #[test]
+    fn paths_decode_strictly() {
+        assert_eq!(
+            decode_path("/%E5%BE%AE%E8%BD%AF/").as_deref(),
+            Some("/微软/")
+        );
+        assert_eq!(decode_path("/a%20b").as_deref(), Some("/a b"));
+        for bad in ["/%", "/%4", "/%g0", "/%2f", "/%5C", "/%00", "/%ff"] {
+            assert_eq!(decode_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn traversal_in_every_form_is_not_found() {
         let f = site();
         for t in [
@@ -425,6 +425,8 @@ mod tests {
             "etc/passwd",
             "/%",
             "/%zz",
+            "/%4",
+            "/a%+1b",
             "/%c0%ae%c0%ae/etc/passwd",
         ] {
             assert_eq!(resolve(&f, t), Target::NotFound, "{t}");

@@ -29,6 +29,8 @@ const WAKER: Token = Token(1);
 const SWEEP: Duration = Duration::from_millis(100);
 const PING_EVERY: Duration = Duration::from_secs(15);
 const MAX_BACKOFF: Duration = Duration::from_millis(200);
+/// How long accepting must work without a failure before a backoff episode is over.
+const QUIET: Duration = Duration::from_secs(1);
 
 /// Bytes waiting to be written.
 pub enum Bytes {
@@ -109,11 +111,14 @@ struct Conn {
 }
 
 /// Pauses accepting after `accept` fails (out of descriptors, buffers, memory), doubling up to
-/// [`MAX_BACKOFF`]; says so once per episode.
+/// [`MAX_BACKOFF`]. An episode lasts until accepting has worked for [`QUIET`] without a failure:
+/// a success squeezed in between failures (the descriptor an evicted socket freed) does not end
+/// it, so the pause keeps growing and the warning is printed once per episode.
 #[derive(Default)]
 struct Backoff {
     until: Option<Instant>,
     delay: Duration,
+    last_failure: Option<Instant>,
     warned: bool,
 }
 
@@ -122,16 +127,28 @@ impl Backoff {
         self.until.is_some_and(|t| now < t)
     }
 
+    fn quiet_since_failure(&self, now: Instant) -> bool {
+        self.last_failure
+            .is_none_or(|t| now.saturating_duration_since(t) >= QUIET)
+    }
+
     fn failed(&mut self, e: &io::Error, now: Instant) {
+        if self.quiet_since_failure(now) {
+            self.delay = Duration::ZERO;
+        }
         self.delay = (self.delay * 2).clamp(Duration::from_millis(10), MAX_BACKOFF);
         self.until = Some(now + self.delay);
+        self.last_failure = Some(now);
         if !self.warned {
             self.warned = true;
             eprintln!("warning: the preview server cannot accept connections ({e}); retrying");
         }
     }
 
-    fn accepted(&mut self) {
+    fn accepted(&mut self, now: Instant) {
+        if self.last_failure.is_none() || !self.quiet_since_failure(now) {
+            return;
+        }
         if self.warned {
             eprintln!("the preview server accepts connections again");
         }
@@ -221,7 +238,7 @@ impl<'a> Loop<'a> {
         loop {
             match self.listener.accept() {
                 Ok((stream, _)) => {
-                    self.backoff.accepted();
+                    self.backoff.accepted(now);
                     self.admit(stream, now);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return,
