@@ -34,6 +34,8 @@ pub struct Config {
     pub reading: ReadingConfig,
     /// Client-side search: the index, the `/search/` page and the masthead search box.
     pub search: SearchConfig,
+    /// `[assets]`: which files of `static/` and `content/` are published.
+    pub assets: AssetsConfig,
     /// Free-form values for templates.
     pub extra: toml::Table,
 }
@@ -55,9 +57,19 @@ impl Default for Config {
             markdown: MarkdownConfig::default(),
             reading: ReadingConfig::default(),
             search: SearchConfig::default(),
+            assets: AssetsConfig::default(),
             extra: toml::Table::new(),
         }
     }
+}
+
+/// `[assets]`: file kinds a site publishes besides the built-in allow-list
+/// (`content::assets::MEDIA`, and `STATIC_ONLY` in `static/`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssetsConfig {
+    /// Extra extensions, without the dot (`["csv", "gpx"]`), allowed in both folders.
+    pub extensions: Vec<String>,
 }
 
 /// One taxonomy (`[taxonomies.companies]`).

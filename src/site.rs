@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
-use walkdir::WalkDir;
+use anyhow::Result;
 
 use crate::config::Config;
 use crate::content::{Diagnostic, Library, library};
@@ -93,7 +92,7 @@ pub fn render_site(
     let mut stats = renderer.render_all(out)?;
     stats.files +=
         crate::render::search::write(config, library, || rules.indexer(config), out)?.files;
-    stats.files += copy_assets(root, out)?;
+    stats.files += copy_assets(root, config, library, out)?;
     Ok(stats)
 }
 
@@ -124,35 +123,17 @@ pub fn render_pages(
     })
 }
 
-/// Copies `static/` and the non-Markdown files of `content/` (images beside articles).
-pub fn copy_assets(root: &Path, out: &dyn Output) -> Result<usize> {
-    let mut n = copy_tree(&root.join("static"), out, |_| true)?;
-    n += copy_tree(&root.join("content"), out, |p| {
-        p.extension().is_none_or(|e| e != "md")
-    })?;
-    Ok(n)
-}
-
-fn copy_tree(dir: &Path, out: &dyn Output, keep: impl Fn(&Path) -> bool) -> Result<usize> {
-    if !dir.is_dir() {
-        return Ok(0);
+/// Copies the asset files of `static/` and `content/` the allow-list admits
+/// ([`crate::content::assets`]); what it leaves out is for `check` to report.
+pub fn copy_assets(
+    root: &Path,
+    config: &Config,
+    library: &Library,
+    out: &dyn Output,
+) -> Result<usize> {
+    let plan = crate::content::assets::plan(root, &config.assets.extensions, library.drafts)?;
+    for c in &plan.copy {
+        out.write(&c.to, &fsx::read(&c.from)?)?;
     }
-    let mut n = 0;
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
-        if !entry.file_type().is_file() || !keep(entry.path()) {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if rel
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        {
-            continue;
-        }
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        out.write(&rel, &fsx::read(entry.path())?)?;
-        n += 1;
-    }
-    Ok(n)
+    Ok(plan.copy.len())
 }

@@ -682,3 +682,98 @@ fn every_file_convert_writes_builds() {
     );
     check_links(&out, "https://example.org/", "/");
 }
+
+#[test]
+fn editor_files_and_assets_beside_drafts_never_reach_the_site_and_check_names_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("s");
+    copy_dir(&fixture("basic"), &site);
+    let content = site.join("content");
+    let embargo = "EMBARGOED until Friday";
+    let write = |rel: &str, text: &str| {
+        let p = content.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "secret.md",
+        &format!("+++\ntitle = \"Secret\"\ndraft = true\n+++\n{embargo}\n"),
+    );
+    write(
+        "open.md",
+        "+++\ntitle = \"Open\"\ndate = 2024-06-01\n+++\nPublic text.\n",
+    );
+    write(
+        "bundle/index.md",
+        "+++\ntitle = \"Bundle\"\ndraft = true\n+++\nBody.\n",
+    );
+    write("bundle/photo.png", "PNG");
+    write("secret.png", "PNG");
+    write("open.png", "PNG");
+    let junk = ["{}.md~", "#{}.md#", "{}.md.bak", ".{}.md.swp"];
+    for stem in ["secret", "open"] {
+        for j in junk {
+            write(&j.replace("{}", stem), embargo);
+        }
+    }
+    std::fs::write(site.join("static/notes.txt~"), embargo).unwrap();
+
+    let out = tmp.path().join("out");
+    assert_ok(&build(&site, &out, &[]));
+    let files = tree(&out);
+    for (rel, bytes) in &files {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains(embargo),
+            "{rel} leaks the draft"
+        );
+    }
+    assert!(
+        files.contains_key("open.png"),
+        "a published article's image is copied"
+    );
+    assert!(
+        files.contains_key("img/chip.svg"),
+        "static assets are copied"
+    );
+    for gone in ["secret.png", "bundle/photo.png"] {
+        assert!(
+            !files.contains_key(gone),
+            "{gone} beside a draft was copied"
+        );
+    }
+
+    let drafts = tmp.path().join("drafts");
+    assert_ok(&build(&site, &drafts, &["--drafts"]));
+    let files = tree(&drafts);
+    assert!(
+        files.contains_key("bundle/photo.png"),
+        "--drafts copies a draft's assets"
+    );
+    assert!(
+        !files.contains_key("secret.md~"),
+        "backups never, even with --drafts"
+    );
+
+    let o = bin()
+        .arg("--root")
+        .arg(&site)
+        .arg("check")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    for stem in ["secret", "open"] {
+        for j in junk {
+            let name = j.replace("{}", stem);
+            assert!(
+                err.lines()
+                    .any(|l| l.contains(&name) && l.contains("not copied")),
+                "check does not name {name}:\n{err}"
+            );
+        }
+    }
+    assert!(
+        err.contains("bundle/photo.png") && err.contains("beside a draft"),
+        "{err}"
+    );
+    assert!(err.contains("notes.txt~"), "{err}");
+}

@@ -139,9 +139,18 @@ fn an_existing_file_is_not_overwritten_without_force() {
     };
     let out = run(false);
     assert!(out.status.success());
-    assert!(stderr_of(&out).contains("exists (use --force to overwrite)"));
-    assert!(stderr_of(&out).contains("skipped 1 (exists)"));
+    assert!(
+        stderr_of(&out).contains("slug moved to"),
+        "{}",
+        stderr_of(&out)
+    );
     assert_eq!(fs::read_to_string(&target).unwrap(), curated);
+    assert_eq!(
+        md_files(tmp.path()).len(),
+        2,
+        "written beside, under a free URL"
+    );
+    fs::remove_file(tmp.path().join(SEED_FILE.replace(".md", "-2.md"))).unwrap();
 
     let out = run(true);
     assert!(out.status.success());
@@ -460,4 +469,60 @@ fn a_text_scrape_gets_no_description_or_cover_image() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(!stdout.contains("description ="), "{stdout}");
     assert!(!stdout.contains("cover_image"), "{stdout}");
+}
+
+#[test]
+fn same_title_dated_and_undated_into_a_site_with_that_slug_still_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let st = newsroom().arg("init").arg(&site).output().unwrap();
+    assert!(st.status.success(), "{}", stderr_of(&st));
+    for f in md_files(&site.join("content")) {
+        fs::remove_file(site.join("content").join(f)).unwrap();
+    }
+    let body = "The chip maker announced a deal with a partner today, and the market responded.";
+    let a = tmp.path().join("a.txt");
+    let b = tmp.path().join("b.txt");
+    fs::write(&a, format!("Chip Deal Announced\n\n2024-03-19\n\n{body}\n")).unwrap();
+    fs::write(&b, format!("Chip Deal Announced\n\n{body} Again.\n")).unwrap();
+    let old = "+++\ntitle = \"Old\"\n+++\nOld text.\n";
+    fs::write(site.join("content/chip-deal-announced.md"), old).unwrap();
+    let out = newsroom()
+        .arg("--root")
+        .arg(&site)
+        .arg("convert")
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(md_files(&site.join("content")).len(), 3, "{err}");
+    assert!(
+        err.contains("slug moved to /chip-deal-announced-2/"),
+        "{err}"
+    );
+    assert!(
+        err.contains("slug moved to /chip-deal-announced-3/"),
+        "{err}"
+    );
+    let public = tmp.path().join("public");
+    let built = newsroom()
+        .arg("--root")
+        .arg(&site)
+        .args(["build", "-o"])
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", stderr_of(&built));
+    for slug in [
+        "chip-deal-announced",
+        "chip-deal-announced-2",
+        "chip-deal-announced-3",
+    ] {
+        assert!(
+            public.join(slug).join("index.html").is_file(),
+            "{slug} missing"
+        );
+    }
 }

@@ -119,6 +119,13 @@ pub fn findings(root: &Path, args: &CheckArgs) -> Result<Vec<Finding>> {
             message: w.clone(),
         })
         .collect();
+    let skipped = crate::content::assets::plan(root, &config.assets.extensions, args.drafts)?;
+    findings.extend(skipped.skipped.into_iter().map(|(file, why)| Finding {
+        severity: Severity::Warning,
+        file,
+        line: None,
+        message: format!("not copied to the site: {why}"),
+    }));
     let out = MemoryOutput::default();
     build::render_site(root, &config, &library, &out)?;
     let files = out.files.into_inner().expect("memory output poisoned");

@@ -8,7 +8,9 @@
 //! tail with its line, rule id, reason and text) and the summary line (`converted N, unchanged
 //! N, skipped N (exists), failed N`) go to stderr. An existing file is never overwritten
 //! without `--force`; when it records the same `extra.input_hash` the input is reported
-//! `unchanged` (and a curator's edits stay). One bad input does not stop the batch; the exit
+//! `unchanged` (and a curator's edits stay). Before writing, each article's URL is computed as
+//! `build` will (`content::page::site_path`): one taken by the batch or by a file already in the
+//! output folder moves the new article to `-2`, `-3`… and says so. One bad input does not stop the batch; the exit
 //! status is non-zero when any input failed. Analysis runs in parallel; reporting and writing
 //! run in input order, so output is deterministic.
 
@@ -79,6 +81,9 @@ struct Batch<'a> {
     out_dir: PathBuf,
     progress: bool,
     claimed: BTreeSet<PathBuf>,
+    /// Site paths taken, by the batch or by files already in the output folder (loaded on first use).
+    urls: Option<std::collections::BTreeMap<String, PathBuf>>,
+    content_dir: PathBuf,
     tally: Tally,
 }
 
@@ -116,6 +121,8 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
         out_dir: args.out.clone().unwrap_or_else(|| root.join("content")),
         progress: results.len() > 1 && std::io::stderr().is_terminal() && !args.dry_run,
         claimed: BTreeSet::new(),
+        urls: None,
+        content_dir: root.join("content"),
         tally,
     };
     let total = results.len();
@@ -207,7 +214,21 @@ impl Batch<'_> {
                 eprintln!("  line {}: [{}] {}: {text}", d.line, d.rule, d.reason);
             }
         }
-        let target = unique_target(&self.out_dir, &converted.file_name, &mut self.claimed);
+        let target = match self.url_target(&converted) {
+            Ok((target, moved)) => {
+                if let Some(note) = moved {
+                    self.clear_progress();
+                    eprintln!("note: {origin}: {note}");
+                }
+                target
+            }
+            Err(e) => {
+                self.clear_progress();
+                eprintln!("error: {origin}: {e}");
+                self.tally.failed += 1;
+                return;
+            }
+        };
         if self.args.dry_run {
             eprintln!("would write {} (dry run)", target.display());
             print!("{}", converted.content);
@@ -235,6 +256,91 @@ impl Batch<'_> {
             }
         }
     }
+}
+
+impl Batch<'_> {
+    /// The path `build` gives a file at `target`, relative to `content/` when the output is
+    /// inside it.
+    fn url_for(&self, target: &Path, meta: &FrontMatter) -> String {
+        let rel = target
+            .strip_prefix(&self.content_dir)
+            .or_else(|_| target.strip_prefix(&self.out_dir))
+            .unwrap_or(target);
+        crate::content::page::site_path(rel, meta)
+    }
+
+    /// A target whose URL no article of the batch or of the output folder has: the file name,
+    /// else `-2`, `-3`…, saying which slug moved; refused when the front matter pins the path.
+    fn url_target(&mut self, converted: &Converted) -> Result<(PathBuf, Option<String>)> {
+        let (meta, _) = FrontMatter::parse(&converted.content)
+            .map_err(|e| anyhow!("converted front matter does not parse: {e}"))?;
+        if self.urls.is_none() {
+            self.urls = Some(self.existing_urls());
+        }
+        let first = self.out_dir.join(&converted.file_name);
+        let first_url = self.url_for(&first, &meta);
+        for _ in 0..1000 {
+            let target = unique_target(&self.out_dir, &converted.file_name, &mut self.claimed);
+            let url = self.url_for(&target, &meta);
+            let urls = self.urls.as_mut().expect("loaded above");
+            match urls.get(&url) {
+                Some(other)
+                    if other == &target && !self.args.force && !same_input(&target, converted) =>
+                {
+                    continue;
+                }
+                Some(other) if other != &target => {
+                    if meta.path.is_some() || meta.slug.is_some() {
+                        let other = other.display();
+                        anyhow::bail!(
+                            "/{url} is already {other}'s URL and the front matter pins it"
+                        );
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            urls.insert(url.clone(), target.clone());
+            let moved = (url != first_url).then(|| {
+                let by = urls.get(&first_url).map(|p| p.display().to_string());
+                format!(
+                    "/{first_url} is taken by {}: slug moved to /{url} ({})",
+                    by.unwrap_or_default(),
+                    target.display()
+                )
+            });
+            return Ok((target, moved));
+        }
+        anyhow::bail!("no free URL for {}", first.display())
+    }
+
+    /// The URL of every article already in the output folder.
+    fn existing_urls(&self) -> std::collections::BTreeMap<String, PathBuf> {
+        let mut urls = std::collections::BTreeMap::new();
+        let files = crate::content::library::content_files(&self.out_dir).unwrap_or_default();
+        for rel in files {
+            let full = self.out_dir.join(&rel);
+            let Ok(text) = std::fs::read_to_string(&full) else {
+                continue;
+            };
+            if let Ok((meta, _)) = FrontMatter::parse(&text) {
+                urls.insert(self.url_for(&full, &meta), full);
+            }
+        }
+        urls
+    }
+}
+
+/// Whether the file at `target` came from the same input (or is the same text).
+fn same_input(target: &Path, converted: &Converted) -> bool {
+    let Ok(existing) = std::fs::read_to_string(target) else {
+        return false;
+    };
+    existing == converted.content
+        || FrontMatter::parse(&existing).ok().is_some_and(|(fm, _)| {
+            fm.extra.rest.get("input_hash").and_then(|v| v.as_str())
+                == Some(converted.input_hash.as_str())
+        })
 }
 
 /// Files as given, directories walked (sorted, hidden entries skipped), `-` for stdin. A path

@@ -38,6 +38,8 @@ pub struct Library {
     pub taxonomies: Vec<Taxonomy>,
     /// Things the user should know that do not stop the build.
     pub warnings: Vec<String>,
+    /// Loaded with drafts (`--drafts`): the assets beside drafts are published too.
+    pub drafts: bool,
 }
 
 /// Paths a page may not take: the generated listings live there.
@@ -183,7 +185,7 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
     let (pages, sections, mut errors) = parse_files(content_dir, &files, config, drafts);
     let urls = link_targets(pages.iter(), &sections, config);
     let pages = render_pages(pages, &urls, config, &mut errors);
-    assemble(pages, sections, config, errors)
+    assemble(pages, sections, config, errors).map(|l| Library { drafts, ..l })
 }
 
 impl Library {
@@ -247,7 +249,7 @@ impl Library {
                 ..s.clone()
             })
             .collect();
-        assemble(pages, sections, config, errors)
+        assemble(pages, sections, config, errors).map(|l| Library { drafts, ..l })
     }
 }
 
@@ -317,6 +319,7 @@ fn assemble(
         sections,
         taxonomies,
         warnings,
+        drafts: false,
     })
 }
 

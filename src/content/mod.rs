@@ -1,5 +1,6 @@
 //! The content model: front matter, pages, the library of pages and terms. No tera here.
 
+pub mod assets;
 pub mod check;
 pub mod front_matter;
 pub mod library;

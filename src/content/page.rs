@@ -247,6 +247,12 @@ fn front_matter_errors(
     errors
 }
 
+/// The site-relative path (`news/wei-ruan/`) `build` gives the article at `file` (relative to
+/// `content/`) with front matter `meta`: what `convert` checks for collisions before writing.
+pub fn site_path(file: &Path, meta: &FrontMatter) -> String {
+    url_of(file, meta).2
+}
+
 /// The date of a `YYYY-MM-DD-` file-name prefix, the slug and the site-relative path
 /// (`news/wei-ruan/`) of the article at `file`.
 fn url_of(file: &Path, meta: &FrontMatter) -> (Option<Date>, String, String) {

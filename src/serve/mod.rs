@@ -69,7 +69,7 @@ impl State {
         let out = MemoryOutput::default();
         let fresh = (&Manifest::default(), &CardCache::default());
         let r = site::render_pages(root, &config, &library, &rules, fresh, &out)?;
-        site::copy_assets(root, &out)?;
+        site::copy_assets(root, &config, &library, &out)?;
         let mut indexer = config.search.enabled.then(|| rules.indexer(&config));
         if let Some(ix) = &mut indexer {
             crate::render::search::write_with(ix, &library, &out)?;
@@ -99,12 +99,18 @@ impl State {
         } else {
             self.update_articles(change, files)?
         };
+        let plan = if change.assets.is_empty() {
+            crate::content::assets::Plan::default()
+        } else {
+            let extra = &self.config.assets.extensions;
+            crate::content::assets::plan(&self.root, extra, self.drafts)?
+        };
         for asset in &change.assets {
             let Some(key) = watch::asset_output_path(&self.root, asset) else {
                 continue;
             };
             let mut live = files.write().expect("site poisoned");
-            if asset.is_file() {
+            if plan.copy.iter().any(|c| &c.from == asset) {
                 let bytes = crate::fsx::read(asset)?;
                 live.insert(key, Arc::new(bytes));
             } else {

@@ -1,0 +1,183 @@
+//! Which files of `static/` and `content/` a build copies: an allow-list of asset kinds
+//! (extensions, extendable with `[assets] extensions` in `config.toml`). Editor backups, swap
+//! files, dotfiles, unknown kinds and anything beside a draft are skipped, and said so, for
+//! `check` to warn about.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use walkdir::WalkDir;
+
+use crate::content::FrontMatter;
+
+/// Media any folder may hold: images, video, audio, PDF, fonts.
+pub const MEDIA: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff", "mp4", "webm",
+    "ogv", "mov", "m4v", "mp3", "ogg", "oga", "opus", "wav", "flac", "m4a", "aac", "pdf", "woff",
+    "woff2", "ttf", "otf", "eot",
+];
+
+/// What only `static/` may hold besides media: the theme's code and site-level files.
+pub const STATIC_ONLY: &[&str] = &[
+    "css",
+    "js",
+    "mjs",
+    "map",
+    "json",
+    "txt",
+    "xml",
+    "html",
+    "webmanifest",
+    "wasm",
+];
+
+/// One file to copy: where it is and its site-relative output path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    pub from: PathBuf,
+    pub to: String,
+}
+
+/// What a build copies and what it leaves out (with why).
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub copy: Vec<Copy>,
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// Plans the copy of `root/static` and `root/content`. `extra` are the site's own extensions
+/// (lowercase, no dot), allowed in both; `drafts` copies the assets beside drafts too.
+pub fn plan(root: &Path, extra: &[String], drafts: bool) -> Result<Plan> {
+    let mut plan = Plan::default();
+    let in_static = |e: &str| MEDIA.contains(&e) || STATIC_ONLY.contains(&e);
+    walk(&root.join("static"), &mut plan, |p| {
+        kind_ok(p, extra, in_static)
+    })?;
+    let content = root.join("content");
+    let draft_marks = if drafts {
+        Vec::new()
+    } else {
+        draft_marks(&content)?
+    };
+    walk(&content, &mut plan, |p| {
+        if p.extension().is_some_and(|e| e == "md") {
+            return Ok(false);
+        }
+        if draft_marks.iter().any(|m| m.covers(p)) {
+            return Err("beside a draft");
+        }
+        kind_ok(p, extra, |e| MEDIA.contains(&e))
+    })?;
+    Ok(plan)
+}
+
+/// `Ok(true)`: copy; `Err(why)`: skip and say so.
+fn kind_ok(
+    p: &Path,
+    extra: &[String],
+    allowed: impl Fn(&str) -> bool,
+) -> Result<bool, &'static str> {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.ends_with('~') || (name.starts_with('#') && name.ends_with('#')) {
+        return Err("an editor backup");
+    }
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if allowed(&ext) || extra.iter().any(|x| x.eq_ignore_ascii_case(&ext)) {
+        Ok(true)
+    } else {
+        Err("not an asset kind a site publishes (see `[assets] extensions`)")
+    }
+}
+
+fn walk(
+    dir: &Path,
+    plan: &mut Plan,
+    keep: impl Fn(&Path) -> Result<bool, &'static str>,
+) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            plan.skipped.push((entry.path().to_path_buf(), "a dotfile"));
+            continue;
+        }
+        match keep(entry.path()) {
+            Ok(true) => plan.copy.push(Copy {
+                from: entry.path().to_path_buf(),
+                to: rel.to_string_lossy().replace('\\', "/"),
+            }),
+            Ok(false) => {}
+            Err(why) => plan.skipped.push((entry.path().to_path_buf(), why)),
+        }
+    }
+    Ok(())
+}
+
+/// Where a draft's files are: its whole folder for a bundle (`index.md`, `_index.md`), else
+/// the files named after it (`secret.md` → `secret.*`).
+enum DraftMark {
+    Folder(PathBuf),
+    Stem(PathBuf, String),
+}
+
+impl DraftMark {
+    fn covers(&self, p: &Path) -> bool {
+        match self {
+            DraftMark::Folder(d) => p.starts_with(d),
+            DraftMark::Stem(d, stem) => {
+                p.parent() == Some(d.as_path())
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(stem.as_str()))
+            }
+        }
+    }
+}
+
+fn draft_marks(content: &Path) -> Result<Vec<DraftMark>> {
+    let files = crate::content::library::content_files(content)
+        .map_err(|d| anyhow::anyhow!("{}: {}", d.file.display(), d.message))?;
+    let mut marks = Vec::new();
+    for rel in files {
+        let full = content.join(&rel);
+        if !is_draft(&full, &rel)? {
+            continue;
+        }
+        let dir = full.parent().unwrap_or(content).to_path_buf();
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        if name == "index.md" || name == "_index.md" {
+            marks.push(DraftMark::Folder(dir));
+        } else {
+            let stem = name.strip_suffix(".md").unwrap_or(&name);
+            marks.push(DraftMark::Stem(dir, format!("{stem}.")));
+        }
+    }
+    Ok(marks)
+}
+
+fn is_draft(full: &Path, rel: &Path) -> Result<bool> {
+    let text = crate::fsx::read_to_string(full)?;
+    if rel.file_name().is_some_and(|n| n == "_index.md") {
+        return Ok(
+            crate::content::section::parse_section(&text, rel, full).is_ok_and(|s| s.meta.draft)
+        );
+    }
+    Ok(FrontMatter::parse(&text).is_ok_and(|(fm, _)| fm.draft))
+}
