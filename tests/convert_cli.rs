@@ -158,6 +158,53 @@ fn an_existing_file_is_not_overwritten_without_force() {
     assert!(fs::read_to_string(&target).unwrap().contains("鱼三隹"));
 }
 
+/// A page scraped again (same `source_url`, new input) is the same article: it keeps its file
+/// and URL and is not written beside it as a second copy.
+#[test]
+fn a_rescraped_page_keeps_its_file_instead_of_a_second_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/scrapes/95-synthetic-bitget-amd-mi300/input.html");
+    let run = || {
+        newsroom()
+            .args(["convert", "--out"])
+            .arg(tmp.path())
+            .arg(&input)
+            .output()
+            .unwrap()
+    };
+    assert!(run().status.success());
+    let files = md_files(tmp.path());
+    assert_eq!(files.len(), 1);
+    let file = tmp.path().join(&files[0]);
+    let first = fs::read_to_string(&file).unwrap();
+    assert!(first.contains("source_url = "), "{first}");
+    // The page changed since: another input hash, the same URL.
+    let edited = with_other_input_hash(&first);
+    fs::write(&file, &edited).unwrap();
+    let out = run();
+    assert!(out.status.success());
+    let err = stderr_of(&out);
+    assert!(err.contains("exists (use --force"), "{err}");
+    assert!(!err.contains("slug moved"), "{err}");
+    assert_eq!(md_files(tmp.path()), files);
+    assert_eq!(fs::read_to_string(&file).unwrap(), edited);
+}
+
+fn with_other_input_hash(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with("input_hash = ") {
+                "input_hash = \"fnv1a128:00000000000000000000000000000000\"".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 #[test]
 fn the_same_input_twice_is_unchanged_and_curator_edits_survive() {
     let tmp = tempfile::tempdir().unwrap();

@@ -331,16 +331,24 @@ impl Batch<'_> {
     }
 }
 
-/// Whether the file at `target` came from the same input (or is the same text).
+/// Whether the file at `target` is this article: the same text, the same input, or the same
+/// page re-scraped (the same `source_url`). Such a file keeps its URL (and is then unchanged,
+/// or kept unless `--force`); any other article there moves the new one to a free slug.
 fn same_input(target: &Path, converted: &Converted) -> bool {
     let Ok(existing) = std::fs::read_to_string(target) else {
         return false;
     };
-    existing == converted.content
-        || FrontMatter::parse(&existing).ok().is_some_and(|(fm, _)| {
-            fm.extra.rest.get("input_hash").and_then(|v| v.as_str())
-                == Some(converted.input_hash.as_str())
-        })
+    if existing == converted.content {
+        return true;
+    }
+    let (Ok((old, _)), Ok((new, _))) = (
+        FrontMatter::parse(&existing),
+        FrontMatter::parse(&converted.content),
+    ) else {
+        return false;
+    };
+    old.extra.rest.get("input_hash").and_then(|v| v.as_str()) == Some(converted.input_hash.as_str())
+        || (old.extra.source_url.is_some() && old.extra.source_url == new.extra.source_url)
 }
 
 /// Files as given, directories walked (sorted, hidden entries skipped), `-` for stdin. A path
