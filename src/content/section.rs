@@ -1,6 +1,7 @@
 //! Section files (`_index.md`): metadata for a folder, not an article, and the order of the
 //! folder's listing. Zola keys that newsroom does not implement are refused with the file,
-//! line and key unless their value is what newsroom does anyway (`transparent = false`), so a
+//! line and key unless their value is what newsroom does anyway (`transparent = false`, or `true` on a top-level
+//! section: the front page lists every article), so a
 //! setting is never silently ignored. Parsed from `&str`; no tera here.
 
 use std::path::Path;
@@ -157,7 +158,7 @@ pub fn parse_section(text: &str, rel: &Path, file: &Path) -> Result<Section, Vec
             .or_else(|| key_line(split.front_matter, &format!("[{key}]")))
             .map(|l| split.front_matter_line + l - 1)
     };
-    let meta = resolve(raw, path.is_empty()).map_err(|refused| {
+    let meta = resolve(raw, &path).map_err(|refused| {
         refused
             .into_iter()
             .map(|(key, why)| Diagnostic::new(file, at(key), format!("`{key}`: {why}")))
@@ -172,8 +173,11 @@ pub fn parse_section(text: &str, rel: &Path, file: &Path) -> Result<Section, Vec
 
 /// Checks the keys newsroom does not implement and resolves `sort_by`; every refusal is
 /// `(key, reason)`.
-fn resolve(raw: SectionFile, root: bool) -> Result<SectionMeta, Vec<(&'static str, String)>> {
-    let mut refused = refusals(&raw);
+fn resolve(raw: SectionFile, path: &str) -> Result<SectionMeta, Vec<(&'static str, String)>> {
+    let root = path.is_empty();
+    // The front page lists every article, so a top-level section is transparent already.
+    let top_level = path.matches('/').count() == 1;
+    let mut refused = refusals(&raw, top_level);
     let sort_by = match raw.sort_by.as_deref() {
         None => SortBy::Date,
         Some(s) => SortBy::parse(s).unwrap_or_else(|| {
@@ -205,7 +209,7 @@ fn resolve(raw: SectionFile, root: bool) -> Result<SectionMeta, Vec<(&'static st
 }
 
 /// The Zola keys of `raw` set to something newsroom does not do, as `(key, reason)`.
-fn refusals(raw: &SectionFile) -> Vec<(&'static str, String)> {
+fn refusals(raw: &SectionFile, top_level: bool) -> Vec<(&'static str, String)> {
     const NOT: &str = "newsroom does not implement this Zola setting; remove it";
     let mut refused: Vec<(&'static str, String)> = Vec::new();
     let mut refuse = |key, when: bool, why: &str| {
@@ -246,7 +250,11 @@ fn refusals(raw: &SectionFile) -> Vec<(&'static str, String)> {
         "only articles are in the search index",
     );
     refuse("redirect_to", raw.redirect_to.is_some(), NOT);
-    refuse("transparent", raw.transparent == Some(true), NOT);
+    refuse(
+        "transparent",
+        raw.transparent == Some(true) && !top_level,
+        "only a top-level section can be transparent (the front page lists every article)",
+    );
     refuse(
         "aliases",
         !raw.aliases.is_empty(),
@@ -283,20 +291,23 @@ mod tests {
     fn zola_keys_newsroom_ignores_are_errors_naming_line_and_key() {
         let errs = section(
             "+++\ntitle = \"News\"\npage_template = \"x.html\"\ntransparent = true\n\n[extra]\na = 1\n+++\n",
-            "news/_index.md",
+            "news/tech/_index.md",
         )
         .unwrap_err();
         let got: Vec<String> = errs.iter().map(ToString::to_string).collect();
         assert_eq!(got.len(), 3, "{got:?}");
         assert!(
-            got[0].starts_with("news/_index.md:3: `page_template`"),
+            got[0].starts_with("news/tech/_index.md:3: `page_template`"),
             "{got:?}"
         );
         assert!(
-            got[1].starts_with("news/_index.md:4: `transparent`"),
+            got[1].starts_with("news/tech/_index.md:4: `transparent`"),
             "{got:?}"
         );
-        assert!(got[2].starts_with("news/_index.md:6: `extra`"), "{got:?}");
+        assert!(
+            got[2].starts_with("news/tech/_index.md:6: `extra`"),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -309,6 +320,15 @@ mod tests {
         .unwrap();
         assert_eq!(s.path, "news/");
         assert_eq!(s.meta.sort_by, SortBy::Date);
+        // Zola's usual `news/_index.md` (the benchmark corpus has it): the front page lists
+        // every article already, so a top-level section is transparent in newsroom too.
+        let s = section(
+            "+++
+title = \"News\"\nsort_by = \"date\"\ntransparent = true\nrender = false\n+++\n",
+            "news/_index.md",
+        )
+        .unwrap();
+        assert_eq!(s.meta.render, Some(false));
     }
 
     #[test]
