@@ -13,7 +13,6 @@ pub mod convert;
 pub mod dates;
 pub mod diag;
 pub mod fsx;
-pub mod hash;
 pub mod markdown;
 pub mod output;
 pub mod render;

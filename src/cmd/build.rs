@@ -81,7 +81,9 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| root.join("public"));
     check_output_dir(root, &output)?;
-    let (config, library) = load_site(root, args.base_url.as_deref(), args.drafts)?;
+    let (config, mut library) = load_site(root, args.base_url.as_deref(), args.drafts)?;
+    // Rendering reads the rendered bodies; the source texts would only hold memory.
+    library.forget_sources();
 
     let name = output
         .file_name()

@@ -4,14 +4,15 @@
 //! the Markdown file and line, from the page's kept source.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
+use rustc_hash::FxBuildHasher;
 
 use crate::config::Config;
 use crate::content::{Library, Page};
-use crate::hash::fingerprint;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -286,7 +287,7 @@ pub fn signature(text: &str) -> Option<[u64; SIGNATURE]> {
     }
     let mut sig = [u64::MAX; SIGNATURE];
     for w in chars.windows(5) {
-        let h = fingerprint(w);
+        let h = FxBuildHasher.hash_one(w);
         let bucket = (h % SIGNATURE as u64) as usize;
         let v = h / SIGNATURE as u64;
         if v < sig[bucket] {
@@ -323,7 +324,7 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<(usize, usize, f64
     for (i, s) in sigs.iter().enumerate() {
         let Some(s) = s else { continue };
         for b in 0..BANDS {
-            let key = fingerprint(&s[b * ROWS..(b + 1) * ROWS]);
+            let key = FxBuildHasher.hash_one(&s[b * ROWS..(b + 1) * ROWS]);
             buckets.entry((b, key)).or_default().push(i);
         }
     }

@@ -11,8 +11,8 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::content::page::{Diagnostic, Page};
 pub use crate::content::section::{Section, SectionMeta, SortBy, parse_section};
-use crate::hash::FxHashSet;
 use crate::slug::slugify;
+use rustc_hash::FxHashSet;
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -189,6 +189,16 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
 }
 
 impl Library {
+    /// Drops every page's source text (see [`Page::forget_source`]): for a one-shot build,
+    /// never for `serve` (which renders pages again) or `check` (which names lines).
+    pub fn forget_sources(&mut self) {
+        for page in &mut self.pages {
+            if let Some(p) = Arc::get_mut(page) {
+                p.forget_source();
+            }
+        }
+    }
+
     /// A new library with the articles at `changed` (absolute paths under `content_dir`,
     /// created, edited or deleted) parsed again, and the articles that link to them rendered
     /// again (the URL they link to may have moved); every other page is shared with `self`.
@@ -267,7 +277,7 @@ fn assemble(
             .then_with(|| a.path.cmp(&b.path))
     });
 
-    let mut seen: crate::hash::FxHashMap<&str, &Path> = Default::default();
+    let mut seen: rustc_hash::FxHashMap<&str, &Path> = Default::default();
     for p in &pages {
         let first = p.path.split('/').next().unwrap_or("");
         if reserved(first, config) {
@@ -332,7 +342,7 @@ pub fn build_taxonomy(name: &str, pages: &[Arc<Page>], warnings: &mut Vec<String
     }
     // Exact spellings first (no allocation per mention), then spellings that differ only in
     // case are merged.
-    let mut exact: crate::hash::FxHashMap<&str, Vec<usize>> = Default::default();
+    let mut exact: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (i, p) in pages.iter().enumerate() {
         for t in p.meta.terms(name) {
             let v = exact.entry(t.trim()).or_default();

@@ -13,7 +13,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node, Selector, node::Element};
 
 use super::tree::{Chrome, Page, squash};
-use crate::hash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").expect("selector"));
 static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("selector"));

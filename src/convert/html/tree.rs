@@ -14,8 +14,8 @@ use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, node::Element};
 
-use crate::hash::{FxBuildHasher, FxHashMap};
 use crate::rules::HtmlRules;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// Elements that are never article text.
 const DROP_TAGS: &[&str] = &[
