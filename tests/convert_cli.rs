@@ -573,3 +573,34 @@ fn same_title_dated_and_undated_into_a_site_with_that_slug_still_builds() {
         );
     }
 }
+
+/// A FIFO given (or found in a folder) is named as what it is and not opened: opening it
+/// would block the batch until something writes to it.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_as_not_a_regular_file_without_blocking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    fs::create_dir(&dir).unwrap();
+    let fifo = dir.join("page.html");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no mkfifo(1)");
+        return;
+    }
+    for input in [&fifo, &dir] {
+        let out = newsroom()
+            .args(["convert", "--out"])
+            .arg(tmp.path().join("out"))
+            .arg(input)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert!(!out.status.success(), "{err}");
+        assert!(
+            err.contains("page.html") && err.contains("not a regular file"),
+            "{err}"
+        );
+    }
+}

@@ -362,6 +362,11 @@ fn expand_inputs(inputs: &[PathBuf]) -> Vec<(Origin, Option<String>)> {
             walk_dir(path, &mut out);
         } else if path.is_file() {
             out.push((Origin::File(path.clone()), None));
+        } else if path.exists() {
+            out.push((
+                Origin::File(path.clone()),
+                Some("not a regular file (a FIFO, socket or device); not read".into()),
+            ));
         } else {
             out.push((
                 Origin::File(path.clone()),
@@ -388,6 +393,12 @@ fn walk_dir(path: &Path, out: &mut Vec<(Origin, Option<String>)>) {
                 if ext.is_some_and(|x| INPUT_EXTENSIONS.contains(&x.as_str())) {
                     out.push((Origin::File(e.into_path()), None));
                 }
+            }
+            Ok(e) if !e.file_type().is_dir() && !e.file_type().is_symlink() => {
+                out.push((
+                    Origin::File(e.into_path()),
+                    Some("not a regular file (a FIFO, socket or device); not read".into()),
+                ));
             }
             Ok(_) => {}
             Err(e) => {
@@ -452,9 +463,6 @@ fn write_one(target: &Path, converted: &Converted, force: bool) -> Result<Outcom
             });
         }
     }
-    // Write next to the target and rename, so that a failure never leaves half a file.
-    let tmp = target.with_extension("md.tmp");
-    crate::fsx::write(&tmp, &converted.content)?;
-    crate::fsx::rename(&tmp, target)?;
+    crate::fsx::write_atomic(target, &converted.content)?;
     Ok(Outcome::Written)
 }

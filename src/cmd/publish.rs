@@ -100,7 +100,9 @@ pub fn run(root: &Path, args: &PublishArgs) -> Result<()> {
         .with_context(|| format!("`{}` is not inside a git repository", root.display()))?;
     let identity = probe.try_run(&["config", "user.name"]).is_some()
         && probe.try_run(&["config", "user.email"]).is_some();
-    let tmp = tempfile_path(&output)?;
+    let git_dir = probe.run(&["rev-parse", "--absolute-git-dir"], None)?;
+    let tmp = tempfile_path(Path::new(git_dir.trim()))?;
+    let _ = std::fs::remove_file(&tmp); // a stale one of a killed run with this pid
     let git = Git {
         repo: PathBuf::from(&top),
         index: Some(tmp.clone()),
@@ -129,14 +131,10 @@ pub fn run(root: &Path, args: &PublishArgs) -> Result<()> {
     Ok(())
 }
 
-fn tempfile_path(near: &Path) -> Result<PathBuf> {
-    let dir = std::env::temp_dir();
-    let name = format!(
-        "newsroom-publish-index-{}-{}",
-        std::process::id(),
-        near.as_os_str().len()
-    );
-    Ok(dir.join(name))
+/// The temporary index lives in the repository's own git directory, never under a predictable
+/// name in the shared `/tmp` (where another user could plant it first).
+fn tempfile_path(git_dir: &Path) -> Result<PathBuf> {
+    Ok(git_dir.join(format!("newsroom-publish-index-{}", std::process::id())))
 }
 
 /// Commits the output folder as the whole tree of `branch`; returns the commit and whether

@@ -79,9 +79,7 @@ pub fn run(root: &Path, args: &TagArgs) -> Result<ExitCode> {
             eprintln!("  {tax}: {} → {}", show(old), show(new));
         }
         if !args.dry_run {
-            let tmp = path.with_extension("md.tmp");
-            crate::fsx::write(&tmp, &content)?;
-            crate::fsx::rename(&tmp, &path)?;
+            crate::fsx::write_atomic(&path, &content)?;
         }
         changed += 1;
     }
