@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::content::Date;
-use crate::rules::{BylineRole as Role, Rules};
+use crate::rules::{BylineRole as Role, Bylines, Rules};
 
 /// A date found in a line, with how much it is the publication date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +204,7 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
         if value.is_empty() {
             return None;
         }
-        let names = split_names(value, zh, &words.name_particles)?;
+        let names = split_names(value, zh, words)?;
         for name in names {
             let (role, name) = match role {
                 Role::Author | Role::Editor | Role::Translator | Role::Reviewer
@@ -248,19 +248,16 @@ fn strip_dates(line: &str) -> String {
 }
 
 /// Splits a byline value into names; `None` when it does not look like names at all.
-fn split_names(value: &str, zh: bool, particles: &[String]) -> Option<Vec<String>> {
-    static SEP_ZH: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\s*(?:[、，,&/／;；]|\s和\s|\s+and\s+|\s{2,}|\s)\s*").unwrap()
-    });
-    static SEP_EN: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\s*(?:[、，,&/;；]|\band\b)\s*").unwrap());
+/// The separators are `rules/bylines.toml` `name_separators` and `name_joiners_*`.
+fn split_names(value: &str, zh: bool, words: &Bylines) -> Option<Vec<String>> {
+    let particles = &words.name_particles;
     let value =
         value.trim_matches(|c: char| c.is_whitespace() || "|｜丨·•-–—:：()（）[]【】".contains(c));
     let has_cjk = value.chars().any(crate::slug::is_cjk);
     let parts: Vec<&str> = if zh && has_cjk {
-        SEP_ZH.split(value).collect()
+        words.name_split_zh.split(value).collect()
     } else {
-        SEP_EN.split(value).collect()
+        words.name_split_en.split(value).collect()
     };
     let mut names = Vec::new();
     for p in parts {
@@ -588,5 +585,31 @@ mod tests {
             source_from_chrome(chrome.into_iter(), &r).as_deref(),
             Some("OKX")
         );
+    }
+}
+
+#[cfg(test)]
+mod site_rules_tests {
+    use super::*;
+    use crate::rules::Layers;
+
+    #[test]
+    fn a_site_bylines_file_adds_a_name_splitter() {
+        let line = "By Priya Raman und Tom Lee";
+        let default = Rules::defaults().unwrap();
+        let one = parse_byline(line, &default).map(|b| b.authors);
+        assert_ne!(one, Some(vec!["Priya Raman".into(), "Tom Lee".into()]));
+        let mut layers = Layers::embedded();
+        layers.push(
+            "bylines.toml",
+            "site/rules/bylines.toml",
+            "[words]\nname_joiners_en = [\"und\"]\n",
+        );
+        let site = Rules::from_layers(&layers).unwrap();
+        let b = parse_byline(line, &site).unwrap();
+        assert_eq!(b.authors, ["Priya Raman", "Tom Lee"]);
+        // The defaults still split.
+        let b = parse_byline("By Ann Lee and Bob Chan", &site).unwrap();
+        assert_eq!(b.authors, ["Ann Lee", "Bob Chan"]);
     }
 }

@@ -56,6 +56,14 @@ struct RawWords {
     follow_buttons: Vec<String>,
     #[serde(default)]
     credit_markers: Vec<String>,
+    #[serde(default)]
+    name_separators: Vec<String>,
+    #[serde(default)]
+    name_separators_zh: Vec<String>,
+    #[serde(default)]
+    name_joiners_zh: Vec<String>,
+    #[serde(default)]
+    name_joiners_en: Vec<String>,
 }
 
 impl RawWords {
@@ -71,6 +79,10 @@ impl RawWords {
             (&mut self.name_particles, other.name_particles),
             (&mut self.follow_buttons, other.follow_buttons),
             (&mut self.credit_markers, other.credit_markers),
+            (&mut self.name_separators, other.name_separators),
+            (&mut self.name_separators_zh, other.name_separators_zh),
+            (&mut self.name_joiners_zh, other.name_joiners_zh),
+            (&mut self.name_joiners_en, other.name_joiners_en),
         ];
         for (dst, src) in pairs {
             for w in src {
@@ -103,6 +115,10 @@ pub struct Bylines {
     pub follow_buttons: Vec<String>,
     /// Lower case, folded.
     pub credit_markers: Vec<String>,
+    /// Splits a Chinese byline value into names (separators, joiners, runs of space).
+    pub name_split_zh: Regex,
+    /// Splits any other byline value into names.
+    pub name_split_en: Regex,
 }
 
 /// `(?:a|b|c)` of the escaped words, longest first (the regex takes the first that matches).
@@ -118,6 +134,29 @@ fn alternation(words: impl IntoIterator<Item = impl AsRef<str>>, wrap: &str) -> 
         .map(|w| wrap.replace("{}", &regex::escape(w)))
         .collect();
     format!("(?:{})", alts.join("|"))
+}
+
+/// Like [`alternation`], but matching nothing when there are no words.
+fn alternation_or_none(words: &[String], wrap: &str) -> String {
+    if words.iter().all(|w| w.trim().is_empty()) {
+        return r"[^\s\S]".to_string();
+    }
+    alternation(words, wrap)
+}
+
+/// The two name splitters: `(zh, en)`.
+fn name_splitters(w: &RawWords) -> Result<(Regex, Regex)> {
+    let both = alternation_or_none(&w.name_separators, "{}");
+    let zh_only = alternation_or_none(&w.name_separators_zh, "{}");
+    let zh = format!(
+        r"\s*(?:{both}|{zh_only}|{}|\s{{2,}}|\s)\s*",
+        alternation_or_none(&w.name_joiners_zh, r"\s+{}\s+")
+    );
+    let en = format!(
+        r"\s*(?:{both}|{})\s*",
+        alternation_or_none(&w.name_joiners_en, r"\b{}\b")
+    );
+    Ok((regex(&zh, "name splitters")?, regex(&en, "name splitters")?))
 }
 
 fn regex(src: &str, what: &str) -> Result<Regex> {
@@ -158,7 +197,10 @@ impl Bylines {
             alternation(&w.org_suffixes, "{}")
         );
         let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        let (name_split_zh, name_split_en) = name_splitters(w)?;
         Ok(Bylines {
+            name_split_zh,
+            name_split_en,
             zh_label: regex(&zh_label, "zh_labels")?,
             en_label: regex(&en_label, "en_labels")?,
             stock_photo: regex(

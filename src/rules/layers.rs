@@ -23,6 +23,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("text.toml", include_str!("../../rules/text.toml")),
     ("dates.toml", include_str!("../../rules/dates.toml")),
     ("search.toml", include_str!("../../rules/search.toml")),
+    ("tagging.toml", include_str!("../../rules/tagging.toml")),
 ];
 
 /// The embedded default of one data file.

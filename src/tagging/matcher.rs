@@ -68,6 +68,41 @@ struct Pattern {
 pub struct Matcher {
     ac: AhoCorasick,
     patterns: Vec<Pattern>,
+    sentence: SentenceMarks,
+}
+
+/// What marks a sentence's start (`rules/tagging.toml` `[sentence_start]`), folded like the
+/// text it is compared with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SentenceMarks {
+    /// May stand between the sentence's beginning and a mention (quotes, brackets, space).
+    pub skip: Vec<char>,
+    /// End the sentence before.
+    pub ends: Vec<char>,
+}
+
+impl SentenceMarks {
+    /// Each mark as the folded text has it (NFKC, lower case, white space as one space).
+    pub fn new(skip: &str, ends: &str) -> SentenceMarks {
+        let folded = |marks: &str| -> Vec<char> {
+            let mut out: Vec<char> = Vec::new();
+            for c in marks.chars() {
+                for d in std::iter::once(c).nfkc().map(super::hans::simplify) {
+                    let d = if d.is_whitespace() { ' ' } else { d };
+                    for l in d.to_lowercase() {
+                        if !out.contains(&l) {
+                            out.push(l);
+                        }
+                    }
+                }
+            }
+            out
+        };
+        SentenceMarks {
+            skip: folded(skip),
+            ends: folded(ends),
+        }
+    }
 }
 
 /// A folded copy of a text and, per folded byte, the byte offset of its source character.
@@ -151,7 +186,7 @@ fn is_word(b: Option<&u8>) -> bool {
 }
 
 impl Matcher {
-    pub fn new(targets: Vec<(String, Target)>) -> Result<Matcher> {
+    pub fn new(targets: Vec<(String, Target)>, sentence: SentenceMarks) -> Result<Matcher> {
         let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut keys: Vec<String> = Vec::new();
@@ -207,7 +242,11 @@ impl Matcher {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&keys)
             .context("cannot compile the tagging vocabulary")?;
-        Ok(Matcher { ac, patterns })
+        Ok(Matcher {
+            ac,
+            patterns,
+            sentence,
+        })
     }
 
     /// Every accepted mention in one folded block of text, in order.
@@ -250,7 +289,7 @@ impl Matcher {
                     }
                     needs = g.min_other;
                     if g.sentence_start == SentenceStart::NeedsEvidence
-                        && at_sentence_start(&f.text, start)
+                        && self.sentence.at_start(&f.text, start)
                     {
                         needs = needs.max(1);
                     }
@@ -285,16 +324,17 @@ fn near(text: &str, start: usize, end: usize, window: usize, words: &[String]) -
         .any(|w| around.iter().any(|part| part.contains(w.as_str())))
 }
 
-/// Nothing but quotes and brackets between the start of the text or a sentence end and `start`.
-fn at_sentence_start(text: &str, start: usize) -> bool {
-    for c in text[..start].chars().rev() {
-        match c {
-            ' ' | '"' | '\'' | '“' | '‘' | '「' | '《' | '(' | '[' | '*' => continue,
-            '.' | '!' | '?' | '。' | ':' | ';' | '…' | '\n' => return true,
-            _ => return false,
+impl SentenceMarks {
+    /// Nothing but `skip` marks between the start of the text or an `ends` mark and `start`.
+    fn at_start(&self, text: &str, start: usize) -> bool {
+        for c in text[..start].chars().rev() {
+            if self.skip.contains(&c) {
+                continue;
+            }
+            return self.ends.contains(&c);
         }
+        true
     }
-    true
 }
 
 #[cfg(test)]
@@ -326,7 +366,8 @@ mod tests {
 
     #[test]
     fn ascii_word_boundaries() {
-        let m = Matcher::new(vec![("AI".into(), topic(0)), ("OpenAI".into(), topic(1))]).unwrap();
+        let targets = vec![("AI".into(), topic(0)), ("OpenAI".into(), topic(1))];
+        let m = Matcher::new(targets, SentenceMarks::default()).unwrap();
         assert_eq!(found(&m, "he said"), Vec::<String>::new());
         assert_eq!(found(&m, "用AI做新闻"), ["AI"]);
         assert_eq!(

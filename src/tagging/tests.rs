@@ -290,3 +290,23 @@ fn spellings_that_fold_alike_count_once() {
     let t = tags(&[(Part::ListItem, "台积电。")], None);
     assert!(t.companies.is_empty(), "{t:?}");
 }
+
+#[test]
+fn a_site_tagging_file_adds_sentence_ends() {
+    // "— Apple pie…": the dash does not end a sentence by default, so the guarded "Apple"
+    // counts on its own; a site that lists the dash as a sentence end no longer tags Apple.
+    let parts = [(Part::Title, "Dessert of the week — Apple pie with cream")];
+    let doc = Document {
+        parts: parts.to_vec(),
+        source: None,
+    };
+    assert_eq!(tag(&doc, &VOCAB).companies, ["Apple"]);
+    let mut layers = crate::rules::Layers::embedded();
+    layers.push(
+        "tagging.toml",
+        "site/rules/tagging.toml",
+        "[sentence_start]\nends = \"—\"\n",
+    );
+    let site = Vocabulary::from_layers(&layers).unwrap();
+    assert!(tag(&doc, &site).companies.is_empty());
+}

@@ -1,7 +1,7 @@
 //! The vocabulary: `rules/companies.toml` and `rules/topics.toml` (embedded defaults, extended
 //! by a site's `<root>/rules/`, read by the one rules loader `crate::rules::Layers`), compiled
-//! into one [`Matcher`]; plus the credit markers of `rules/bylines.toml`. Loading the rule files
-//! is the only I/O of the tagging module.
+//! into one [`Matcher`] with the sentence marks of `rules/tagging.toml`; plus the credit markers
+//! of `rules/bylines.toml`. Loading the rule files is the only I/O of the tagging module.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::matcher::{Guard, Matcher, SentenceStart, Target};
+use super::matcher::{Guard, Matcher, SentenceMarks, SentenceStart, Target};
 use crate::rules::{Bylines, Layers, upsert};
 
 fn yes() -> bool {
@@ -255,6 +255,33 @@ pub struct TermMeta<'a> {
     pub homepage: Option<&'a str>,
 }
 
+/// One layer of `rules/tagging.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaggingFile {
+    #[serde(default)]
+    sentence_start: RawSentenceStart,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSentenceStart {
+    #[serde(default)]
+    skip: String,
+    #[serde(default)]
+    ends: String,
+}
+
+/// The sentence marks of every `rules/tagging.toml` layer; a site's marks add to the default's.
+fn sentence_marks(layers: &Layers) -> Result<SentenceMarks> {
+    let (mut skip, mut ends) = (String::new(), String::new());
+    for (_, file) in layers.parse::<TaggingFile>("tagging.toml")? {
+        skip.push_str(&file.sentence_start.skip);
+        ends.push_str(&file.sentence_start.ends);
+    }
+    Ok(SentenceMarks::new(&skip, &ends))
+}
+
 /// Companies, topics, settings and the compiled matcher.
 #[derive(Debug, Clone)]
 pub struct Vocabulary {
@@ -329,7 +356,7 @@ impl Vocabulary {
             company_settings: settings("companies.toml", c_settings)?,
             topic_settings: settings("topics.toml", t_settings)?,
             credit_markers: Bylines::from_layers(layers)?.credit_markers,
-            matcher: Matcher::new(targets)?,
+            matcher: Matcher::new(targets, sentence_marks(layers)?)?,
         })
     }
 
