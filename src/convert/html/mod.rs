@@ -14,6 +14,7 @@
 
 mod body;
 mod byline;
+mod depth;
 mod emit;
 pub mod head;
 mod jsonld;
@@ -25,6 +26,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use scraper::{Html, Selector};
 
+pub use self::depth::nesting_depth;
 pub use self::head::Head;
 use self::head::read_head;
 use crate::convert::model::Block;
@@ -128,48 +130,6 @@ fn extract(
         chars,
         warning,
     }
-}
-
-/// How deep elements nest, roughly (void elements and comments skipped): html5ever's tree
-/// builder is quadratic in the depth, so a pathological page is refused before parsing.
-pub fn nesting_depth(html: &str) -> usize {
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "option", "td", "tr", "th", "dt", "dd",
-    ];
-    let b = html.as_bytes();
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
-        i += off + 1;
-        let close = b.get(i) == Some(&b'/');
-        let start = if close { i + 1 } else { i };
-        let end = b[start..]
-            .iter()
-            .position(|c| !c.is_ascii_alphanumeric())
-            .map_or(b.len(), |e| start + e);
-        if end == start {
-            continue;
-        }
-        let name = html[start..end].to_ascii_lowercase();
-        if VOID.contains(&name.as_str()) {
-            continue;
-        }
-        if close {
-            depth = depth.saturating_sub(1);
-        } else {
-            let gt = b[end..]
-                .iter()
-                .position(|&c| c == b'>')
-                .map_or(b.len(), |g| end + g);
-            if gt > 0 && b.get(gt - 1) == Some(&b'/') {
-                continue;
-            }
-            depth += 1;
-            max = max.max(depth);
-        }
-    }
-    max
 }
 
 #[cfg(test)]
