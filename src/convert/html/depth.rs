@@ -9,7 +9,7 @@
 //! copy (the adoption agency, list items past a special element) the scan keeps the element
 //! open: overestimating is safe. Every step is O(1) amortised, whatever the depth.
 
-use crate::hash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 /// Elements that never have children.
 const VOID: &[&str] = &[
