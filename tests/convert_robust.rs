@@ -378,3 +378,48 @@ fn markup_without_text_is_an_error_or_a_warning_naming_it() {
         r.stderr
     );
 }
+
+/// Markup html5ever never honours as an end tag: it must not hide the nesting from the guard.
+const BYPASSES: &[(&str, &str)] = &[
+    ("end-b", "<div></b>"),
+    ("comment", "<div><!--</div>-->"),
+    ("script", "<div><script></div></script>"),
+    ("attribute", "<div title=\"</div>\">"),
+];
+
+#[test]
+fn nesting_hidden_behind_ignored_end_tags_is_refused_quickly() {
+    for (name, unit) in BYPASSES {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = format!("{name}-250k.html");
+        let f = write(tmp.path(), &file, article(&unit.repeat(250_000)));
+        let start = Instant::now();
+        let r = convert(&f, &["--max-size", "100000000"]);
+        let took = start.elapsed();
+        assert!(took < Duration::from_secs(5), "{file}: took {took:?}");
+        assert_ne!(r.code, Some(0), "{}", tail(&r.stderr));
+        assert!(
+            r.says("error", &file) && r.stderr.contains("deep"),
+            "{}",
+            tail(&r.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_batch_with_a_bypass_page_converts_the_normal_one_and_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = write(
+        tmp.path(),
+        "bad.html",
+        article(&"<div></b>".repeat(250_000)),
+    );
+    let good = write(tmp.path(), "good.html", article(&paragraphs()));
+    let start = Instant::now();
+    let r = convert(&bad, &[good.to_str().unwrap()]);
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_ne!(r.code, Some(0), "{}", tail(&r.stderr));
+    assert!(r.says("error", "bad.html"), "{}", tail(&r.stderr));
+    assert!(r.says("converted", "good.html"), "{}", tail(&r.stderr));
+    assert!(r.md().contains(PROSE[0]));
+}

@@ -429,9 +429,10 @@ impl Stack {
                 self.close_in_table(&["thead", "tbody", "tfoot"], &["table"])
             }
             "option" | "optgroup" => {
-                let top = self.names.len().checked_sub(1);
-                if top.is_some() && self.nearest("option") == top {
-                    self.pop_to(top.expect("checked"));
+                if let Some(top) = self.names.len().checked_sub(1)
+                    && self.nearest("option") == Some(top)
+                {
+                    self.pop_to(top);
                 }
             }
             _ => {}
