@@ -272,16 +272,15 @@ impl Batch<'_> {
     /// A target whose URL no article of the batch or of the output folder has: the file name,
     /// else `-2`, `-3`…, saying which slug moved; refused when the front matter pins the path.
     fn url_target(&mut self, converted: &Converted) -> Result<(PathBuf, Option<String>)> {
-        let (meta, _) = FrontMatter::parse(&converted.content)
-            .map_err(|e| anyhow!("converted front matter does not parse: {e}"))?;
+        let meta = &converted.front_matter;
         if self.urls.is_none() {
             self.urls = Some(self.existing_urls());
         }
         let first = self.out_dir.join(&converted.file_name);
-        let first_url = self.url_for(&first, &meta);
+        let first_url = self.url_for(&first, meta);
         for _ in 0..1000 {
             let target = unique_target(&self.out_dir, &converted.file_name, &mut self.claimed);
-            let url = self.url_for(&target, &meta);
+            let url = self.url_for(&target, meta);
             let urls = self.urls.as_mut().expect("loaded above");
             match urls.get(&url) {
                 Some(other)
@@ -341,14 +340,17 @@ fn same_input(target: &Path, converted: &Converted) -> bool {
     if existing == converted.content {
         return true;
     }
-    let (Ok((old, _)), Ok((new, _))) = (
-        FrontMatter::parse(&existing),
-        FrontMatter::parse(&converted.content),
-    ) else {
+    let Ok((old, _)) = FrontMatter::parse(&existing) else {
         return false;
     };
-    old.extra.rest.get("input_hash").and_then(|v| v.as_str()) == Some(converted.input_hash.as_str())
-        || (old.extra.source_url.is_some() && old.extra.source_url == new.extra.source_url)
+    let new = &converted.front_matter.extra.source_url;
+    stored_input_hash(&old) == Some(converted.input_hash.as_str())
+        || (new.is_some() && old.extra.source_url == *new)
+}
+
+/// The `extra.input_hash` a converted file records.
+fn stored_input_hash(fm: &FrontMatter) -> Option<&str> {
+    fm.extra.rest.get("input_hash").and_then(|v| v.as_str())
 }
 
 /// Files as given, directories walked (sorted, hidden entries skipped), `-` for stdin. A path
@@ -451,10 +453,9 @@ fn write_one(target: &Path, converted: &Converted, force: bool) -> Result<Outcom
         if existing == converted.content {
             return Ok(Outcome::Unchanged);
         }
-        let same_input = FrontMatter::parse(&existing).ok().is_some_and(|(fm, _)| {
-            fm.extra.rest.get("input_hash").and_then(|v| v.as_str())
-                == Some(converted.input_hash.as_str())
-        });
+        let same_input = FrontMatter::parse(&existing)
+            .ok()
+            .is_some_and(|(fm, _)| stored_input_hash(&fm) == Some(converted.input_hash.as_str()));
         if !force {
             return Ok(if same_input {
                 Outcome::Unchanged
