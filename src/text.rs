@@ -32,6 +32,13 @@ pub fn script(c: char) -> Script {
     }
 }
 
+/// CJK punctuation and full-width forms (the Unicode blocks, plus the curly quotes, `…` and
+/// `—` Chinese text sets with them): what counts as Chinese around a mark.
+pub fn is_cjk_punct(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF5B}'..='\u{FF65}' | '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
 /// One layer of `rules/text.toml` as written (see the file for what each key is for).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +51,10 @@ pub struct RawText {
     trailing: BTreeMap<String, String>,
     #[serde(default)]
     title: RawTitle,
+    #[serde(default)]
+    blocks: BTreeMap<String, String>,
+    #[serde(default)]
+    widen: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -66,6 +77,28 @@ pub struct Punctuation {
     pub trailing: Vec<char>,
     /// What stands between a headline and the site's name in a `<title>`.
     pub title_separators: Vec<String>,
+    /// How `convert` reads the punctuation of a scraped block.
+    pub blocks: Marks,
+    /// ASCII marks and their full-width forms, for Chinese text (`,` → `，`).
+    pub widen: BTreeMap<char, char>,
+}
+
+/// The marks `convert` reads a scraped block by (`[blocks]` of `rules/text.toml`; see the
+/// file for what each set is for). Each field is a set of characters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub closers: Vec<char>,
+    pub sentence_end: Vec<char>,
+    pub question: Vec<char>,
+    pub colon: Vec<char>,
+    pub comma: Vec<char>,
+    pub break_han: Vec<char>,
+    pub break_latin: Vec<char>,
+    pub bullet: Vec<char>,
+    pub bullet_tight: Vec<char>,
+    pub openers: Vec<char>,
+    pub title_end: Vec<char>,
+    pub full_stop: Vec<char>,
 }
 
 const DEFAULT_TEXT: &str = include_str!("../rules/text.toml");
@@ -74,6 +107,12 @@ static DEFAULTS: LazyLock<Punctuation> = LazyLock::new(|| {
     let raw: RawText = toml::from_str(DEFAULT_TEXT).expect("the embedded rules/text.toml parses");
     Punctuation::from_layers(vec![raw])
 });
+
+/// The character of a one-character string.
+fn one_char(s: &str) -> Option<char> {
+    let mut c = s.chars();
+    c.next().filter(|_| c.next().is_none())
+}
 
 impl Punctuation {
     /// The embedded `rules/text.toml`.
@@ -89,6 +128,8 @@ impl Punctuation {
             merged.sentence_end.extend(l.sentence_end);
             merged.closers.extend(l.closers);
             merged.trailing.extend(l.trailing);
+            merged.blocks.extend(l.blocks);
+            merged.widen.extend(l.widen);
             for sep in l.title.separators {
                 if !merged.title.separators.contains(&sep) {
                     merged.title.separators.push(sep);
@@ -104,6 +145,25 @@ impl Punctuation {
             closers: chars(&merged.closers, "summary"),
             trailing: chars(&merged.trailing, "summary"),
             title_separators: merged.title.separators,
+            widen: merged
+                .widen
+                .iter()
+                .filter_map(|(k, v)| Some((one_char(k)?, one_char(v)?)))
+                .collect(),
+            blocks: Marks {
+                closers: chars(&merged.blocks, "closers"),
+                sentence_end: chars(&merged.blocks, "sentence_end"),
+                question: chars(&merged.blocks, "question"),
+                colon: chars(&merged.blocks, "colon"),
+                comma: chars(&merged.blocks, "comma"),
+                break_han: chars(&merged.blocks, "break_han"),
+                break_latin: chars(&merged.blocks, "break_latin"),
+                bullet: chars(&merged.blocks, "bullet"),
+                bullet_tight: chars(&merged.blocks, "bullet_tight"),
+                openers: chars(&merged.blocks, "openers"),
+                title_end: chars(&merged.blocks, "title_end"),
+                full_stop: chars(&merged.blocks, "full_stop"),
+            },
         }
     }
 

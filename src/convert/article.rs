@@ -16,6 +16,7 @@ use super::metadata::{self, DateHit};
 use super::normalize::normalize_chars;
 use crate::content::Date;
 use crate::rules::Rules;
+use crate::text::Marks;
 
 pub use super::model::{Article, Meta};
 
@@ -43,7 +44,7 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
 
 /// Runs the whole pipeline on an HTML page.
 pub fn analyze_html(page: &str, rules: &Rules, opts: &Options) -> Article {
-    let parsed = html::parse(page, opts.url.as_deref(), &rules.html);
+    let parsed = html::parse(page, opts.url.as_deref(), &rules.html, &rules.text);
     let mut article = analyze_blocks(parsed.blocks, Some(&parsed.head), rules, opts);
     article.warnings.extend(parsed.warnings);
     article
@@ -67,7 +68,7 @@ fn analyze_blocks(
     let first_body = blocks.iter().enumerate().position(|(i, b)| {
         title.is_none_or(|t| i > t)
             && !whole_hit(hits[i])
-            && is_prose(&b.text)
+            && is_prose(&rules.text.blocks, &b.text)
             && title_key.as_deref() != Some(key(&b.text).as_str())
     });
     if let Some(k) = &title_key {
@@ -89,9 +90,9 @@ fn analyze_blocks(
     }
 
     boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
-    headings::merge_number_lines(&mut blocks);
-    boilerplate::apply_structure(&mut blocks, title, first_body);
-    headings::assign_roles(&mut blocks);
+    headings::merge_number_lines(&mut blocks, &rules.text.blocks);
+    boilerplate::apply_structure(rules, &mut blocks, title, first_body);
+    headings::assign_roles(&mut blocks, rules);
     boilerplate::keep_rest(&mut blocks);
 
     let sites = site_names(head);
@@ -168,10 +169,15 @@ fn choose_title(
     h1s.iter()
         .copied()
         .find(|&i| matches_head(&blocks[i]))
-        .or_else(|| h1s.iter().copied().find(|&i| title_shaped(&blocks[i].text)))
+        .or_else(|| {
+            h1s.iter()
+                .copied()
+                .find(|&i| title_shaped(rules, &blocks[i].text))
+        })
         .or_else(|| h1s.first().copied())
         .or_else(|| {
-            (0..blocks.len()).find(|&i| title_shaped(&blocks[i].text) && matches_head(&blocks[i]))
+            (0..blocks.len())
+                .find(|&i| title_shaped(rules, &blocks[i].text) && matches_head(&blocks[i]))
         })
         // A title the markup declares beats guessing one from the layout: the caller takes it.
         .or_else(|| {
@@ -238,7 +244,7 @@ fn take_metadata_lines(
                 "byline (authors, editors, credits → front matter)",
             );
         } else if in_header
-            && metadata::is_dateline(&text)
+            && metadata::is_dateline(&text, rules)
             && let Some(hit) = metadata::find_date(&text, day_first)
         {
             dates.push((hit, i));
@@ -255,7 +261,7 @@ fn take_metadata_lines(
                 meta.handle = Some(text.clone());
                 blocks[i].drop("meta.handle", "creator handle of the poster");
             }
-            take_poster(blocks, hits, i, day_first, meta);
+            take_poster(&rules.text.blocks, blocks, hits, i, day_first, meta);
         }
     }
     dates
@@ -264,6 +270,7 @@ fn take_metadata_lines(
 /// The poster's name above a feed post's handle or follow button at block `i`: just above,
 /// or above the post's date (`名字 / 3小时前 / 关注`). It joins the authors and leaves the body.
 fn take_poster(
+    m: &Marks,
     blocks: &mut [Block],
     hits: &[Option<Hit>],
     i: usize,
@@ -274,7 +281,7 @@ fn take_poster(
         b.is_open()
             && !whole_hit(hit)
             && units(&b.text) <= 24
-            && !blocks::ends_sentence(&b.text)
+            && !blocks::ends_sentence(m, &b.text)
             && metadata::find_date(&b.text, day_first).is_none()
     };
     let is_meta_line = |b: &Block| {
@@ -522,7 +529,8 @@ fn strip_site_suffix(title: &str, rules: &Rules, sites: &[String]) -> String {
     }
 }
 
-fn title_shaped(text: &str) -> bool {
+fn title_shaped(rules: &Rules, text: &str) -> bool {
+    let (m, c) = (&rules.text.blocks, &rules.bylines.captions);
     let u = units(text);
     // Letters, not a ticker (`BTC/USDT 67,123.4 +2.31%`).
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
@@ -530,13 +538,10 @@ fn title_shaped(text: &str) -> bool {
     (6..=120).contains(&u)
         && letters >= 4
         && digits * 2 <= letters
-        && !matches!(
-            last_mark(text),
-            Some('。' | '.' | '；' | ';' | ',' | '，' | ':' | '：')
-        )
-        && inner_sentences(text) <= 1
-        && headings::caption(text).is_none()
-        && blocks::bullet_text(text).is_none()
+        && !last_mark(m, text).is_some_and(|c| m.title_end.contains(&c))
+        && inner_sentences(m, text) <= 1
+        && headings::caption(c, text).is_none()
+        && blocks::bullet_text(m, text).is_none()
 }
 
 /// The title: a substantial line the page repeats (headline + image alt), else the first
@@ -545,16 +550,16 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
     let candidate = |i: usize| -> bool {
         let t = &blocks[i].text;
         !whole_hit(hits[i])
-            && title_shaped(t)
+            && title_shaped(rules, t)
             && !metadata::is_handle(t)
-            && !metadata::is_dateline(t)
+            && !metadata::is_dateline(t, rules)
             && !metadata::is_relative_date_line(t)
             && metadata::parse_byline(t, rules).is_none()
     };
     let first_prose = blocks
         .iter()
         .enumerate()
-        .position(|(i, b)| !whole_hit(hits[i]) && is_prose(&b.text))
+        .position(|(i, b)| !whole_hit(hits[i]) && is_prose(&rules.text.blocks, &b.text))
         .unwrap_or(blocks.len());
     let mut counts: HashMap<String, usize> = HashMap::new();
     for b in blocks {
@@ -565,7 +570,7 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
         .collect();
     let followed_by_meta = |i: usize| {
         blocks[i + 1..blocks.len().min(i + 6)].iter().any(|b| {
-            metadata::is_dateline(&b.text)
+            metadata::is_dateline(&b.text, rules)
                 || metadata::is_relative_date_line(&b.text)
                 || metadata::parse_byline(&b.text, rules).is_some()
         })
@@ -843,5 +848,44 @@ mod body_tests {
         );
         assert_eq!(a.meta.byline.authors, ["王五"]);
         assert_eq!(a.meta.date.unwrap().ymd(), "2024-01-05");
+    }
+
+    /// A page whose points are marked `➤`, and a site file that says `➤` opens a list item.
+    #[test]
+    fn a_site_text_file_adds_a_bullet_mark() {
+        let page = "Chips are back in fashion\n\nBy Priya Raman\n\nThe chip makers reported strong results this quarter, and the outlook is bright.\n\n➤ Demand for accelerators keeps rising\n➤ Memory prices recovered in the spring\n\nAnalysts expect the trend to continue well into next year, as orders keep coming.\n";
+        let items = |rules: &Rules| -> Vec<String> {
+            analyze(page, rules, &Options::default())
+                .kept()
+                .filter(|(r, _)| *r == Role::ListItem)
+                .map(|(_, t)| t.to_string())
+                .collect()
+        };
+        assert!(items(&Rules::defaults().unwrap()).is_empty());
+        let mut layers = crate::rules::Layers::embedded();
+        layers.push(
+            "text.toml",
+            "site/rules/text.toml",
+            "[blocks]\nbullet = \"•·▪●◦‣-*–∙■□➤\"\n",
+        );
+        let site = Rules::from_layers(&layers).unwrap();
+        assert_eq!(
+            items(&site),
+            [
+                "➤ Demand for accelerators keeps rising",
+                "➤ Memory prices recovered in the spring"
+            ]
+        );
+        let md = crate::convert::write::body(
+            &analyze(page, &site, &Options::default()),
+            crate::convert::write::Style {
+                keep_punctuation: false,
+                punctuation: &site.text,
+            },
+        );
+        assert!(
+            md.contains("- Demand for accelerators keeps rising\n- Memory prices"),
+            "{md}"
+        );
     }
 }

@@ -7,6 +7,7 @@
 
 pub use super::model::{Block, Decision, Drop, Hint, Markup, Role};
 use super::normalize::clean_line;
+use crate::text::Marks;
 
 /// Splits normalised text into line blocks.
 pub fn split_lines(text: &str) -> Vec<Block> {
@@ -51,74 +52,62 @@ pub fn words(text: &str) -> usize {
         .count()
 }
 
-// TODO(text): closing quotes and brackets, one set in the text module.
-const CLOSERS: &[char] = &['”', '’', '"', '\'', '」', '』', ')', '）', '*', '】', '》'];
-
 /// The last character that is not a closing quote or bracket.
-pub fn last_mark(text: &str) -> Option<char> {
-    text.trim_end().chars().rev().find(|c| !CLOSERS.contains(c))
+pub fn last_mark(m: &Marks, text: &str) -> Option<char> {
+    text.trim_end()
+        .chars()
+        .rev()
+        .find(|c| !m.closers.contains(c))
 }
 
 /// Ends like a sentence (`。`, `.`, `！`, `…`), not like a title or a question.
-pub fn ends_sentence(text: &str) -> bool {
-    // TODO(text): sentence ends per script, from the text module.
-    matches!(
-        last_mark(text),
-        Some('。' | '.' | '！' | '!' | '…' | '；' | ';' | '．')
-    )
+pub fn ends_sentence(m: &Marks, text: &str) -> bool {
+    last_mark(m, text).is_some_and(|c| m.sentence_end.contains(&c))
+}
+
+/// Whether `c`, followed by `next` and then `after`, ends a sentence inside a block.
+fn inner_break(m: &Marks, c: char, next: char, after: Option<char>) -> bool {
+    m.break_han.contains(&c)
+        || (m.break_latin.contains(&c) && next == ' ' && after.is_some_and(char::is_uppercase))
 }
 
 /// Sentence terminators inside the text (not counting the end).
-pub fn inner_sentences(text: &str) -> usize {
-    // TODO(text): sentence terminators per script, from the text module.
-    let t = text.trim_end();
-    let chars: Vec<char> = t.chars().collect();
-    let mut n = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        if i + 1 >= chars.len() {
-            break;
-        }
-        let next = chars[i + 1];
-        let end = match c {
-            '。' | '！' | '？' | '；' => true,
-            '.' | '!' | '?' => next == ' ' && chars.get(i + 2).is_some_and(|c| c.is_uppercase()),
-            _ => false,
-        };
-        if end {
-            n += 1;
-        }
-    }
-    n
+pub fn inner_sentences(m: &Marks, text: &str) -> usize {
+    let chars: Vec<char> = text.trim_end().chars().collect();
+    (0..chars.len().saturating_sub(1))
+        .filter(|&i| inner_break(m, chars[i], chars[i + 1], chars.get(i + 2).copied()))
+        .count()
+}
+
+/// Holds a comma of running text (a Latin one followed by a space).
+fn has_comma(m: &Marks, text: &str) -> bool {
+    text.char_indices()
+        .any(|(i, c)| m.comma.contains(&c) && (!c.is_ascii() || text[i + 1..].starts_with(' ')))
 }
 
 /// Reads like article prose: sentences, not a label, title or menu item.
-pub fn is_prose(text: &str) -> bool {
-    // TODO(text): question and colon marks, from the text module.
+pub fn is_prose(m: &Marks, text: &str) -> bool {
     let u = units(text);
-    let q = matches!(last_mark(text), Some('？' | '?'));
-    (ends_sentence(text) && u >= 7)
-        || (q && (u >= 40 || inner_sentences(text) >= 1))
-        || (matches!(last_mark(text), Some(':' | '：')) && u >= 14)
-        || (u >= 70 && (text.contains('，') || text.contains(", ") || inner_sentences(text) >= 1))
+    let last = last_mark(m, text);
+    let q = last.is_some_and(|c| m.question.contains(&c));
+    (ends_sentence(m, text) && u >= 7)
+        || (q && (u >= 40 || inner_sentences(m, text) >= 1))
+        || (last.is_some_and(|c| m.colon.contains(&c)) && u >= 14)
+        || (u >= 70 && (has_comma(m, text) || inner_sentences(m, text) >= 1))
 }
 
 /// A bullet list item: `• text`, `- text`, `* text`, `· text`.
-pub fn bullet_text(text: &str) -> Option<&str> {
-    // TODO(text): bullet marks, from the text module.
+pub fn bullet_text<'t>(m: &Marks, text: &'t str) -> Option<&'t str> {
     let t = text.trim_start();
     let mut chars = t.chars();
     let first = chars.next()?;
-    if matches!(
-        first,
-        '•' | '·' | '▪' | '●' | '◦' | '‣' | '-' | '*' | '–' | '∙' | '■' | '□'
-    ) {
+    if m.bullet.contains(&first) || m.bullet_tight.contains(&first) {
         let rest = chars.as_str();
         let trimmed = rest.trim_start();
         if trimmed.is_empty() || (first == '*' && trimmed.starts_with('*')) {
             return None;
         }
-        if rest.starts_with(' ') || matches!(first, '•' | '·' | '▪' | '●' | '◦' | '‣' | '∙' | '■')
-        {
+        if rest.starts_with(' ') || m.bullet_tight.contains(&first) {
             return Some(trimmed);
         }
     }
@@ -127,12 +116,12 @@ pub fn bullet_text(text: &str) -> Option<&str> {
 
 /// Splits a paragraph before sentence starts; returns the byte offset where the sentence holding
 /// `pos` begins.
-pub fn sentence_start(text: &str, pos: usize) -> usize {
-    // TODO(text): sentence terminators per script, from the text module.
+pub fn sentence_start(m: &Marks, text: &str, pos: usize) -> usize {
+    let is_break = |c: char| m.break_han.contains(&c) || m.break_latin.contains(&c);
     // Step over terminators and spaces the match may start with (`。声明：`).
     let mut pos = pos;
     while let Some(c) = text[pos..].chars().next() {
-        if matches!(c, '。' | '！' | '？' | '；' | '.' | '!' | '?' | ';' | ' ') {
+        if is_break(c) || c == ' ' {
             pos += c.len_utf8();
         } else {
             break;
@@ -142,11 +131,9 @@ pub fn sentence_start(text: &str, pos: usize) -> usize {
     for (i, c) in text[..pos].char_indices() {
         let after = i + c.len_utf8();
         let next = text[after..].chars().next();
-        let boundary = match c {
-            '。' | '！' | '？' | '；' => true,
-            '.' | '!' | '?' | ';' => next.is_some_and(|n| n == ' ' || crate::slug::is_cjk(n)),
-            _ => false,
-        };
+        let boundary = m.break_han.contains(&c)
+            || (m.break_latin.contains(&c)
+                && next.is_some_and(|n| n == ' ' || crate::slug::is_cjk(n)));
         if boundary {
             start = after;
         }
@@ -155,7 +142,7 @@ pub fn sentence_start(text: &str, pos: usize) -> usize {
     let rest = &text[start..];
     let skip: usize = rest
         .chars()
-        .take_while(|c| CLOSERS.contains(c) || *c == ' ')
+        .take_while(|c| m.closers.contains(c) || *c == ' ')
         .map(char::len_utf8)
         .sum();
     start + skip
@@ -164,6 +151,18 @@ pub fn sentence_start(text: &str, pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn m() -> &'static Marks {
+        &crate::text::Punctuation::defaults().blocks
+    }
+
+    fn is_prose(text: &str) -> bool {
+        super::is_prose(m(), text)
+    }
+
+    fn sentence_start(text: &str, pos: usize) -> usize {
+        super::sentence_start(m(), text, pos)
+    }
 
     #[test]
     fn lines_become_blocks_with_gaps() {

@@ -39,7 +39,7 @@ pub fn match_rules(text: &str, rules: &Rules) -> Option<Hit> {
         let hit = match rule.kind {
             RuleKind::Section => Hit::Section(i),
             RuleKind::Cut => {
-                let start = super::blocks::sentence_start(text, pos);
+                let start = super::blocks::sentence_start(&rules.text.blocks, text, pos);
                 if text[..start].chars().any(char::is_alphanumeric) {
                     Hit::Tail(i, start)
                 } else {
@@ -118,7 +118,8 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
                         // (`1、…` `2、…`) are the list.
                         let numbered = |k: usize| {
                             blocks.get(k).is_some_and(|b| {
-                                super::headings::numbered_heading(&b.text).is_some()
+                                super::headings::numbered_heading(&rules.text.blocks, &b.text)
+                                    .is_some()
                             })
                         };
                         if (numbered(j) && !numbered(j + 1) && !numbered(j - 1))
@@ -126,7 +127,7 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
                         {
                             break;
                         }
-                        if is_prose(&b.text) {
+                        if is_prose(&rules.text.blocks, &b.text) {
                             if paragraphs >= rule.take_paragraphs {
                                 break;
                             }
@@ -148,18 +149,27 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
 }
 
 /// Structure: chrome above the title, in the byline area and after the last paragraph.
-pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: Option<usize>) {
+pub fn apply_structure(
+    rules: &Rules,
+    blocks: &mut [Block],
+    title: Option<usize>,
+    first_body: Option<usize>,
+) {
+    let m = &rules.text.blocks;
     let mut last_body = blocks
         .iter()
-        .rposition(|b| (b.is_open() || b.role().is_some()) && is_prose(&b.kept));
+        .rposition(|b| (b.is_open() || b.role().is_some()) && is_prose(m, &b.kept));
     // A list right after the last paragraph belongs to it when the paragraph introduces it.
     if let Some(l) = last_body
-        && blocks[l].kept.trim_end().ends_with([':', '：'])
+        && blocks[l]
+            .kept
+            .trim_end()
+            .ends_with(|c| m.colon.contains(&c))
     {
         let mut j = l + 1;
         while j < blocks.len()
             && blocks[j].is_open()
-            && super::blocks::bullet_text(&blocks[j].text).is_some()
+            && super::blocks::bullet_text(m, &blocks[j].text).is_some()
         {
             j += 1;
         }
@@ -187,8 +197,8 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
             b.drop("structure.before-title", "site chrome above the title");
         } else if first_body.is_some_and(|f| i < f)
             // HTML: a sentence the extractor put in the body is not byline chrome.
-            && (b.markup.is_none() || !super::blocks::ends_sentence(&b.text))
-            && !is_caption_like(&b.text)
+            && (b.markup.is_none() || !super::blocks::ends_sentence(m, &b.text))
+            && !is_caption_like(rules, &b.text)
             && b.hint != Hint::Caption
         {
             if units(&b.text) <= 40 || title.is_none() {
@@ -198,10 +208,10 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
                 );
             }
         } else if last_body.is_some_and(|l| i > l)
-            && !is_prose(&b.text)
+            && !is_prose(m, &b.text)
             // HTML: a long line the extractor kept in the body is article text.
             && (b.markup.is_none() || units(&b.text) <= 40)
-            && !is_caption_like(&b.text)
+            && !is_caption_like(rules, &b.text)
         {
             b.drop(
                 "structure.footer",
@@ -211,8 +221,8 @@ pub fn apply_structure(blocks: &mut [Block], title: Option<usize>, first_body: O
     }
 }
 
-fn is_caption_like(text: &str) -> bool {
-    super::headings::caption(text).is_some()
+fn is_caption_like(rules: &Rules, text: &str) -> bool {
+    super::headings::caption(&rules.bylines.captions, text).is_some()
 }
 
 /// Marks every still-open block as a kept paragraph.

@@ -11,23 +11,13 @@ use regex::Regex;
 use super::blocks::{
     Block, Decision, Hint, Role, bullet_text, ends_sentence, is_prose, units, words,
 };
+use crate::rules::{Captions, Rules};
+use crate::text::Marks;
 
 /// Content and credit of an image caption (`说明 | 图片来源:X`); `None` for other lines.
-pub fn caption(text: &str) -> Option<(&str, &str)> {
-    static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)^(?P<c>.+?)\s*(?:[|｜丨]|\s[-–—]\s)\s*(?P<credit>(?:图片来源|图源|图片|来源|摄影|图|image|images|photo|photograph|picture|source|credit|credits)\s*[:：].{1,80})$",
-        )
-        .unwrap()
-    });
-    static PAREN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?P<c>.+?)\s*(?P<credit>[(（](?:(?:图片来源|图源|摄影|image|photo|source|credit)\s*[:：].{1,60}|[^()（）]{0,40}(?:getty images|reuters|ap photo|afp|bloomberg|shutterstock|unsplash|视觉中国|新华社|东方IC))[)）])$")
-            .unwrap()
-    });
-    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?P<credit>(?:图片|配图|图)\s*[:：])\s*(?P<c>\S.{5,80})$").unwrap()
-    });
-    if let Some(caps) = LABELLED.captures(text) {
+/// The credit words are `rules/bylines.toml`'s `caption_*`.
+pub fn caption<'t>(c: &Captions, text: &'t str) -> Option<(&'t str, &'t str)> {
+    if let Some(caps) = c.labelled.captures(text) {
         let c = caps.name("c")?;
         if units(c.as_str()) >= 6 && !c.as_str().ends_with(['。', '.']) {
             let credit = caps.name("credit")?;
@@ -35,17 +25,16 @@ pub fn caption(text: &str) -> Option<(&str, &str)> {
         }
     }
     // `Samsung unveiled the Fold6 in Paris. Source: Samsung`
-    static AFTER_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?P<c>.+?[.。!?！？])\s*(?P<credit>(?:图片来源|图源|image|images|photo|photograph|picture|source|credit|credits)\s*[:：].{1,60})$")
-            .unwrap()
-    });
-    if let Some(caps) = AFTER_SENTENCE.captures(text) {
+    if let Some(caps) = c.after_sentence.captures(text) {
         let (c, credit) = (caps.name("c")?, caps.name("credit")?);
         if units(c.as_str()) >= 4 && units(c.as_str()) <= 120 {
             return Some((c.as_str(), credit.as_str()));
         }
     }
-    let caps = CAPTION.captures(text).or_else(|| PAREN.captures(text))?;
+    let caps = c
+        .separated
+        .captures(text)
+        .or_else(|| c.paren.captures(text))?;
     let c = caps.name("c")?;
     let credit = caps.name("credit")?;
     (units(c.as_str()) >= 2 && !c.as_str().ends_with(['。', '.'])).then(|| {
@@ -80,7 +69,7 @@ fn unit_after_number(rest: &str) -> bool {
 }
 
 /// The heading text of a numbered heading line (`01潜在的竞争暗流涌动` → `潜在的竞争暗流涌动`).
-pub fn numbered_heading(text: &str) -> Option<&str> {
+pub fn numbered_heading<'t>(m: &Marks, text: &'t str) -> Option<&'t str> {
     let caps = NUMBERED.captures(text)?;
     let rest = caps.name("rest")?;
     let rest_s = rest.as_str();
@@ -98,14 +87,14 @@ pub fn numbered_heading(text: &str) -> Option<&str> {
             return None;
         }
     }
-    if !short_heading(rest_s) {
+    if !short_heading(m, rest_s) {
         return None;
     }
     Some(&text[rest.start()..rest.end()])
 }
 
 /// Short and not a sentence.
-fn short_heading(text: &str) -> bool {
+fn short_heading(m: &Marks, text: &str) -> bool {
     let cjk = text.chars().filter(|c| crate::slug::is_cjk(*c)).count();
     let ok_len = if cjk * 2 >= text.chars().count() {
         (2..=32).contains(&cjk)
@@ -113,10 +102,10 @@ fn short_heading(text: &str) -> bool {
         (1..=14).contains(&words(text))
     };
     ok_len
-        && super::blocks::inner_sentences(text) == 0
-        && !ends_sentence(text)
-        && !text.ends_with(['，', ',', '：', ':', '、'])
-        && !text.contains('。')
+        && super::blocks::inner_sentences(m, text) == 0
+        && !ends_sentence(m, text)
+        && !text.ends_with(|c| m.comma.contains(&c) || m.colon.contains(&c))
+        && !text.contains(|c| m.full_stop.contains(&c))
 }
 
 /// A number alone on its line, above the heading it belongs to (`01`, `Part 2`, `第一部分`).
@@ -133,25 +122,26 @@ fn bold_line(text: &str) -> Option<&str> {
     (!inner.contains("**") && !inner.trim().is_empty()).then(|| inner.trim())
 }
 
-fn all_caps(text: &str) -> bool {
+fn all_caps(m: &Marks, text: &str) -> bool {
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     letters.len() >= 4
         && letters.iter().all(|c| c.is_ascii_uppercase())
         && (2..=12).contains(&words(text))
-        && !ends_sentence(text)
+        && !ends_sentence(m, text)
 }
 
 /// Assigns roles to the open blocks of the article body.
-pub fn assign_roles(blocks: &mut [Block]) {
+pub fn assign_roles(blocks: &mut [Block], rules: &Rules) {
+    let m = &rules.text.blocks;
     for i in 0..blocks.len() {
         if !blocks[i].is_open() {
             continue;
         }
         let text = blocks[i].kept.clone();
         // What the markup says comes first (HTML scrapes).
-        let role = match hinted_role(&mut blocks[i], &text) {
+        let role = match hinted_role(m, &mut blocks[i], &text) {
             Some(role) => Some(role),
-            None => line_role(blocks, i, &text),
+            None => line_role(rules, blocks, i, &text),
         };
         if let Some(role) = role {
             blocks[i].decision = Decision::Keep(role);
@@ -161,14 +151,14 @@ pub fn assign_roles(blocks: &mut [Block]) {
 
 /// The role the markup hint gives a block (HTML scrapes); a heading loses its bold wrapper
 /// and section number here.
-fn hinted_role(block: &mut Block, text: &str) -> Option<Role> {
+fn hinted_role(m: &Marks, block: &mut Block, text: &str) -> Option<Role> {
     match &block.hint {
-        Hint::Title | Hint::Heading if !is_prose(text) || units(text) <= 40 => {
+        Hint::Title | Hint::Heading if !is_prose(m, text) || units(text) <= 40 => {
             let bare = bold_line(text).unwrap_or(text);
             block.kept = if keeps_latin_number(block, bare) {
                 bare.to_string()
             } else {
-                numbered_heading(bare).unwrap_or(bare).to_string()
+                numbered_heading(m, bare).unwrap_or(bare).to_string()
             };
             Some(Role::Heading)
         }
@@ -197,34 +187,35 @@ fn keeps_latin_number(block: &Block, bare: &str) -> bool {
 
 /// The role a block without a markup hint gets from its own text and its neighbours; may
 /// rewrite `kept` (bold wrapper or section number removed from a heading).
-fn line_role(blocks: &mut [Block], i: usize, text: &str) -> Option<Role> {
-    if caption(text).is_some() {
+fn line_role(rules: &Rules, blocks: &mut [Block], i: usize, text: &str) -> Option<Role> {
+    let m = &rules.text.blocks;
+    if caption(&rules.bylines.captions, text).is_some() {
         return Some(Role::Caption);
     }
     if let Some(inner) = bold_line(text) {
-        let inner = numbered_heading(inner).unwrap_or(inner).to_string();
-        if short_heading(&inner) || units(&inner) <= 40 {
+        let inner = numbered_heading(m, inner).unwrap_or(inner).to_string();
+        if short_heading(m, &inner) || units(&inner) <= 40 {
             blocks[i].kept = inner;
             return Some(Role::Heading);
         }
     }
-    if bullet_text(text).is_some() {
+    if bullet_text(m, text).is_some() {
         return Some(Role::ListItem);
     }
-    if let Some(rest) = numbered_heading(text)
-        && !in_numbered_run(blocks, i)
+    if let Some(rest) = numbered_heading(m, text)
+        && !in_numbered_run(m, blocks, i)
     {
         blocks[i].kept = rest.to_string();
         return Some(Role::Heading);
     }
-    if all_caps(text) {
+    if all_caps(m, text) {
         return Some(Role::Heading);
     }
     // A short standalone line between two paragraphs.
-    if between_paragraphs(blocks, i)
-        && !is_prose(text)
-        && short_heading(text)
-        && looks_like_heading_start(text)
+    if between_paragraphs(m, blocks, i)
+        && !is_prose(m, text)
+        && short_heading(m, text)
+        && looks_like_heading_start(m, text)
     {
         return Some(Role::Heading);
     }
@@ -233,28 +224,28 @@ fn line_role(blocks: &mut [Block], i: usize, text: &str) -> Option<Role> {
 
 /// A numbered line next to other numbered lines (no blank line between) is a list, not a
 /// heading.
-fn in_numbered_run(blocks: &[Block], i: usize) -> bool {
+fn in_numbered_run(m: &Marks, blocks: &[Block], i: usize) -> bool {
     let neighbour_numbered =
-        |j: Option<usize>| j.is_some_and(|j| numbered_heading(&blocks[j].text).is_some());
+        |j: Option<usize>| j.is_some_and(|j| numbered_heading(m, &blocks[j].text).is_some());
     (!blocks[i].gap_before && neighbour_numbered(i.checked_sub(1)))
         || (i + 1 < blocks.len() && !blocks[i + 1].gap_before && neighbour_numbered(Some(i + 1)))
 }
 
 /// Whether the nearest kept (or still open) blocks before and after block `i` are prose or
 /// prose-like (captions, list items, quotes, table rows).
-fn between_paragraphs(blocks: &[Block], i: usize) -> bool {
+fn between_paragraphs(m: &Marks, blocks: &[Block], i: usize) -> bool {
     let kept = |j: &usize| blocks[*j].is_open() || blocks[*j].role().is_some();
     let p = (0..i).rev().find(kept);
     let nx = (i + 1..blocks.len()).find(kept);
     p.is_some_and(|p| {
-        is_prose(&blocks[p].kept)
+        is_prose(m, &blocks[p].kept)
             || matches!(
                 blocks[p].role(),
                 Some(Role::Caption | Role::ListItem | Role::Quote | Role::TableRow)
             )
     }) && nx.is_some_and(|x| {
-        is_prose(&blocks[x].kept)
-            || bullet_text(&blocks[x].kept).is_some()
+        is_prose(m, &blocks[x].kept)
+            || bullet_text(m, &blocks[x].kept).is_some()
             || matches!(
                 blocks[x].hint,
                 Hint::ListItem | Hint::TableRow(..) | Hint::Quote
@@ -262,16 +253,16 @@ fn between_paragraphs(blocks: &[Block], i: usize) -> bool {
     })
 }
 
-fn looks_like_heading_start(text: &str) -> bool {
+fn looks_like_heading_start(m: &Marks, text: &str) -> bool {
     text.chars().next().is_some_and(|c| {
-        c.is_uppercase() || c.is_ascii_digit() || crate::slug::is_cjk(c) || "“「《\"'".contains(c)
+        c.is_uppercase() || c.is_ascii_digit() || crate::slug::is_cjk(c) || m.openers.contains(&c)
     }) && !text.contains(" | ")
         && units(text) >= 3
 }
 
 /// A section number alone on its line merges into the heading below it: the number line is
 /// dropped (the numbering is left out) and the next line becomes the heading.
-pub fn merge_number_lines(blocks: &mut [Block]) {
+pub fn merge_number_lines(blocks: &mut [Block], m: &Marks) {
     let n = blocks.len();
     for i in 0..n {
         let is_num = number_only(&blocks[i].text)
@@ -289,12 +280,12 @@ pub fn merge_number_lines(blocks: &mut [Block]) {
         let prev_prose = (0..i)
             .rev()
             .find(|&j| blocks[j].is_open())
-            .is_some_and(|j| is_prose(&blocks[j].kept));
+            .is_some_and(|j| is_prose(m, &blocks[j].kept));
         let next_text = blocks[next].text.clone();
         if prev_prose
             && blocks[next].is_open()
-            && short_heading(&next_text)
-            && !is_prose(&next_text)
+            && short_heading(m, &next_text)
+            && !is_prose(m, &next_text)
         {
             blocks[i].drop(
                 "heading.number",
@@ -309,47 +300,75 @@ pub fn merge_number_lines(blocks: &mut [Block]) {
 mod tests {
     use super::*;
 
+    fn m() -> &'static Marks {
+        &crate::text::Punctuation::defaults().blocks
+    }
+
     #[test]
     fn numbered_headings_lose_their_numbers() {
         assert_eq!(
-            numbered_heading("01潜在的竞争暗流涌动"),
+            numbered_heading(m(), "01潜在的竞争暗流涌动"),
             Some("潜在的竞争暗流涌动")
         );
         assert_eq!(
-            numbered_heading("一、管制之下的替代窗口"),
+            numbered_heading(m(), "一、管制之下的替代窗口"),
             Some("管制之下的替代窗口")
         );
         assert_eq!(
-            numbered_heading("1. 便宜得“不讲道理”的训练成本"),
+            numbered_heading(m(), "1. 便宜得“不讲道理”的训练成本"),
             Some("便宜得“不讲道理”的训练成本")
         );
         assert_eq!(
-            numbered_heading("Part 1:免费背后的成本曲线"),
+            numbered_heading(m(), "Part 1:免费背后的成本曲线"),
             Some("免费背后的成本曲线")
         );
         assert_eq!(
-            numbered_heading("2. Who gets Blackwell first"),
+            numbered_heading(m(), "2. Who gets Blackwell first"),
             Some("Who gets Blackwell first")
         );
-        assert_eq!(numbered_heading("10万台SU7下线"), None);
-        assert_eq!(numbered_heading("3月16日,百度发布文心大模型4.5。"), None);
-        assert_eq!(numbered_heading("1. Open the app and tap Settings."), None);
+        assert_eq!(numbered_heading(m(), "10万台SU7下线"), None);
+        assert_eq!(
+            numbered_heading(m(), "3月16日,百度发布文心大模型4.5。"),
+            None
+        );
+        assert_eq!(
+            numbered_heading(m(), "1. Open the app and tap Settings."),
+            None
+        );
     }
 
     #[test]
     fn captions_with_content() {
         assert_eq!(
-            caption("《The Information》的相关报道 | 图片来源:The Information"),
+            caption(
+                &Rules::defaults().unwrap().bylines.captions,
+                "《The Information》的相关报道 | 图片来源:The Information"
+            ),
             Some(("《The Information》的相关报道", "图片来源:The Information"))
         );
-        assert_eq!(caption("图片来源:由无界 AI工具生成"), None);
         assert_eq!(
-            caption("Samsung unveiled the Galaxy Z Fold6 in Paris. Source: Samsung"),
+            caption(
+                &Rules::defaults().unwrap().bylines.captions,
+                "图片来源:由无界 AI工具生成"
+            ),
+            None
+        );
+        assert_eq!(
+            caption(
+                &Rules::defaults().unwrap().bylines.captions,
+                "Samsung unveiled the Galaxy Z Fold6 in Paris. Source: Samsung"
+            ),
             Some((
                 "Samsung unveiled the Galaxy Z Fold6 in Paris.",
                 "Source: Samsung"
             ))
         );
-        assert_eq!(caption("文｜周舟 来源：极客视界"), None);
+        assert_eq!(
+            caption(
+                &Rules::defaults().unwrap().bylines.captions,
+                "文｜周舟 来源：极客视界"
+            ),
+            None
+        );
     }
 }

@@ -143,12 +143,14 @@ pub fn is_date_line(line: &str) -> bool {
 
 /// A short header line carrying a date besides a few words (`Odaily星球日报 · 2024-05-14 16:02`):
 /// in the byline area, such a line is metadata.
-pub fn is_dateline(line: &str) -> bool {
+pub fn is_dateline(line: &str, rules: &Rules) -> bool {
     if is_date_line(line) {
         return true;
     }
-    let rest = strip_dates(line);
-    rest.len() < line.len() && super::blocks::units(&rest) <= 12 && !super::blocks::is_prose(line)
+    let rest = strip_dates(line, rules);
+    rest.len() < line.len()
+        && super::blocks::units(&rest) <= 12
+        && !super::blocks::is_prose(&rules.text.blocks, line)
 }
 
 /// A relative date ("3小时前", "Updated 3 days ago") on a short line.
@@ -164,7 +166,7 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
     if line.chars().count() > 80 || line.contains('。') {
         return None;
     }
-    let line = strip_dates(line);
+    let line = strip_dates(line, rules);
     let line = line.trim();
     let words = &rules.bylines;
     let (re, zh) = if words.zh_label.find(line).is_some_and(|m| m.start() == 0) {
@@ -232,13 +234,10 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
     (!byline.is_empty()).then_some(byline)
 }
 
-fn strip_dates(line: &str) -> String {
-    // Counters and reading times share the byline's line (`作者:陈默 阅读 12,368`).
-    static COUNTERS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:(?:阅读|浏览|阅读量|热度)\s*[:：]?\s*[\d.,]+\s*[万千kKwW]?\+?|\b\d+\s*(?:-\s*)?min(?:ute)?s?\s*read\b|\b[\d.,]+\s*[km]?\s*views?\b)")
-            .unwrap()
-    });
-    let s = COUNTERS.replace_all(line, " ");
+/// The line without its dates, relative dates and the counters and reading times that share
+/// a byline's line (`作者:陈默 阅读 12,368`; `rules/bylines.toml`).
+fn strip_dates(line: &str, rules: &Rules) -> String {
+    let s = rules.bylines.counters.replace_all(line, " ");
     let s = YMD.replace_all(&s, " ");
     let s = MONTH_FIRST.replace_all(&s, " ");
     let s = DAY_FIRST.replace_all(&s, " ");
@@ -611,5 +610,52 @@ mod site_rules_tests {
         // The defaults still split.
         let b = parse_byline("By Ann Lee and Bob Chan", &site).unwrap();
         assert_eq!(b.authors, ["Ann Lee", "Bob Chan"]);
+    }
+
+    #[test]
+    fn a_site_bylines_file_adds_a_counter_word() {
+        let line = "作者:陈默 点击 1,024";
+        let default = Rules::defaults().unwrap();
+        assert_ne!(
+            parse_byline(line, &default).map(|b| b.authors),
+            Some(vec!["陈默".to_string()])
+        );
+        let mut layers = Layers::embedded();
+        layers.push(
+            "bylines.toml",
+            "site/rules/bylines.toml",
+            "[words]\ncounter_labels = [\"点击\"]\nreading_time = [\"Minuten Lesezeit\"]\n",
+        );
+        let site = Rules::from_layers(&layers).unwrap();
+        assert_eq!(parse_byline(line, &site).unwrap().authors, ["陈默"]);
+        assert!(is_dateline("2024-05-14 · 5 Minuten Lesezeit", &site));
+        // The defaults still count.
+        assert_eq!(
+            parse_byline("作者:陈默 阅读 12,368", &site)
+                .unwrap()
+                .authors,
+            ["陈默"]
+        );
+    }
+
+    #[test]
+    fn a_site_bylines_file_adds_a_photo_agency() {
+        let line = "Der Kanzler am Montag in Berlin (dpa)";
+        let default = Rules::defaults().unwrap();
+        assert_eq!(
+            super::super::headings::caption(&default.bylines.captions, line),
+            None
+        );
+        let mut layers = Layers::embedded();
+        layers.push(
+            "bylines.toml",
+            "site/rules/bylines.toml",
+            "[words]\ncaption_agencies = [\"dpa\"]\n",
+        );
+        let site = Rules::from_layers(&layers).unwrap();
+        assert_eq!(
+            super::super::headings::caption(&site.bylines.captions, line),
+            Some(("Der Kanzler am Montag in Berlin", "(dpa)"))
+        );
     }
 }

@@ -151,6 +151,7 @@ pub fn convert(input: &Input<'_>, knowledge: &Knowledge, opts: &Options) -> Resu
     // An HTML page is typeset by its publisher: its punctuation is kept as it is.
     let style = write::Style {
         keep_punctuation: opts.keep_punctuation || decoded.kind == Kind::Html,
+        punctuation: &rules.text,
     };
     let stem = input.stem();
     let front_matter = write::front_matter(&article, &input_hash, &stem, style);

@@ -6,12 +6,13 @@
 //! - full-width letters and digits become ASCII;
 //! - full-width punctuation stays as it is (NFKC would flatten `，` to `,`).
 //!
-//! [`widen_punctuation`] is the opposite direction for Chinese text: ASCII `, : ; ! ? ( )` next to
-//! Chinese characters become full-width.
+//! [`widen_punctuation`] is the opposite direction for Chinese text: the ASCII marks of
+//! `rules/text.toml` `[widen]` (`, : ; ! ? ( )`) next to Chinese characters become full-width.
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::slug::is_cjk;
+use crate::text::Punctuation;
 
 /// Normalises characters; keeps line structure (one output line per input line).
 pub fn normalize_chars(text: &str) -> String {
@@ -58,45 +59,32 @@ pub fn clean_line(line: &str) -> String {
 
 /// Han ideographs and CJK punctuation/full-width forms: what counts as "Chinese" around a mark.
 fn is_chinese(c: char) -> bool {
-    is_cjk(c)
-        || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
-            | '\u{FF5B}'..='\u{FF65}' | '“' | '”' | '‘' | '’' | '…' | '—')
+    is_cjk(c) || crate::text::is_cjk_punct(c)
 }
 
-fn full_width(c: char) -> char {
-    match c {
-        ',' => '，',
-        ':' => '：',
-        ';' => '；',
-        '!' => '！',
-        '?' => '？',
-        '(' => '（',
-        ')' => '）',
-        other => other,
-    }
-}
-
-/// ASCII `, : ; ! ? ( )` touching Chinese text become full-width, for Chinese articles.
+/// ASCII marks touching Chinese text become full-width (`rules/text.toml` `[widen]`), for
+/// Chinese articles.
 ///
 /// A mark is widened when the character before or after it is Chinese (`OpenAI,远` → `OpenAI，远`;
 /// `来源:The` → `来源：The`). Parentheses are widened as a pair when either neighbour outside or
 /// anything inside is Chinese. Marks between ASCII characters (`8,192`, `14:20`, `https://`) stay.
-pub fn widen_punctuation(text: &str) -> String {
+pub fn widen_punctuation(text: &str, p: &Punctuation) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out: Vec<char> = chars.clone();
     // Pair parentheses first.
     let mut stack: Vec<usize> = Vec::new();
+    let (open_w, close_w) = (p.widen.get(&'('), p.widen.get(&')'));
     for (i, &c) in chars.iter().enumerate() {
         match c {
-            '(' => stack.push(i),
-            ')' => {
+            '(' if open_w.is_some() && close_w.is_some() => stack.push(i),
+            ')' if open_w.is_some() && close_w.is_some() => {
                 if let Some(open) = stack.pop() {
                     let before = open.checked_sub(1).map(|j| chars[j]);
                     let after = chars.get(i + 1).copied();
                     let inside = chars[open + 1..i].iter().any(|&c| is_cjk(c));
                     if inside || before.is_some_and(is_chinese) || after.is_some_and(is_chinese) {
-                        out[open] = '（';
-                        out[i] = '）';
+                        out[open] = *open_w.unwrap_or(&'(');
+                        out[i] = *close_w.unwrap_or(&')');
                     }
                 }
             }
@@ -107,7 +95,7 @@ pub fn widen_punctuation(text: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = out[i];
-        if matches!(c, ',' | ':' | ';' | '!' | '?') {
+        if let Some(&wide) = p.widen.get(&c).filter(|_| !matches!(c, '(' | ')')) {
             let before = i.checked_sub(1).map(|j| chars[j]);
             let after = chars.get(i + 1).copied();
             let after_space = after == Some(' ');
@@ -123,7 +111,7 @@ pub fn widen_punctuation(text: &str) -> String {
                 // `?` and `!` repeated (`??`) or after ASCII punctuation stay as they are.
                 && !after.is_some_and(|a| matches!(a, '/' | '='))
             {
-                result.push(full_width(c));
+                result.push(wide);
                 // A full-width mark carries its own spacing: drop one following space.
                 if after_space && next_non_space.is_some() {
                     i += 1;
@@ -162,20 +150,26 @@ mod tests {
     #[test]
     fn ascii_punctuation_next_to_chinese_is_widened() {
         assert_eq!(
-            widen_punctuation("微软与 OpenAI,远没有看起来「亲密无间」"),
+            widen_punctuation(
+                "微软与 OpenAI,远没有看起来「亲密无间」",
+                Punctuation::defaults()
+            ),
             "微软与 OpenAI，远没有看起来「亲密无间」"
         );
         assert_eq!(
-            widen_punctuation("交付节奏:从爬坡到满产"),
+            widen_punctuation("交付节奏:从爬坡到满产", Punctuation::defaults()),
             "交付节奏：从爬坡到满产"
         );
         assert_eq!(
-            widen_punctuation("深度求索(DeepSeek)上周发布"),
+            widen_punctuation("深度求索(DeepSeek)上周发布", Punctuation::defaults()),
             "深度求索（DeepSeek）上周发布"
         );
-        assert_eq!(widen_punctuation("约17%,市值"), "约17%，市值");
         assert_eq!(
-            widen_punctuation("什么是零知识证明?一文读懂"),
+            widen_punctuation("约17%,市值", Punctuation::defaults()),
+            "约17%，市值"
+        );
+        assert_eq!(
+            widen_punctuation("什么是零知识证明?一文读懂", Punctuation::defaults()),
             "什么是零知识证明？一文读懂"
         );
     }
@@ -189,11 +183,26 @@ mod tests {
             "GPT-4 (2023)",
             "A, B: C!",
         ] {
-            assert_eq!(widen_punctuation(s), s);
+            assert_eq!(widen_punctuation(s, Punctuation::defaults()), s);
         }
         assert_eq!(
-            widen_punctuation("时间 2024-03-05 14:20"),
+            widen_punctuation("时间 2024-03-05 14:20", Punctuation::defaults()),
             "时间 2024-03-05 14:20"
         );
+    }
+
+    #[test]
+    fn a_site_text_file_widens_another_mark() {
+        let p = Punctuation::defaults();
+        assert_eq!(widen_punctuation("涨幅约17%，市值", p), "涨幅约17%，市值");
+        let site = Punctuation::from_layers(vec![
+            toml::from_str(include_str!("../../rules/text.toml")).unwrap(),
+            toml::from_str("[widen]\n\"%\" = \"％\"\n").unwrap(),
+        ]);
+        assert_eq!(
+            widen_punctuation("涨幅约17%，市值", &site),
+            "涨幅约17％，市值"
+        );
+        assert_eq!(widen_punctuation("OpenAI,远", &site), "OpenAI，远");
     }
 }

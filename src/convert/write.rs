@@ -11,18 +11,14 @@ use super::blocks::bullet_text;
 use super::model::{Article, Block, Hint, Inline, Markup, Role};
 use super::normalize::{clean_line, normalize_chars, widen_punctuation};
 use crate::content::{Extra, FrontMatter};
+use crate::text::{Punctuation, is_cjk_punct};
 
 /// Output options that change the text.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
+#[derive(Debug, Clone, Copy)]
+pub struct Style<'p> {
     pub keep_punctuation: bool,
-}
-
-/// The rendered file: name (no directory) and full content.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    pub file_name: String,
-    pub content: String,
+    /// The site's punctuation (`rules/text.toml`): bullet marks, widening.
+    pub punctuation: &'p Punctuation,
 }
 
 /// A stable hex hash of the input bytes (FNV-1a, 128 bit): recorded as `extra.input_hash` so
@@ -43,9 +39,9 @@ fn is_chinese(lang: &str) -> bool {
     lang == "zh" || lang.starts_with("zh-") || lang.starts_with("zh_")
 }
 
-fn prose(text: &str, zh: bool, style: Style) -> String {
+fn prose(text: &str, zh: bool, style: Style<'_>) -> String {
     if zh && !style.keep_punctuation {
-        widen_punctuation(text)
+        widen_punctuation(text, style.punctuation)
     } else {
         text.to_string()
     }
@@ -93,7 +89,7 @@ pub fn escape_inline(text: &str, out: &mut String) {
 }
 
 /// The Markdown body of an article.
-pub fn body(article: &Article, style: Style) -> String {
+pub fn body(article: &Article, style: Style<'_>) -> String {
     let zh = is_chinese(&article.meta.language);
     let mut out = String::new();
     let mut prev: Option<Role> = None;
@@ -111,7 +107,7 @@ pub fn body(article: &Article, style: Style) -> String {
 }
 
 /// One kept block in Markdown.
-fn block(out: &mut String, b: &Block, role: Role, same_run: bool, zh: bool, style: Style) {
+fn block(out: &mut String, b: &Block, role: Role, same_run: bool, zh: bool, style: Style<'_>) {
     let text = prose(&b.kept, zh, style);
     // HTML blocks carry their structure (links, emphasis) while their text is unchanged.
     // Chinese prose stays plain text: link and emphasis markers between Han characters
@@ -153,7 +149,9 @@ fn block(out: &mut String, b: &Block, role: Role, same_run: bool, zh: bool, styl
             if markup.is_some() {
                 out.push_str(&inline(&text));
             } else {
-                out.push_str(&escape(bullet_text(&text).unwrap_or(&text)));
+                out.push_str(&escape(
+                    bullet_text(&style.punctuation.blocks, &text).unwrap_or(&text),
+                ));
             }
         }
         Role::Code => {
@@ -186,7 +184,7 @@ fn table_row(
     text: &str,
     same_run: bool,
     zh: bool,
-    style: Style,
+    style: Style<'_>,
 ) {
     let cells: Vec<String> = match (&b.hint, markup) {
         (Hint::TableRow(cells, _), Some(m)) if m.cells.len() == cells.len() => m
@@ -304,11 +302,6 @@ fn split_ws(s: &str) -> (&str, &str, &str) {
     (lead, core, trail)
 }
 
-// TODO(text): CJK punctuation belongs with the text module's punctuation sets.
-fn is_cjk_punct(c: char) -> bool {
-    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '“' | '”' | '‘' | '’' | '…' | '—')
-}
-
 fn longest_run(s: &str, ch: char) -> usize {
     let (mut best, mut cur) = (0, 0);
     for c in s.chars() {
@@ -353,7 +346,7 @@ pub fn front_matter(
     article: &Article,
     hash: &str,
     fallback_title: &str,
-    style: Style,
+    style: Style<'_>,
 ) -> FrontMatter {
     let m = &article.meta;
     let zh = is_chinese(&m.language);
@@ -413,16 +406,6 @@ pub fn file_name(fm: &FrontMatter, fallback: &str) -> String {
     match &fm.date {
         Some(d) => format!("{}-{slug}.md", d.ymd()),
         None => format!("{slug}.md"),
-    }
-}
-
-/// Renders the whole file.
-pub fn render(article: &Article, hash: &str, fallback: &str, style: Style) -> Rendered {
-    let fm = front_matter(article, hash, fallback, style);
-    let content = fm.to_file_string(&body(article, style));
-    Rendered {
-        file_name: file_name(&fm, fallback),
-        content,
     }
 }
 

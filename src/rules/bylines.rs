@@ -64,6 +64,22 @@ struct RawWords {
     name_joiners_zh: Vec<String>,
     #[serde(default)]
     name_joiners_en: Vec<String>,
+    #[serde(default)]
+    counter_labels: Vec<String>,
+    #[serde(default)]
+    counter_units: Vec<String>,
+    #[serde(default)]
+    reading_time: Vec<String>,
+    #[serde(default)]
+    caption_labels: Vec<String>,
+    #[serde(default)]
+    caption_credits: Vec<String>,
+    #[serde(default)]
+    caption_sentence_credits: Vec<String>,
+    #[serde(default)]
+    caption_paren_credits: Vec<String>,
+    #[serde(default)]
+    caption_agencies: Vec<String>,
 }
 
 impl RawWords {
@@ -83,6 +99,17 @@ impl RawWords {
             (&mut self.name_separators_zh, other.name_separators_zh),
             (&mut self.name_joiners_zh, other.name_joiners_zh),
             (&mut self.name_joiners_en, other.name_joiners_en),
+            (&mut self.counter_labels, other.counter_labels),
+            (&mut self.counter_units, other.counter_units),
+            (&mut self.reading_time, other.reading_time),
+            (&mut self.caption_labels, other.caption_labels),
+            (&mut self.caption_credits, other.caption_credits),
+            (
+                &mut self.caption_sentence_credits,
+                other.caption_sentence_credits,
+            ),
+            (&mut self.caption_paren_credits, other.caption_paren_credits),
+            (&mut self.caption_agencies, other.caption_agencies),
         ];
         for (dst, src) in pairs {
             for w in src {
@@ -119,6 +146,50 @@ pub struct Bylines {
     pub name_split_zh: Regex,
     /// Splits any other byline value into names.
     pub name_split_en: Regex,
+    /// A view counter or reading time on a byline or date line (`阅读 12,368`, `6 min read`).
+    pub counters: Regex,
+    /// Image captions with their credit.
+    pub captions: Captions,
+}
+
+/// The forms of an image caption and its credit; each has groups `c` (the caption) and
+/// `credit`.
+#[derive(Debug, Clone)]
+pub struct Captions {
+    /// `图片：说明` (a label, then the caption).
+    pub labelled: Regex,
+    /// `A whole sentence. Source: X`.
+    pub after_sentence: Regex,
+    /// `说明 | 图片来源:X`, `Caption - Photo: X`.
+    pub separated: Regex,
+    /// `说明（图片来源：X）`, `Caption (Reuters)`.
+    pub paren: Regex,
+}
+
+fn captions(w: &RawWords) -> Result<Captions> {
+    let labelled = format!(
+        r"^(?P<credit>{}\s*[:：])\s*(?P<c>\S.{{5,80}})$",
+        alternation_or_none(&w.caption_labels, "{}")
+    );
+    let after_sentence = format!(
+        r"(?i)^(?P<c>.+?[.。!?！？])\s*(?P<credit>{}\s*[:：].{{1,60}})$",
+        alternation_or_none(&w.caption_sentence_credits, "{}")
+    );
+    let separated = format!(
+        r"(?i)^(?P<c>.+?)\s*(?:[|｜丨]|\s[-–—]\s)\s*(?P<credit>{}\s*[:：].{{1,80}})$",
+        alternation_or_none(&w.caption_credits, "{}")
+    );
+    let paren = format!(
+        r"(?i)^(?P<c>.+?)\s*(?P<credit>[(（](?:{}\s*[:：].{{1,60}}|[^()（）]{{0,40}}{})[)）])$",
+        alternation_or_none(&w.caption_paren_credits, "{}"),
+        alternation_or_none(&w.caption_agencies, "{}"),
+    );
+    Ok(Captions {
+        labelled: regex(&labelled, "caption_labels")?,
+        after_sentence: regex(&after_sentence, "caption_sentence_credits")?,
+        separated: regex(&separated, "caption_credits")?,
+        paren: regex(&paren, "caption_paren_credits")?,
+    })
 }
 
 /// `(?:a|b|c)` of the escaped words, longest first (the regex takes the first that matches).
@@ -142,6 +213,20 @@ fn alternation_or_none(words: &[String], wrap: &str) -> String {
         return r"[^\s\S]".to_string();
     }
     alternation(words, wrap)
+}
+
+/// Counters and reading times: a label before a number (`阅读 1.8万`), a number of minutes
+/// before a reading-time phrase (`6 min read`), a number before a unit (`1.2k views`). A space
+/// in a phrase stands for any run of white space (none included).
+fn counters(w: &RawWords) -> Result<Regex> {
+    let spaced = |alt: String| alt.replace(' ', r"\s*");
+    let src = format!(
+        r"(?i)(?:{}\s*[:：]?\s*[\d.,]+\s*[万千kKwW]?\+?|\b\d+\s*(?:-\s*)?{}\b|\b[\d.,]+\s*[km]?\s*{}\b)",
+        alternation_or_none(&w.counter_labels, "{}"),
+        spaced(alternation_or_none(&w.reading_time, "{}")),
+        alternation_or_none(&w.counter_units, "{}"),
+    );
+    regex(&src, "counters")
 }
 
 /// The two name splitters: `(zh, en)`.
@@ -199,6 +284,8 @@ impl Bylines {
         let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
         let (name_split_zh, name_split_en) = name_splitters(w)?;
         Ok(Bylines {
+            counters: counters(w)?,
+            captions: captions(w)?,
             name_split_zh,
             name_split_en,
             zh_label: regex(&zh_label, "zh_labels")?,

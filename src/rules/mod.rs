@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use regex::Regex;
 use serde::Deserialize;
 
-pub use bylines::{BylineRole, Bylines};
+pub use bylines::{BylineRole, Bylines, Captions};
 pub use layers::Layers;
 
 use crate::text::{Punctuation, RawText};

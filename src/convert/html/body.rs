@@ -13,6 +13,8 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node, Selector, node::Element};
 
 use super::tree::{Chrome, Page, squash};
+use crate::convert::blocks;
+use crate::text::Marks;
 use rustc_hash::FxHashMap;
 
 static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").expect("selector"));
@@ -201,7 +203,8 @@ impl<'a> Page<'a> {
         } else if se.name() == "p" {
             let s = self.stats(sib.id());
             let ld = self.link_density(sib.id());
-            (s.chars > 80 && ld < 0.25) || (s.chars > 0 && ld == 0.0 && ends_sentence(sib))
+            (s.chars > 80 && ld < 0.25)
+                || (s.chars > 0 && ld == 0.0 && ends_sentence(self.marks, sib))
         } else {
             false
         };
@@ -268,13 +271,13 @@ fn direct_text_chars(n: NodeRef<'_, Node>) -> usize {
         .sum()
 }
 
-fn ends_sentence(n: NodeRef<'_, Node>) -> bool {
+/// The element's text ends a sentence or a question (closing quotes aside).
+fn ends_sentence(m: &Marks, n: NodeRef<'_, Node>) -> bool {
     let text: String = ElementRef::wrap(n)
         .map(|e| e.text().collect())
         .unwrap_or_default();
-    // TODO(text): one sentence-end set for every stage (this one counts closing quotes).
-    text.trim_end()
-        .ends_with(['.', '!', '?', '。', '！', '？', '"', '”'])
+    blocks::last_mark(m, &text)
+        .is_some_and(|c| m.sentence_end.contains(&c) || m.question.contains(&c))
 }
 
 #[cfg(test)]
@@ -293,7 +296,7 @@ mod tests {
     fn chosen(html: &str) -> Vec<String> {
         let rules = crate::rules::Rules::defaults().unwrap();
         let doc = Html::parse_document(html);
-        let page = Page::new(&doc, &rules.html);
+        let page = Page::new(&doc, &rules.html, &rules.text.blocks);
         choose(&page)
             .into_iter()
             .map(|id| {

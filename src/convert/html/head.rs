@@ -19,6 +19,7 @@ use super::url::absolute_url;
 use crate::content::Date;
 use crate::convert::normalize::{clean_line, normalize_chars};
 use crate::rules::HtmlRules;
+use crate::text::Punctuation;
 
 /// The selectors this file asks, parsed once per process (read_head runs for every page).
 struct Selectors {
@@ -95,7 +96,7 @@ pub struct Head {
 /// Descriptions longer than this are cut at a sentence (else word) boundary.
 pub const DESCRIPTION_MAX: usize = 300;
 
-pub fn read_head(doc: &Html, rules: &HtmlRules) -> Head {
+pub fn read_head(doc: &Html, rules: &HtmlRules, punctuation: &Punctuation) -> Head {
     let metas = Metas::read(doc);
     let roots = json_ld_roots(doc);
     let ld = JsonLd::new(&roots);
@@ -139,7 +140,7 @@ pub fn read_head(doc: &Html, rules: &HtmlRules) -> Head {
         description: metas
             .first(&["og:description", "description", "twitter:description"])
             .or_else(|| ld.field("description").and_then(str_of).and_then(text))
-            .map(|d| cap_description(&d, DESCRIPTION_MAX)),
+            .map(|d| cap_description(&d, DESCRIPTION_MAX, punctuation)),
         cover_image: cover_image(doc, &metas, &ld, base.as_ref()),
     }
 }
@@ -424,18 +425,15 @@ fn language(doc: &Html, metas: &Metas) -> Option<String> {
 
 /// At most `max` characters: whole sentences when they fill a third of it, else whole words
 /// (CJK text without spaces is cut at `max`), with `…` when cut inside a sentence.
-fn cap_description(d: &str, max: usize) -> String {
+fn cap_description(d: &str, max: usize, p: &Punctuation) -> String {
     if d.chars().count() <= max {
         return d.to_string();
     }
     let chars: Vec<(usize, char)> = d.char_indices().collect();
     let end_of = |i: usize| chars.get(i + 1).map_or(d.len(), |&(b, _)| b);
-    // TODO(text): sentence ends and trailing separators, from the text module.
-    let sentence_end = (max / 3..max).rev().find(|&i| {
-        let c = chars[i].1;
-        matches!(c, '。' | '！' | '？')
-            || (matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_some_and(|&(_, n)| n == ' '))
-    });
+    let sentence_end = (max / 3..max)
+        .rev()
+        .find(|&i| p.is_sentence_end(d, chars[i].0, chars[i].1));
     if let Some(i) = sentence_end {
         return d[..end_of(i)].to_string();
     }
@@ -446,7 +444,7 @@ fn cap_description(d: &str, max: usize) -> String {
             chars[i].0
         });
     let mut s = d[..cut]
-        .trim_end_matches(|c: char| c.is_whitespace() || ",;:，；：、-–—".contains(c))
+        .trim_end_matches(|c: char| c.is_whitespace() || p.trailing.contains(&c))
         .to_string();
     s.push('…');
     s
@@ -482,7 +480,7 @@ mod tests {
     fn head(html: &str) -> Head {
         static RULES: LazyLock<crate::rules::Rules> =
             LazyLock::new(|| crate::rules::Rules::defaults().unwrap());
-        read_head(&Html::parse_document(html), &RULES.html)
+        read_head(&Html::parse_document(html), &RULES.html, &RULES.text)
     }
 
     #[test]
@@ -674,19 +672,27 @@ mod tests {
         assert_eq!(h.description.as_deref(), Some("It’s here. Second line."));
         let first = format!("A first sentence{}.", " that goes on".repeat(10));
         let long = format!("{first} {}", "word ".repeat(100));
-        assert_eq!(cap_description(&long, 300), first);
+        assert_eq!(cap_description(&long, 300, Punctuation::defaults()), first);
         // A sentence shorter than a third of the room is not worth the loss: words are cut.
         let long = format!("Short. {}", "word ".repeat(100));
-        assert!(cap_description(&long, 300).len() > 200);
+        assert!(cap_description(&long, 300, Punctuation::defaults()).len() > 200);
         let words = "word ".repeat(100);
-        let capped = cap_description(words.trim(), 300);
+        let capped = cap_description(words.trim(), 300, Punctuation::defaults());
         assert!(
             capped.ends_with("word…") && capped.chars().count() <= 301,
             "{capped}"
         );
         let han = "芯".repeat(400);
-        assert_eq!(cap_description(&han, 300).chars().count(), 301);
-        assert_eq!(cap_description("第一句话。第二句话很长", 8), "第一句话。");
+        assert_eq!(
+            cap_description(&han, 300, Punctuation::defaults())
+                .chars()
+                .count(),
+            301
+        );
+        assert_eq!(
+            cap_description("第一句话。第二句话很长", 8, Punctuation::defaults()),
+            "第一句话。"
+        );
     }
 
     #[test]
@@ -703,7 +709,7 @@ mod tests {
         let page = r#"<body><article><p class="credit-line">By Ann Lee</p><p class="byline">Bo</p>
             <header><time class="revised" datetime="2024-03-04">x</time>
             <time class="updated" datetime="2024-02-27">y</time></header></article></body>"#;
-        let h = read_head(&Html::parse_document(page), &rules.html);
+        let h = read_head(&Html::parse_document(page), &rules.html, &rules.text);
         assert_eq!(h.bylines, ["By Ann Lee"]);
         assert_eq!(h.published.as_deref(), Some("2024-02-27"));
         assert_eq!(head(page).bylines, ["Bo"]);

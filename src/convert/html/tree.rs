@@ -15,6 +15,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, node::Element};
 
 use crate::rules::HtmlRules;
+use crate::text::Marks;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// Elements that are never article text.
@@ -69,6 +70,8 @@ pub(super) enum Chrome {
 pub(super) struct Page<'a> {
     pub doc: &'a Html,
     pub rules: &'a HtmlRules,
+    /// Punctuation (`rules/text.toml` `[blocks]`).
+    pub marks: &'a Marks,
     stats: FxHashMap<NodeId, Stats>,
     /// Nodes removed by cleaning: their subtrees are skipped.
     dropped: HashSet<NodeId, FxBuildHasher>,
@@ -80,10 +83,11 @@ pub(super) struct Page<'a> {
 
 impl<'a> Page<'a> {
     /// Cleans and measures `doc`.
-    pub fn new(doc: &'a Html, rules: &'a HtmlRules) -> Page<'a> {
+    pub fn new(doc: &'a Html, rules: &'a HtmlRules, marks: &'a Marks) -> Page<'a> {
         let mut page = Page {
             doc,
             rules,
+            marks,
             stats: FxHashMap::default(),
             dropped: Default::default(),
             debug: std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some(),
@@ -121,6 +125,7 @@ impl<'a> Page<'a> {
 
     /// Post-order pass: text statistics of every node (iterative: no recursion on depth).
     fn measure(&mut self, root: NodeRef<'_, Node>) {
+        let marks = self.marks;
         let mut skip_until: Option<NodeId> = None;
         // Stack of accumulated stats for open elements.
         let mut stack: Vec<Stats> = vec![Stats::default()];
@@ -135,7 +140,9 @@ impl<'a> Page<'a> {
                         continue;
                     }
                     match n.value() {
-                        Node::Text(t) => count_text(t, stack.last_mut().expect("stack")),
+                        Node::Text(t) => {
+                            count_text(t, &marks.comma, stack.last_mut().expect("stack"))
+                        }
                         _ => stack.push(Stats::default()),
                     }
                 }
@@ -318,13 +325,12 @@ impl<'a> Page<'a> {
     }
 }
 
-fn count_text(t: &str, stats: &mut Stats) {
+fn count_text(t: &str, commas: &[char], stats: &mut Stats) {
     for c in t.chars() {
         if !c.is_whitespace() {
             stats.chars += 1;
         }
-        // TODO(text): the comma set belongs with the text module's punctuation sets.
-        if matches!(c, ',' | '，' | '、') {
+        if commas.contains(&c) {
             stats.commas += 1;
         }
     }
