@@ -176,7 +176,11 @@ pub fn render_with(
         out: Vec::with_capacity(events.len()),
         text: String::new(),
         toc: Vec::new(),
-        ids: HashMap::new(),
+        ids: Ids {
+            reserved: &cfg.reserved_ids,
+            taken: HashSet::new(),
+            next: HashMap::new(),
+        },
         has_raw_html: false,
         more_at: None,
         internal_links: Vec::new(),
@@ -200,7 +204,7 @@ struct Renderer<'a, 'e> {
     out: Vec<Event<'a>>,
     text: String,
     toc: Vec<Heading>,
-    ids: HashMap<String, usize>,
+    ids: Ids<'e>,
     has_raw_html: bool,
     more_at: Option<usize>,
     internal_links: Vec<String>,
@@ -285,7 +289,7 @@ impl<'a> Renderer<'a, '_> {
         let id = if let Some(id) = id {
             Some(id.clone())
         } else if self.cfg.heading_ids {
-            Some(CowStr::from(unique_id(&mut self.ids, &title)))
+            Some(CowStr::from(self.ids.unique(&heading_base(&title))))
         } else {
             None
         };
@@ -423,7 +427,28 @@ impl<'a> Renderer<'a, '_> {
             .collect()
     }
 
-    fn finish(self) -> Rendered {
+    /// Footnote definitions are written with their label as id: a label that is a theme id
+    /// or a heading's id is renamed like a duplicate heading (`main` → `main-1`), in the
+    /// references too. Runs after every heading has its id.
+    fn rename_footnotes(&mut self) {
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        for e in &mut self.out {
+            let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
+                e
+            else {
+                continue;
+            };
+            let id = renamed
+                .entry(label.to_string())
+                .or_insert_with(|| self.ids.unique(label));
+            if **label != **id {
+                *label = CowStr::from(id.clone());
+            }
+        }
+    }
+
+    fn finish(mut self) -> Rendered {
+        self.rename_footnotes();
         let has_raw_html = self.has_raw_html;
         let cap = self.md.len() * 3 / 2;
         let own_ids = self.own_ids();
@@ -485,17 +510,40 @@ fn heading_level(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-fn unique_id(ids: &mut HashMap<String, usize>, title: &str) -> String {
-    let mut base = slugify(title);
+/// The id a heading would get if it were the only one: its slug, or `section`.
+fn heading_base(title: &str) -> String {
+    let base = slugify(title);
     if base.is_empty() {
-        base = "section".into();
-    }
-    let n = ids.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        base
+        "section".into()
     } else {
-        format!("{base}-{}", *n - 1)
+        base
+    }
+}
+
+/// The ids one body's headings and footnotes get: unique within the body and never one the
+/// theme uses ([`MarkdownConfig::reserved_ids`]). A taken or reserved id is suffixed `-1`,
+/// `-2`… (the first free one), as a repeated heading is.
+struct Ids<'e> {
+    reserved: &'e [String],
+    taken: HashSet<String>,
+    /// For each base: the suffix to try next.
+    next: HashMap<String, usize>,
+}
+
+impl Ids<'_> {
+    fn unique(&mut self, base: &str) -> String {
+        let n = self.next.entry(base.to_string()).or_insert(0);
+        loop {
+            let id = if *n == 0 {
+                base.to_string()
+            } else {
+                format!("{base}-{n}")
+            };
+            *n += 1;
+            if !self.reserved.contains(&id) && self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
@@ -724,6 +772,34 @@ mod tests {
         let out =
             html("[a](java&#x09;script:alert(1)) <a href=\"java&#x09;script:alert(2)\">b</a>");
         assert!(!out.contains("alert"), "{out}");
+    }
+
+    #[test]
+    fn headings_and_footnotes_never_take_a_theme_id() {
+        let r = render(
+            "Note.[^main] More.[^intro]\n\n## Search app\n\n## Intro\n\n## Main\n\n\
+             ## Search app\n\n[^main]: m\n\n[^intro]: i\n",
+            &MarkdownConfig::default(),
+            "/",
+        );
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["search-app-1", "intro", "main-1", "search-app-2"]);
+        // A footnote is renamed in its reference and its definition alike.
+        for id in ["main-2", "intro-1"] {
+            assert!(
+                r.html.contains(&format!("<a href=\"#{id}\">")),
+                "{}",
+                r.html
+            );
+            assert!(r.html.contains(&format!("id=\"{id}\"><sup")), "{}", r.html);
+        }
+        for id in ["search-app", "main"] {
+            assert!(!r.html.contains(&format!("id=\"{id}\"")), "{}", r.html);
+        }
+        // A heading repeating a suffixed one's id moves on too.
+        let r = render("## A\n\n## A\n\n## A 1\n", &MarkdownConfig::default(), "/");
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-1-1"]);
     }
 
     #[test]
