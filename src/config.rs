@@ -106,6 +106,10 @@ pub struct MarkdownConfig {
     pub external_links_no_follow: bool,
     /// Give headings an id (for anchors and the table of contents).
     pub heading_ids: bool,
+    /// Ids the theme's pages use ([`ThemeConfig::reserved_ids`]): no heading or footnote gets
+    /// one. Read from `templates/theme.toml`, not a `config.toml` key.
+    #[serde(skip)]
+    pub reserved_ids: Vec<String>,
 }
 
 impl Default for MarkdownConfig {
@@ -115,7 +119,54 @@ impl Default for MarkdownConfig {
             external_links_target_blank: false,
             external_links_no_follow: false,
             heading_ids: true,
+            reserved_ids: ThemeConfig::embedded().reserved_ids,
         }
+    }
+}
+
+/// The default theme's `templates/theme.toml`.
+pub const THEME_TOML: &str = include_str!("../templates/theme.toml");
+
+/// `templates/theme.toml`: what the theme asks of the stages before it. It lives beside the
+/// templates because it describes them: a site that overrides a template edits the list in
+/// the same folder, and `init --templates` hands it out with them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThemeConfig {
+    /// Every id the templates and their scripts use; see the file for what it does.
+    pub reserved_ids: Vec<String>,
+}
+
+impl ThemeConfig {
+    /// Parses a `theme.toml`; `name` is used in error messages (`name:line:col`).
+    pub fn parse(text: &str, name: &str) -> Result<ThemeConfig> {
+        toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            anyhow::anyhow!("{name}:{line}:{col}: {}", e.message().trim())
+        })
+    }
+
+    /// The default theme's file.
+    pub fn embedded() -> ThemeConfig {
+        ThemeConfig::parse(THEME_TOML, "templates/theme.toml (embedded)")
+            .expect("the embedded templates/theme.toml parses")
+    }
+
+    /// The default theme's file extended by `<root>/templates/theme.toml` when the site has
+    /// one: its ids are added (a site's templates only add to the default theme's).
+    pub fn load(root: &Path) -> Result<ThemeConfig> {
+        let mut theme = ThemeConfig::embedded();
+        let path = root.join("templates/theme.toml");
+        if path.is_file() {
+            let text = crate::fsx::read_to_string(&path)?;
+            let site = ThemeConfig::parse(&text, &path.display().to_string())?;
+            for id in site.reserved_ids {
+                if !theme.reserved_ids.contains(&id) {
+                    theme.reserved_ids.push(id);
+                }
+            }
+        }
+        Ok(theme)
     }
 }
 
@@ -205,7 +256,9 @@ impl Config {
             );
         }
         let text = crate::fsx::read_to_string(&path)?;
-        Config::parse(&text, &path.display().to_string())
+        let mut config = Config::parse(&text, &path.display().to_string())?;
+        config.markdown.reserved_ids = ThemeConfig::load(root)?.reserved_ids;
+        Ok(config)
     }
 
     fn validate(&self, name: &str) -> Result<()> {
@@ -266,6 +319,49 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_id_the_theme_uses_is_reserved_and_no_other() {
+        let used =
+            regex::Regex::new(r#"\bid="([^"]+)"|\.id\s*=\s*'([^']+)'|getElementById\('([^']+)'\)"#)
+                .unwrap();
+        let mut ids: Vec<String> = crate::render::templates::DEFAULT_THEME
+            .iter()
+            .flat_map(|(_, src)| used.captures_iter(src))
+            .filter_map(|c| c.iter().skip(1).flatten().next())
+            .map(|m| m.as_str().to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut reserved = ThemeConfig::embedded().reserved_ids;
+        reserved.sort();
+        assert_eq!(ids, reserved, "templates/theme.toml reserved_ids");
+    }
+
+    #[test]
+    fn a_site_theme_toml_adds_reserved_ids_and_names_its_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("config.toml"), "title = \"x\"\n").unwrap();
+        std::fs::create_dir(tmp.path().join("templates")).unwrap();
+        let theme = tmp.path().join("templates/theme.toml");
+        std::fs::write(&theme, "reserved_ids = [\"lead\", \"main\"]\n").unwrap();
+        let ids = Config::load(tmp.path()).unwrap().markdown.reserved_ids;
+        assert!(ids.contains(&"lead".to_string()) && ids.contains(&"search-app".to_string()));
+        assert_eq!(ids.iter().filter(|i| *i == "main").count(), 1, "{ids:?}");
+        std::fs::write(&theme, "\nreserved = []\n").unwrap();
+        let msg = Config::load(tmp.path()).unwrap_err().to_string();
+        assert!(
+            msg.starts_with(&format!("{}:2:1:", theme.display())),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_markdown_section_keeps_the_theme_ids() {
+        let c = Config::parse("[markdown]\nsmart_punctuation = true\n", "c").unwrap();
+        assert!(c.markdown.reserved_ids.contains(&"search-app".to_string()));
+        assert!(Config::parse("[markdown]\nreserved_ids = []\n", "c").is_err());
+    }
 
     #[test]
     fn unknown_key_reports_line_and_column() {

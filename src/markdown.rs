@@ -5,9 +5,9 @@
 //! (no `javascript:`), external links get `rel="noopener"`, soft breaks between CJK characters
 //! disappear (a browser would render them as a space), and headings get stable ids.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -61,19 +61,58 @@ pub fn options(cfg: &MarkdownConfig) -> Options {
 
 const MORE: &str = "<!-- more -->";
 
-/// URL schemes that execute or smuggle content. Checked after removing what browsers ignore.
-fn is_dangerous_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    cleaned.starts_with("javascript:")
-        || cleaned.starts_with("vbscript:")
-        || cleaned.starts_with("livescript:")
-        || (cleaned.starts_with("data:") && !cleaned.starts_with("data:image/"))
-        || cleaned.contains("&#")
+/// Where a URL is used: images may also be inline raster `data:` URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlUse {
+    Link,
+    Image,
+}
+
+/// URL schemes content may use, everywhere (event-level links and images, and every URL
+/// attribute of raw HTML through ammonia). Relative URLs are allowed too.
+const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The only `data:` media types allowed, and only for images.
+const DATA_IMAGE_TYPES: &[&str] = &["png", "jpeg", "jpg", "gif", "webp", "avif"];
+
+/// The one decision whether content may carry `url`: allow-listed schemes, relative URLs, and
+/// raster `data:` images. Leading/trailing spaces and controls are ignored (as browsers do), the
+/// scheme is ASCII-case-folded; a scheme with anything but `[A-Za-z0-9+.-]` in it (a tab, a
+/// newline, an undecoded `&#`) is refused. Callers pass decoded text: pulldown-cmark and
+/// ammonia decode character references first.
+pub fn url_allowed(url: &str, used_as: UrlUse) -> bool {
+    let url = url.trim_matches(|c: char| c <= ' ');
+    let Some(colon) = url.find(':') else {
+        return true;
+    };
+    if url[..colon].contains("&#") {
+        return false; // a character reference left undecoded where a scheme would be
+    }
+    if url[..colon].contains(['/', '?', '#']) {
+        return true; // the colon is in the path, query or fragment: a relative URL
+    }
+    let scheme = &url[..colon];
+    let well_formed = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !well_formed {
+        return false;
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    if URL_SCHEMES.contains(&scheme.as_str()) {
+        return true;
+    }
+    if scheme != "data" || used_as != UrlUse::Image {
+        return false;
+    }
+    let media = url[colon + 1..].to_ascii_lowercase();
+    DATA_IMAGE_TYPES.iter().any(|t| {
+        media
+            .strip_prefix("image/")
+            .and_then(|m| m.strip_prefix(t))
+            .is_some_and(|rest| rest.starts_with([';', ',']))
+    })
 }
 
 fn is_external(url: &str) -> bool {
@@ -137,7 +176,11 @@ pub fn render_with(
         out: Vec::with_capacity(events.len()),
         text: String::new(),
         toc: Vec::new(),
-        ids: HashMap::new(),
+        ids: Ids {
+            reserved: &cfg.reserved_ids,
+            taken: HashSet::new(),
+            next: HashMap::new(),
+        },
         has_raw_html: false,
         more_at: None,
         internal_links: Vec::new(),
@@ -161,7 +204,7 @@ struct Renderer<'a, 'e> {
     out: Vec<Event<'a>>,
     text: String,
     toc: Vec<Heading>,
-    ids: HashMap<String, usize>,
+    ids: Ids<'e>,
     has_raw_html: bool,
     more_at: Option<usize>,
     internal_links: Vec<String>,
@@ -246,7 +289,7 @@ impl<'a> Renderer<'a, '_> {
         let id = if let Some(id) = id {
             Some(id.clone())
         } else if self.cfg.heading_ids {
-            Some(CowStr::from(unique_id(&mut self.ids, &title)))
+            Some(CowStr::from(self.ids.unique(&heading_base(&title))))
         } else {
             None
         };
@@ -275,7 +318,7 @@ impl<'a> Renderer<'a, '_> {
         else {
             return;
         };
-        if is_dangerous_url(dest_url) {
+        if !url_allowed(dest_url, UrlUse::Link) {
             self.link_stack.push(LinkHandling::Dropped);
             return;
         }
@@ -355,7 +398,7 @@ impl<'a> Renderer<'a, '_> {
             }
             j += 1;
         }
-        if is_dangerous_url(dest_url) {
+        if !url_allowed(dest_url, UrlUse::Image) {
             self.out.push(Event::Text(alt.into()));
         } else {
             let mut html = String::from("<img src=\"");
@@ -370,13 +413,53 @@ impl<'a> Renderer<'a, '_> {
         j + 1
     }
 
-    fn finish(self) -> Rendered {
+    /// The ids the renderer writes itself: headings' and footnote definitions'.
+    fn own_ids(&self) -> HashSet<String> {
+        let footnotes = self.out.iter().filter_map(|e| match e {
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
+            _ => None,
+        });
+        self.toc
+            .iter()
+            .map(|h| h.id.clone())
+            .filter(|id| !id.is_empty())
+            .chain(footnotes)
+            .collect()
+    }
+
+    /// Footnote definitions are written with their label as id: a label that is a theme id
+    /// or a heading's id is renamed like a duplicate heading (`main` → `main-1`), in the
+    /// references too. Runs after every heading has its id.
+    fn rename_footnotes(&mut self) {
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        for e in &mut self.out {
+            let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
+                e
+            else {
+                continue;
+            };
+            let id = renamed
+                .entry(label.to_string())
+                .or_insert_with(|| self.ids.unique(label));
+            if **label != **id {
+                *label = CowStr::from(id.clone());
+            }
+        }
+    }
+
+    fn finish(mut self) -> Rendered {
+        self.rename_footnotes();
         let has_raw_html = self.has_raw_html;
         let cap = self.md.len() * 3 / 2;
+        let own_ids = self.own_ids();
         let to_html = |events: &[Event]| {
             let mut html = String::with_capacity(cap);
             pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
-            if has_raw_html { sanitize(&html) } else { html }
+            if has_raw_html {
+                sanitize_with(&html, own_ids.clone())
+            } else {
+                html
+            }
         };
         let summary_html = self
             .more_at
@@ -427,21 +510,60 @@ fn heading_level(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-fn unique_id(ids: &mut HashMap<String, usize>, title: &str) -> String {
-    let mut base = slugify(title);
+/// The id a heading would get if it were the only one: its slug, or `section`.
+fn heading_base(title: &str) -> String {
+    let base = slugify(title);
     if base.is_empty() {
-        base = "section".into();
-    }
-    let n = ids.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        base
+        "section".into()
     } else {
-        format!("{base}-{}", *n - 1)
+        base
     }
 }
 
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// The ids one body's headings and footnotes get: unique within the body and never one the
+/// theme uses ([`MarkdownConfig::reserved_ids`]). A taken or reserved id is suffixed `-1`,
+/// `-2`… (the first free one), as a repeated heading is.
+struct Ids<'e> {
+    reserved: &'e [String],
+    taken: HashSet<String>,
+    /// For each base: the suffix to try next.
+    next: HashMap<String, usize>,
+}
+
+impl Ids<'_> {
+    fn unique(&mut self, base: &str) -> String {
+        let n = self.next.entry(base.to_string()).or_insert(0);
+        loop {
+            let id = if *n == 0 {
+                base.to_string()
+            } else {
+                format!("{base}-{n}")
+            };
+            *n += 1;
+            if !self.reserved.contains(&id) && self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+}
+
+/// Prefix of the ids raw HTML may set, so that none can take a theme id (`search-app`, `main`…).
+pub const USER_ID_PREFIX: &str = "user-";
+
+/// Classes an article body may carry: those the renderer writes itself (footnotes, `language-*`
+/// on fenced code; the theme's CSS styles none of them but readers' tools and copies do).
+/// Nothing in templates/style.css styles a class inside `.prose`, so nothing else is needed.
+const CONTENT_CLASSES: &[&str] = &[
+    "footnote-reference",
+    "footnote-definition",
+    "footnote-definition-label",
+];
+
+/// The one sanitiser policy for Markdown with raw HTML: no script, style, iframe or event
+/// handler; every URL attribute decided by [`url_allowed`]; no `style` (but the renderer's own
+/// table alignment); `class` from [`CONTENT_CLASSES`]; `id` prefixed with [`USER_ID_PREFIX`]
+/// unless it is one the renderer wrote (`own_ids`: heading and footnote ids).
+fn policy(own_ids: HashSet<String>) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class", "title", "lang", "dir"])
         .add_tags([
@@ -459,15 +581,68 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("td", ["align", "style"])
         .add_tag_attributes("th", ["align", "style"])
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        // ammonia's own scheme check lets these through; `url_allowed` then decides.
+        .url_schemes(URL_SCHEMES.iter().copied().chain(["data"]).collect())
+        .attribute_filter(move |el, attr, value| filter_attribute(&own_ids, el, attr, value))
         .link_rel(Some("noopener"));
     b
-});
+}
+
+fn filter_attribute<'u>(
+    own_ids: &HashSet<String>,
+    element: &str,
+    attr: &str,
+    value: &'u str,
+) -> Option<Cow<'u, str>> {
+    match attr {
+        "href" | "src" | "cite" | "action" | "formaction" | "data" | "poster" | "ping"
+        | "xlink:href" | "longdesc" => {
+            let used_as = if element == "img" && attr == "src" {
+                UrlUse::Image
+            } else {
+                UrlUse::Link
+            };
+            url_allowed(value, used_as).then_some(Cow::Borrowed(value))
+        }
+        // pulldown-cmark's alignment of table cells, exactly as it writes it.
+        "style" => matches!(
+            value,
+            "text-align: left" | "text-align: center" | "text-align: right"
+        )
+        .then_some(Cow::Borrowed(value)),
+        "id" if value.starts_with(USER_ID_PREFIX) || own_ids.contains(value) => {
+            Some(Cow::Borrowed(value))
+        }
+        "id" => Some(Cow::Owned(format!("{USER_ID_PREFIX}{value}"))),
+        "class" => {
+            let kept: Vec<&str> = value
+                .split_ascii_whitespace()
+                .filter(|c| {
+                    CONTENT_CLASSES.contains(c)
+                        || (element == "code"
+                            && c.strip_prefix("language-").is_some_and(|l| {
+                                !l.is_empty()
+                                    && l.chars().all(|c| {
+                                        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+')
+                                    })
+                            }))
+                })
+                .collect();
+            (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
+        }
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// Sanitizes rendered HTML with [`policy`]; `own_ids` are the ids the renderer wrote.
+fn sanitize_with(html: &str, own_ids: HashSet<String>) -> String {
+    policy(own_ids).clean(html).to_string()
+}
 
 /// Whitelist-sanitizes rendered HTML: no script, style, iframe, event handler or
 /// `javascript:` URL survives.
 pub fn sanitize(html: &str) -> String {
-    SANITIZER.clean(html).to_string()
+    sanitize_with(html, HashSet::new())
 }
 
 #[cfg(test)]
@@ -571,5 +746,78 @@ mod tests {
         );
         assert_eq!(r.summary_html.as_deref(), Some("<p>First para.</p>\n"));
         assert!(!r.html.contains("more"));
+    }
+
+    #[test]
+    fn one_url_policy_for_links_images_and_raw_html() {
+        for (url, used_as, ok) in [
+            ("https://e.com/a", UrlUse::Link, true),
+            ("/rel/a:b", UrlUse::Link, true),
+            ("#x", UrlUse::Link, true),
+            ("mailto:a@e.com", UrlUse::Link, true),
+            ("  HTTPS://e.com", UrlUse::Link, true),
+            ("file:///etc/passwd", UrlUse::Link, false),
+            ("blob:https://e.com/1", UrlUse::Link, false),
+            ("intent://x#Intent;end", UrlUse::Link, false),
+            ("JaVaScRiPt:alert(1)", UrlUse::Link, false),
+            ("java\tscript:alert(1)", UrlUse::Link, false),
+            ("java&#x09;script:alert(1)", UrlUse::Link, false),
+            ("data:image/svg+xml,<svg/>", UrlUse::Image, false),
+            ("data:image/png;base64,iVBO", UrlUse::Image, true),
+            ("data:image/png;base64,iVBO", UrlUse::Link, false),
+        ] {
+            assert_eq!(url_allowed(url, used_as), ok, "{url:?}");
+        }
+        // pulldown-cmark decodes the entity before the check; ammonia decodes attributes.
+        let out =
+            html("[a](java&#x09;script:alert(1)) <a href=\"java&#x09;script:alert(2)\">b</a>");
+        assert!(!out.contains("alert"), "{out}");
+    }
+
+    #[test]
+    fn headings_and_footnotes_never_take_a_theme_id() {
+        let r = render(
+            "Note.[^main] More.[^intro]\n\n## Search app\n\n## Intro\n\n## Main\n\n\
+             ## Search app\n\n[^main]: m\n\n[^intro]: i\n",
+            &MarkdownConfig::default(),
+            "/",
+        );
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["search-app-1", "intro", "main-1", "search-app-2"]);
+        // A footnote is renamed in its reference and its definition alike.
+        for id in ["main-2", "intro-1"] {
+            assert!(
+                r.html.contains(&format!("<a href=\"#{id}\">")),
+                "{}",
+                r.html
+            );
+            assert!(r.html.contains(&format!("id=\"{id}\"><sup")), "{}", r.html);
+        }
+        for id in ["search-app", "main"] {
+            assert!(!r.html.contains(&format!("id=\"{id}\"")), "{}", r.html);
+        }
+        // A heading repeating a suffixed one's id moves on too.
+        let r = render("## A\n\n## A\n\n## A 1\n", &MarkdownConfig::default(), "/");
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-1-1"]);
+    }
+
+    #[test]
+    fn raw_html_ids_classes_and_styles_are_confined() {
+        let out = html(
+            "## Intro\n\n<div id=\"search-app\" class=\"wrap footnote-definition\">x</div>\n\n\
+             | a |\n|:-:|\n| <td style=\"position:fixed\">1</td> |\n\nt[^n]\n\n[^n]: note\n\n\
+             ```rust\nfn x() {}\n```",
+        );
+        assert!(out.contains(r#"<h2 id="intro">"#), "{out}");
+        assert!(out.contains(r#"id="user-search-app""#), "{out}");
+        assert!(out.contains(r#"class="footnote-definition""#), "{out}");
+        assert!(!out.contains("wrap") && !out.contains("fixed"), "{out}");
+        assert!(out.contains(r#"style="text-align: center""#), "{out}");
+        assert!(
+            out.contains(r#"<div class="footnote-definition" id="n">"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"class="language-rust""#), "{out}");
     }
 }

@@ -7,6 +7,9 @@
 //! way a browser would see them. A clean article (no vector) is built alongside: it fixes the
 //! theme's own scripts and the prose a page must keep, so the test also fails when a vector
 //! makes the converter drop the article instead of the attack.
+//!
+//! The second half (issue 12 item 6) builds hand-written Markdown: hostile URL schemes in
+//! Markdown syntax and raw HTML, a raw cell with a page-covering `style`, ids of the theme.
 
 mod common;
 
@@ -736,4 +739,170 @@ fn no_vector_costs_article_text() {
     let f = run_corpus();
     let lost: Vec<&str> = f.lost.iter().map(|(_, m)| m.as_str()).collect();
     assert!(lost.is_empty(), "{}", lost.join("\n"));
+}
+
+// Issue 12 item 6: hand-written Markdown. `tests/fixtures/sites/handwritten` is a site a curator
+// could have typed: one page with Markdown syntax only (the renderer's own URL check), one with
+// raw HTML as well (the sanitiser too), one whose headings and footnotes are named like the
+// theme's elements. It is built by the real `newsroom build`; the assertions read the bytes.
+
+/// URL schemes no page may link to or load, as a browser reads them (see [`squash`]).
+const HOSTILE: &[&str] = &[
+    "file:",
+    "blob:",
+    "intent:",
+    "data:image/svg+xml",
+    "javascript:",
+    "vbscript:",
+];
+
+const HAND_PAGES: &[&str] = &["markdown-only", "raw-html", "theme-ids"];
+
+/// The hand-written fixture built into a temporary folder: page name → its HTML.
+fn build_handwritten() -> (tempfile::TempDir, BTreeMap<String, String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert_ok(&build(&fixture("handwritten"), &out, &[]));
+    let pages = HAND_PAGES
+        .iter()
+        .map(|p| (p.to_string(), read(&out.join(p).join("index.html"))))
+        .collect();
+    (tmp, pages)
+}
+
+/// `<element attr="value">` for every URL attribute of `html` that uses a hostile scheme.
+fn hostile_urls(html: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let mut found = Vec::new();
+    for el in doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+    {
+        for (name, value) in el.value().attrs() {
+            let v = squash(value);
+            let listed = URL_ATTRS.contains(&name) || name == "xlink:href";
+            if listed
+                && HOSTILE
+                    .iter()
+                    .any(|s| v.starts_with(s) || v.contains(&format!(" {s}")))
+            {
+                found.push(format!("<{} {name}=\"{value}\">", el.value().name()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn hostile_schemes_in_hand_written_markdown_are_neither_linked_nor_loaded() {
+    let probe = r#"<a href=" JaVa&#x09;Script:x">a</a><img src="blob:https://e/1">"#;
+    assert_eq!(
+        hostile_urls(probe).len(),
+        2,
+        "the check sees what a browser would"
+    );
+    let (tmp, pages) = build_handwritten();
+    for (name, html) in &pages {
+        assert_eq!(hostile_urls(html), Vec::<String>::new(), "{name}");
+    }
+    let atom = read(&tmp.path().join("public/atom.xml"));
+    let bodies = feed_bodies(&atom);
+    assert!(bodies.len() >= 3, "{} feed bodies", bodies.len());
+    for body in &bodies {
+        assert_eq!(hostile_urls(body), Vec::<String>::new(), "atom.xml");
+    }
+    let md = &pages["markdown-only"];
+    let raw = &pages["raw-html"];
+    // The link text stays readable, the allowed link and the raster data: image stay.
+    assert!(md.contains("Links: file blob intent"), "{md}");
+    assert!(md.contains(r#"<a href="https://example.com/a" rel="noopener">a site</a>"#));
+    for page in [md, raw] {
+        assert!(
+            page.contains(r#"<img src="data:image/png;base64,iVBORw0KGgo=" alt="dot""#),
+            "{page}"
+        );
+    }
+    assert!(raw.contains(r#"<img src="data:image/png;base64,iVBORw0KGgo=" alt="raw dot">"#));
+    // A raster data: URL is an image, not a link target.
+    assert!(
+        !md.contains(r#"href="data:image"#) && md.contains("png link"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_raw_cell_loses_its_style_and_a_markdown_table_keeps_its_alignment() {
+    let (_tmp, pages) = build_handwritten();
+    let raw = &pages["raw-html"];
+    assert!(raw.contains("<td>overlay</td><th>head</th>"), "{raw}");
+    for gone in ["position:fixed", "t.example", "color:red", "z-index"] {
+        assert!(!raw.contains(gone), "{gone} in\n{raw}");
+    }
+    let style = Selector::parse("[style]").unwrap();
+    for name in ["markdown-only", "raw-html"] {
+        let page = &pages[name];
+        for align in ["left", "center", "right"] {
+            let cell = format!(r#"<td style="text-align: {align}">"#);
+            assert!(page.contains(&cell), "{name}: no {cell}");
+        }
+        let doc = Html::parse_document(page);
+        for el in doc.select(&style) {
+            let s = el.value().attr("style").unwrap();
+            assert!(s.starts_with("text-align: "), "{name}: style=\"{s}\"");
+        }
+    }
+}
+
+/// Every `id` of a page with how often it occurs.
+fn id_counts(html: &str) -> BTreeMap<String, usize> {
+    let doc = Html::parse_document(html);
+    let mut ids = BTreeMap::new();
+    for el in doc.select(&Selector::parse("[id]").unwrap()) {
+        *ids.entry(el.value().id().unwrap().to_string()).or_insert(0) += 1;
+    }
+    ids
+}
+
+#[test]
+fn hand_written_ids_never_take_the_theme_ids() {
+    let (_tmp, pages) = build_handwritten();
+    for (name, html) in &pages {
+        let dup: Vec<_> = id_counts(html)
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .collect();
+        assert!(dup.is_empty(), "{name}: ids used twice {dup:?}");
+        let main = Html::parse_document(html);
+        let main = main.select(&Selector::parse("#main").unwrap()).next();
+        assert_eq!(main.map(|m| m.value().name()), Some("main"), "{name}");
+    }
+    let raw = &pages["raw-html"];
+    assert!(!raw.contains(r#"id="search-app""#), "{raw}");
+    assert!(
+        raw.contains(r#"<div id="user-search-app">fake search</div>"#),
+        "{raw}"
+    );
+    assert!(
+        raw.contains(r#"<span id="user-main">fake main</span>"#),
+        "{raw}"
+    );
+    // Headings are suffixed past the theme's ids as a repeated heading is; footnotes too,
+    // and their references follow them.
+    let t = &pages["theme-ids"];
+    for h in [
+        r#"<h2 id="search-app-1">Search app</h2>"#,
+        r#"<h2 id="main-1">Main</h2>"#,
+        r#"<h2 id="main-2">Main</h2>"#,
+        r#"<h2 id="search-results-1">Search results</h2>"#,
+    ] {
+        assert!(t.contains(h), "no {h} in\n{t}");
+    }
+    for id in ["main-3", "search-q-1"] {
+        assert!(t.contains(&format!(r##"<a href="#{id}">"##)), "{id}: {t}");
+        assert!(
+            t.contains(&format!(r#"<div class="footnote-definition" id="{id}">"#)),
+            "{id}: {t}"
+        );
+    }
 }

@@ -67,6 +67,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
         for (name, src) in DEFAULT_THEME {
             fsx::write(&dir.join("templates").join(name), src)?;
         }
+        fsx::write(&dir.join("templates/theme.toml"), crate::config::THEME_TOML)?;
     }
     eprintln!(
         "Created a site in {}. Next: cd {} && newsroom build",

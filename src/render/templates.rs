@@ -60,8 +60,8 @@ pub fn load(root: &Path) -> Result<Theme> {
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let name = rel.to_string_lossy().replace('\\', "/");
-            if name.split('/').any(|c| c.starts_with('.')) {
-                continue;
+            if name.split('/').any(|c| c.starts_with('.')) || name == "theme.toml" {
+                continue; // theme.toml is data read with the config, not a template
             }
             sources.insert(name, fsx::read_to_string(entry.path())?);
         }
