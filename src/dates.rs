@@ -18,6 +18,9 @@ struct DatesFile {
     months: Option<Vec<String>>,
     #[serde(default)]
     display: BTreeMap<String, String>,
+    /// How `convert` reads dates (`rules::DateWords`); not a display matter.
+    #[serde(default, rename = "read")]
+    _read: Option<toml::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

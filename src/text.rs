@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::slug::is_cjk;
@@ -55,6 +56,19 @@ pub struct RawText {
     blocks: BTreeMap<String, String>,
     #[serde(default)]
     widen: BTreeMap<String, String>,
+    #[serde(default)]
+    headings: RawHeadings,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeadings {
+    #[serde(default)]
+    section_words: Option<Vec<String>>,
+    #[serde(default)]
+    section_units: Option<Vec<String>>,
+    #[serde(default)]
+    number_units: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -65,7 +79,7 @@ struct RawTitle {
 }
 
 /// Punctuation per script, compiled from `rules/text.toml`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Punctuation {
     /// Marks that end a sentence wherever they stand (`。！？…`).
     pub han_stops: Vec<char>,
@@ -85,7 +99,7 @@ pub struct Punctuation {
 
 /// The marks `convert` reads a scraped block by (`[blocks]` of `rules/text.toml`; see the
 /// file for what each set is for). Each field is a set of characters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Marks {
     pub closers: Vec<char>,
     pub sentence_end: Vec<char>,
@@ -99,6 +113,13 @@ pub struct Marks {
     pub openers: Vec<char>,
     pub title_end: Vec<char>,
     pub full_stop: Vec<char>,
+    /// A section number and the heading after it (`01…`, `一、…`, `第二章 …`, `Part 2: …`);
+    /// groups `d` (a bare number), `sep` (after it) and `rest` (the heading).
+    pub numbered: Regex,
+    /// A section number alone on its line.
+    pub number_only: Regex,
+    /// What follows a number that starts a sentence, not a heading (`10万台`, `3月`, `2%`).
+    pub number_units: Vec<char>,
 }
 
 const DEFAULT_TEXT: &str = include_str!("../rules/text.toml");
@@ -107,6 +128,45 @@ static DEFAULTS: LazyLock<Punctuation> = LazyLock::new(|| {
     let raw: RawText = toml::from_str(DEFAULT_TEXT).expect("the embedded rules/text.toml parses");
     Punctuation::from_layers(vec![raw])
 });
+
+/// `(?:a|b)` of the escaped words, longest first; never matches when there are none.
+fn words(list: &Option<Vec<String>>) -> String {
+    let mut w: Vec<String> = list
+        .iter()
+        .flatten()
+        .map(|s| regex::escape(s.trim()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if w.is_empty() {
+        return r"[^\s\S]".to_string();
+    }
+    w.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    format!("(?:{})", w.join("|"))
+}
+
+fn numbered(h: &RawHeadings) -> Regex {
+    let src = format!(
+        r"(?x)^(?:
+            (?P<d>0?\d{{1,2}})\s*(?P<sep>[、.．:：)）]|\s)?\s*
+          | [一二三四五六七八九十]{{1,3}}\s*[、.．:：]\s*
+          | [(（][一二三四五六七八九十\d]{{1,3}}[)）]\s*
+          | 第[一二三四五六七八九十\d]{{1,3}}{units}\s*[:：、.．]?\s*
+          | (?i:{words})\s*\d{{1,2}}\s*[:：.\-–—]?\s*
+        )(?P<rest>\S.*)$",
+        units = words(&h.section_units),
+        words = words(&h.section_words).replace(' ', r"\ "),
+    );
+    Regex::new(&src).expect("escaped words make a valid pattern")
+}
+
+fn number_only(h: &RawHeadings) -> Regex {
+    let src = format!(
+        r"^(?:0?\d{{1,2}}|[一二三四五六七八九十]{{1,3}}|(?i:{})\s*\d{{1,2}}|第[一二三四五六七八九十\d]{{1,3}}{})[.、．]?$",
+        words(&h.section_words),
+        words(&h.section_units),
+    );
+    Regex::new(&src).expect("escaped words make a valid pattern")
+}
 
 /// The character of a one-character string.
 fn one_char(s: &str) -> Option<char> {
@@ -130,6 +190,10 @@ impl Punctuation {
             merged.trailing.extend(l.trailing);
             merged.blocks.extend(l.blocks);
             merged.widen.extend(l.widen);
+            let h = l.headings;
+            merged.headings.section_words = h.section_words.or(merged.headings.section_words);
+            merged.headings.section_units = h.section_units.or(merged.headings.section_units);
+            merged.headings.number_units = h.number_units.or(merged.headings.number_units);
             for sep in l.title.separators {
                 if !merged.title.separators.contains(&sep) {
                     merged.title.separators.push(sep);
@@ -163,6 +227,15 @@ impl Punctuation {
                 openers: chars(&merged.blocks, "openers"),
                 title_end: chars(&merged.blocks, "title_end"),
                 full_stop: chars(&merged.blocks, "full_stop"),
+                numbered: numbered(&merged.headings),
+                number_only: number_only(&merged.headings),
+                number_units: merged
+                    .headings
+                    .number_units
+                    .as_deref()
+                    .unwrap_or_default()
+                    .chars()
+                    .collect(),
             },
         }
     }

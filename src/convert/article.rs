@@ -2,9 +2,6 @@
 //! boilerplate rules → structure → roles → [`Article`]. Pure: no I/O, no output format.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -15,8 +12,7 @@ use super::html;
 use super::metadata::{self, DateHit};
 use super::normalize::normalize_chars;
 use crate::content::Date;
-use crate::rules::Rules;
-use crate::text::Marks;
+use crate::rules::{DateWords, Rules};
 
 pub use super::model::{Article, Meta};
 
@@ -44,7 +40,7 @@ pub fn analyze(text: &str, rules: &Rules, opts: &Options) -> Article {
 
 /// Runs the whole pipeline on an HTML page.
 pub fn analyze_html(page: &str, rules: &Rules, opts: &Options) -> Article {
-    let parsed = html::parse(page, opts.url.as_deref(), &rules.html, &rules.text);
+    let parsed = html::parse(page, opts.url.as_deref(), rules);
     let mut article = analyze_blocks(parsed.blocks, Some(&parsed.head), rules, opts);
     article.warnings.extend(parsed.warnings);
     article
@@ -84,7 +80,7 @@ fn analyze_blocks(
         rules,
         &mut meta,
     );
-    meta.date = publication_date(head, &dates, day_first);
+    meta.date = publication_date(head, &dates, day_first, &rules.dates);
     if let Some(h) = head {
         apply_head_credits(h, rules, &mut meta);
     }
@@ -224,8 +220,8 @@ fn take_metadata_lines(
         // before the byline).
         let in_header = i < header_end || title.is_some_and(|t| i > t && i <= t + 6);
         if in_header
-            && metadata::is_relative_date_line(&text)
-            && metadata::find_date(&text, day_first).is_none()
+            && metadata::is_relative_date_line(&text, &rules.dates)
+            && metadata::find_date(&text, day_first, &rules.dates).is_none()
         {
             meta.relative_date.get_or_insert(text.clone());
             blocks[i].drop(
@@ -235,7 +231,7 @@ fn take_metadata_lines(
         } else if (in_header || text.chars().count() <= 40)
             && let Some(b) = metadata::parse_byline(&text, rules)
         {
-            if in_header && let Some(hit) = metadata::find_date(&text, day_first) {
+            if in_header && let Some(hit) = metadata::find_date(&text, day_first, &rules.dates) {
                 dates.push((hit, i));
             }
             meta.byline.merge(b);
@@ -245,7 +241,7 @@ fn take_metadata_lines(
             );
         } else if in_header
             && metadata::is_dateline(&text, rules)
-            && let Some(hit) = metadata::find_date(&text, day_first)
+            && let Some(hit) = metadata::find_date(&text, day_first, &rules.dates)
         {
             dates.push((hit, i));
             blocks[i].drop("meta.date", "publication or update date (front matter)");
@@ -261,7 +257,7 @@ fn take_metadata_lines(
                 meta.handle = Some(text.clone());
                 blocks[i].drop("meta.handle", "creator handle of the poster");
             }
-            take_poster(&rules.text.blocks, blocks, hits, i, day_first, meta);
+            take_poster(rules, blocks, hits, i, day_first, meta);
         }
     }
     dates
@@ -270,7 +266,7 @@ fn take_metadata_lines(
 /// The poster's name above a feed post's handle or follow button at block `i`: just above,
 /// or above the post's date (`名字 / 3小时前 / 关注`). It joins the authors and leaves the body.
 fn take_poster(
-    m: &Marks,
+    rules: &Rules,
     blocks: &mut [Block],
     hits: &[Option<Hit>],
     i: usize,
@@ -281,8 +277,8 @@ fn take_poster(
         b.is_open()
             && !whole_hit(hit)
             && units(&b.text) <= 24
-            && !blocks::ends_sentence(m, &b.text)
-            && metadata::find_date(&b.text, day_first).is_none()
+            && !blocks::ends_sentence(&rules.text.blocks, &b.text)
+            && metadata::find_date(&b.text, day_first, &rules.dates).is_none()
     };
     let is_meta_line = |b: &Block| {
         matches!(&b.decision, blocks::Decision::Drop(d)
@@ -315,12 +311,13 @@ fn publication_date(
     head: Option<&html::Head>,
     dates: &[(DateHit, usize)],
     day_first: bool,
+    words: &DateWords,
 ) -> Option<Date> {
     head.and_then(|h| h.published.as_deref())
         .and_then(|p| {
             Date::parse(p)
                 .ok()
-                .or_else(|| metadata::find_date(p, day_first).map(|h| h.date))
+                .or_else(|| metadata::find_date(p, day_first, words).map(|h| h.date))
         })
         .or_else(|| {
             dates
@@ -369,10 +366,6 @@ fn people<'a>(
     sites: &[String],
     rules: &Rules,
 ) -> Vec<String> {
-    static ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:staff|team|editorial|desk|newsroom|admin|administrator|anonymous)\b")
-            .unwrap()
-    });
     let site_keys: Vec<String> = sites.iter().map(|s| key(s)).collect();
     let mut out: Vec<String> = Vec::new();
     for name in names {
@@ -380,7 +373,10 @@ fn people<'a>(
             continue;
         };
         for a in b.authors {
-            if !ACCOUNT.is_match(&a) && !site_keys.contains(&key(&a)) && !out.contains(&a) {
+            if !rules.bylines.accounts.is_match(&a)
+                && !site_keys.contains(&key(&a))
+                && !out.contains(&a)
+            {
                 out.push(a);
             }
         }
@@ -553,7 +549,7 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
             && title_shaped(rules, t)
             && !metadata::is_handle(t)
             && !metadata::is_dateline(t, rules)
-            && !metadata::is_relative_date_line(t)
+            && !metadata::is_relative_date_line(t, &rules.dates)
             && metadata::parse_byline(t, rules).is_none()
     };
     let first_prose = blocks
@@ -571,7 +567,7 @@ fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<u
     let followed_by_meta = |i: usize| {
         blocks[i + 1..blocks.len().min(i + 6)].iter().any(|b| {
             metadata::is_dateline(&b.text, rules)
-                || metadata::is_relative_date_line(&b.text)
+                || metadata::is_relative_date_line(&b.text, &rules.dates)
                 || metadata::parse_byline(&b.text, rules).is_some()
         })
     };

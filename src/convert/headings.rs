@@ -4,10 +4,6 @@
 //! `Part 2: …`, a number alone on the line above the heading, all-caps lines, a line that is a
 //! whole bold phrase, and short standalone lines between paragraphs.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::blocks::{
     Block, Decision, Hint, Role, bullet_text, ends_sentence, is_prose, units, words,
 };
@@ -45,32 +41,14 @@ pub fn caption<'t>(c: &Captions, text: &'t str) -> Option<(&'t str, &'t str)> {
     })
 }
 
-static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)^(?:
-            (?P<d>0?\d{1,2})\s*(?P<sep>[、.．:：)）]|\s)?\s*
-          | [一二三四五六七八九十]{1,3}\s*[、.．:：]\s*
-          | [(（][一二三四五六七八九十\d]{1,3}[)）]\s*
-          | 第[一二三四五六七八九十\d]{1,3}(?:部分|章|节|篇|幕)\s*[:：、.．]?\s*
-          | (?i:part|chapter|section|step)\s*\d{1,2}\s*[:：.\-–—]?\s*
-        )(?P<rest>\S.*)$",
-    )
-    .unwrap()
-});
-
 /// Numbers that start a sentence rather than a heading (`10万台`, `3月`, `2%`).
-fn unit_after_number(rest: &str) -> bool {
-    rest.starts_with([
-        '年', '月', '日', '号', '万', '亿', '千', '百', '个', '家', '位', '名', '岁', '倍', '元',
-        '%', '％', '天', '周', '小', '分', '秒', '次', '款', '台', '只', '件', '项', '条', '股',
-        '美', '块', '张', '层', '季', '成', '点', '级', '代', ',', '，', '-', '/', '.', ':', '：',
-        '+', '°', 'k', 'K', 'm', 'M', 'b', 'B', 'x', 'X',
-    ])
+fn unit_after_number(m: &Marks, rest: &str) -> bool {
+    rest.starts_with(|c| m.number_units.contains(&c))
 }
 
 /// The heading text of a numbered heading line (`01潜在的竞争暗流涌动` → `潜在的竞争暗流涌动`).
 pub fn numbered_heading<'t>(m: &Marks, text: &'t str) -> Option<&'t str> {
-    let caps = NUMBERED.captures(text)?;
+    let caps = m.numbered.captures(text)?;
     let rest = caps.name("rest")?;
     let rest_s = rest.as_str();
     if caps.name("d").is_some() {
@@ -78,7 +56,7 @@ pub fn numbered_heading<'t>(m: &Marks, text: &'t str) -> Option<&'t str> {
         if sep.is_none() && !rest_s.starts_with(|c: char| crate::slug::is_cjk(c)) {
             return None;
         }
-        if sep.is_none() && unit_after_number(rest_s) {
+        if sep.is_none() && unit_after_number(m, rest_s) {
             return None;
         }
         if sep == Some(" ")
@@ -109,12 +87,8 @@ fn short_heading(m: &Marks, text: &str) -> bool {
 }
 
 /// A number alone on its line, above the heading it belongs to (`01`, `Part 2`, `第一部分`).
-fn number_only(text: &str) -> bool {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:0?\d{1,2}|[一二三四五六七八九十]{1,3}|(?i:part|chapter|section)\s*\d{1,2}|第[一二三四五六七八九十\d]{1,3}(?:部分|章|节))[.、．]?$")
-            .unwrap()
-    });
-    RE.is_match(text)
+fn number_only(m: &Marks, text: &str) -> bool {
+    m.number_only.is_match(text)
 }
 
 fn bold_line(text: &str) -> Option<&str> {
@@ -265,7 +239,7 @@ fn looks_like_heading_start(m: &Marks, text: &str) -> bool {
 pub fn merge_number_lines(blocks: &mut [Block], m: &Marks) {
     let n = blocks.len();
     for i in 0..n {
-        let is_num = number_only(&blocks[i].text)
+        let is_num = number_only(m, &blocks[i].text)
             && match &blocks[i].decision {
                 Decision::Open => true,
                 Decision::Drop(d) => d.rule == "meta.counter",
@@ -370,5 +344,22 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn a_site_text_file_adds_a_section_word() {
+        let line = "Teil 2: Die Zukunft der Chips";
+        assert_eq!(numbered_heading(m(), line), None);
+        let site = crate::text::Punctuation::from_layers(vec![
+            toml::from_str(include_str!("../../rules/text.toml")).unwrap(),
+            toml::from_str("[headings]\nsection_words = [\"part\", \"teil\"]\n").unwrap(),
+        ]);
+        assert_eq!(
+            numbered_heading(&site.blocks, line),
+            Some("Die Zukunft der Chips")
+        );
+        assert!(number_only(&site.blocks, "Teil 3"));
+        // The other keys of the table stay.
+        assert_eq!(numbered_heading(&site.blocks, "第二章 算力"), Some("算力"));
     }
 }

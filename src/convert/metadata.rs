@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::content::Date;
-use crate::rules::{BylineRole as Role, Bylines, Rules};
+use crate::rules::{BylineRole as Role, Bylines, DateWords, Rules};
 
 /// A date found in a line, with how much it is the publication date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,20 +29,6 @@ static YMD: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b",
-    )
-    .unwrap()
-});
-
-static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?P<y>(?:19|20)\d{2})\b",
-    )
-    .unwrap()
-});
-
 static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?:^|[^\d])(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>(?:19|20)\d{2})(?:[^\d]|$)",
@@ -50,48 +36,16 @@ static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:\d+\s*(?:秒|分钟|小时|个小时|天|日|周|星期|个月|月|年)前|刚刚|昨天|前天|今天|\b\d+\s*(?:s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|y|years?)\s+ago\b|\b(?:yesterday|today|just now)\b)",
-    )
-    .unwrap()
-});
-
-static PUBLISHED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:publish|posted|发布|发表|首发|上线|创建)").unwrap());
-
-static UPDATED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:updat|modif|edited|revis|更新|修改|编辑于)").unwrap());
-
-fn month_number(name: &str) -> Option<i8> {
-    let m = match &name.to_ascii_lowercase()[..3] {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "oct" => 10,
-        "nov" => 11,
-        "dec" => 12,
-        _ => return None,
-    };
-    Some(m)
-}
-
 fn num<T: std::str::FromStr>(caps: &regex::Captures, name: &str) -> Option<T> {
     caps.name(name)?.as_str().parse().ok()
 }
 
 /// The first absolute date in `line`, if any. `day_first` resolves `08/06/2023` (the page's
 /// locale: day first outside English pages).
-pub fn find_date(line: &str, day_first: bool) -> Option<DateHit> {
-    let priority = if PUBLISHED.is_match(line) {
+pub fn find_date(line: &str, day_first: bool, words: &DateWords) -> Option<DateHit> {
+    let priority = if words.published.is_match(line) {
         0
-    } else if UPDATED.is_match(line) {
+    } else if words.updated.is_match(line) {
         2
     } else {
         1
@@ -102,11 +56,12 @@ pub fn find_date(line: &str, day_first: bool) -> Option<DateHit> {
             d.time = jiff::civil::Time::new(h, m, num(&c, "S").unwrap_or(0), 0).ok();
         }
         d
-    } else if let Some(c) = MONTH_FIRST
+    } else if let Some(c) = words
+        .month_first
         .captures(line)
-        .or_else(|| DAY_FIRST.captures(line))
+        .or_else(|| words.day_first.captures(line))
     {
-        Date::from_ymd(num(&c, "y")?, month_number(&c["mon"])?, num(&c, "d")?)?
+        Date::from_ymd(num(&c, "y")?, words.month_number(&c["mon"])?, num(&c, "d")?)?
     } else if let Some(c) = NUMERIC_DMY.captures(line) {
         let (a, b): (i8, i8) = (num(&c, "a")?, num(&c, "b")?);
         let (d, m) = if a > 12 {
@@ -125,26 +80,22 @@ pub fn find_date(line: &str, day_first: bool) -> Option<DateHit> {
 
 /// Whether `line` is only a date (with a label such as "Published on" / 发布于, a time, a
 /// weekday), so that it can be dropped as metadata.
-pub fn is_date_line(line: &str) -> bool {
+pub fn is_date_line(line: &str, words: &DateWords) -> bool {
     let rest = YMD.replace_all(line, " ");
-    let rest = MONTH_FIRST.replace_all(&rest, " ");
-    let rest = DAY_FIRST.replace_all(&rest, " ");
+    let rest = words.month_first.replace_all(&rest, " ");
+    let rest = words.day_first.replace_all(&rest, " ");
     let rest = NUMERIC_DMY.replace_all(&rest, " ");
     if rest.len() == line.len() {
         return false;
     }
-    static LABELS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:published|posted|updated|last updated|modified|edited|on|at|date|time|发布于|发布时间|发布日期|发表于|发表时间|更新于|更新时间|更新|发布|时间|日期|首发于|星期[一二三四五六日天]|周[一二三四五六日天]|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|\d{1,2}:\d{2}(?::\d{2})?|a\.m\.|p\.m\.|am|pm|utc|gmt|[+\-]\d{2}:?\d{2}|[:：|｜·•,，\-–—/()（）\s])")
-            .unwrap()
-    });
     // What is left besides labels may be a stray word or two (`p.m.`), never a sentence.
-    super::blocks::units(&LABELS.replace_all(&rest, "")) <= 4
+    super::blocks::units(&words.line_words.replace_all(&rest, "")) <= 4
 }
 
 /// A short header line carrying a date besides a few words (`Odaily星球日报 · 2024-05-14 16:02`):
 /// in the byline area, such a line is metadata.
 pub fn is_dateline(line: &str, rules: &Rules) -> bool {
-    if is_date_line(line) {
+    if is_date_line(line, &rules.dates) {
         return true;
     }
     let rest = strip_dates(line, rules);
@@ -154,8 +105,8 @@ pub fn is_dateline(line: &str, rules: &Rules) -> bool {
 }
 
 /// A relative date ("3小时前", "Updated 3 days ago") on a short line.
-pub fn is_relative_date_line(line: &str) -> bool {
-    RELATIVE.is_match(line) && super::blocks::units(line) <= 16
+pub fn is_relative_date_line(line: &str, words: &DateWords) -> bool {
+    words.relative.is_match(line) && super::blocks::units(line) <= 16
 }
 
 pub use super::model::Byline;
@@ -239,9 +190,9 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
 fn strip_dates(line: &str, rules: &Rules) -> String {
     let s = rules.bylines.counters.replace_all(line, " ");
     let s = YMD.replace_all(&s, " ");
-    let s = MONTH_FIRST.replace_all(&s, " ");
-    let s = DAY_FIRST.replace_all(&s, " ");
-    let s = RELATIVE.replace_all(&s, " ");
+    let s = rules.dates.month_first.replace_all(&s, " ");
+    let s = rules.dates.day_first.replace_all(&s, " ");
+    let s = rules.dates.relative.replace_all(&s, " ");
     s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '·' | '•' | '-' | ','))
         .to_string()
 }
@@ -437,7 +388,7 @@ mod tests {
     }
 
     fn ymd(line: &str, day_first: bool) -> Option<String> {
-        find_date(line, day_first).map(|h| h.date.ymd())
+        find_date(line, day_first, &Rules::defaults().unwrap().dates).map(|h| h.date.ymd())
     }
 
     #[test]
@@ -457,30 +408,62 @@ mod tests {
         assert_eq!(ymd("08/06/2023", false).as_deref(), Some("2023-08-06"));
         assert_eq!(ymd("3小时前", true), None);
         assert_eq!(ymd("Updated 3 days ago", false), None);
-        let t = find_date("2024年3月5日 14:20", true).unwrap().date;
+        let t = find_date(
+            "2024年3月5日 14:20",
+            true,
+            &Rules::defaults().unwrap().dates,
+        )
+        .unwrap()
+        .date;
         assert_eq!(t.to_string(), "2024-03-05T14:20:00");
         assert_eq!(
-            find_date("Updated on Mar 21, 2024", false)
-                .unwrap()
-                .priority,
+            find_date(
+                "Updated on Mar 21, 2024",
+                false,
+                &Rules::defaults().unwrap().dates
+            )
+            .unwrap()
+            .priority,
             2
         );
         assert_eq!(
-            find_date("Published on Mar 19, 2024", false)
-                .unwrap()
-                .priority,
+            find_date(
+                "Published on Mar 19, 2024",
+                false,
+                &Rules::defaults().unwrap().dates
+            )
+            .unwrap()
+            .priority,
             0
         );
     }
 
     #[test]
     fn date_lines_and_relative_dates() {
-        assert!(is_date_line("2025-01-28 08:42"));
-        assert!(is_date_line("Published on Mar 19, 2024"));
-        assert!(is_date_line("发布时间：2024年3月5日 14:20"));
-        assert!(!is_date_line("2024年3月5日，百度发布了文心大模型"));
-        assert!(is_relative_date_line("3小时前"));
-        assert!(is_relative_date_line("Updated 3 days ago"));
+        assert!(is_date_line(
+            "2025-01-28 08:42",
+            &Rules::defaults().unwrap().dates
+        ));
+        assert!(is_date_line(
+            "Published on Mar 19, 2024",
+            &Rules::defaults().unwrap().dates
+        ));
+        assert!(is_date_line(
+            "发布时间：2024年3月5日 14:20",
+            &Rules::defaults().unwrap().dates
+        ));
+        assert!(!is_date_line(
+            "2024年3月5日，百度发布了文心大模型",
+            &Rules::defaults().unwrap().dates
+        ));
+        assert!(is_relative_date_line(
+            "3小时前",
+            &Rules::defaults().unwrap().dates
+        ));
+        assert!(is_relative_date_line(
+            "Updated 3 days ago",
+            &Rules::defaults().unwrap().dates
+        ));
     }
 
     #[test]
@@ -656,6 +639,39 @@ mod site_rules_tests {
         assert_eq!(
             super::super::headings::caption(&site.bylines.captions, line),
             Some(("Der Kanzler am Montag in Berlin", "(dpa)"))
+        );
+    }
+
+    #[test]
+    fn a_site_dates_file_adds_month_names_and_labels() {
+        let line = "Publié le 12 juillet 2024";
+        let default = Rules::defaults().unwrap();
+        assert!(find_date(line, true, &default.dates).is_none());
+        let mut layers = Layers::embedded();
+        layers.push(
+            "dates.toml",
+            "site/rules/dates.toml",
+            "[read]\nmonths = [[\"janv\"], [\"févr\"], [], [\"avr\"], [\"mai\"], [\"juin\"], [\"juil\"], [\"août\"], [], [], [], [\"déc\"]]\npublished = [\"publié\"]\nline_words = [\"le\"]\n",
+        );
+        let site = Rules::from_layers(&layers).unwrap();
+        let hit = find_date(line, true, &site.dates).unwrap();
+        assert_eq!(hit.date.ymd(), "2024-07-12");
+        assert_eq!(hit.priority, 0);
+        assert!(is_date_line(line, &site.dates));
+        assert_eq!(
+            find_date("5 juin 2024", true, &site.dates)
+                .unwrap()
+                .date
+                .ymd(),
+            "2024-06-05"
+        );
+        // The defaults still read.
+        assert_eq!(
+            find_date("Mar 19, 2024", false, &site.dates)
+                .unwrap()
+                .date
+                .ymd(),
+            "2024-03-19"
         );
     }
 }

@@ -80,6 +80,8 @@ struct RawWords {
     caption_paren_credits: Vec<String>,
     #[serde(default)]
     caption_agencies: Vec<String>,
+    #[serde(default)]
+    account_words: Vec<String>,
 }
 
 impl RawWords {
@@ -110,6 +112,7 @@ impl RawWords {
             ),
             (&mut self.caption_paren_credits, other.caption_paren_credits),
             (&mut self.caption_agencies, other.caption_agencies),
+            (&mut self.account_words, other.account_words),
         ];
         for (dst, src) in pairs {
             for w in src {
@@ -150,6 +153,8 @@ pub struct Bylines {
     pub counters: Regex,
     /// Image captions with their credit.
     pub captions: Captions,
+    /// A structured author that is a newsroom account, not a person (`Staff`, `Editorial team`).
+    pub accounts: Regex,
 }
 
 /// The forms of an image caption and its credit; each has groups `c` (the caption) and
@@ -286,6 +291,10 @@ impl Bylines {
         Ok(Bylines {
             counters: counters(w)?,
             captions: captions(w)?,
+            accounts: regex(
+                &format!(r"(?i)\b{}\b", alternation_or_none(&w.account_words, "{}")),
+                "account_words",
+            )?,
             name_split_zh,
             name_split_en,
             zh_label: regex(&zh_label, "zh_labels")?,

@@ -10,6 +10,7 @@
 //! source replaces it. This module parses and compiles; it knows nothing about blocks or articles.
 
 pub mod bylines;
+pub mod date_words;
 pub mod layers;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 pub use bylines::{BylineRole, Bylines, Captions};
+pub use date_words::DateWords;
 pub use layers::Layers;
 
 use crate::text::{Punctuation, RawText};
@@ -201,6 +203,8 @@ pub struct Rules {
     pub bylines: Bylines,
     /// Sentence punctuation and title separators (`rules/text.toml`).
     pub text: Punctuation,
+    /// The words dates are read by (`rules/dates.toml` `[read]`).
+    pub dates: DateWords,
 }
 
 impl Rules {
@@ -232,6 +236,7 @@ impl Rules {
             html,
             bylines: Bylines::from_layers(layers)?,
             text: Punctuation::from_layers(text.into_iter().map(|(_, t)| t).collect()),
+            dates: DateWords::from_layers(layers)?,
         })
     }
 

@@ -607,13 +607,7 @@ mod tests {
     fn blocks(body: &str) -> Vec<Block> {
         let rules = crate::rules::Rules::defaults().unwrap();
         let html = format!("<html><body><article>{body}</article></body></html>");
-        super::super::parse(
-            &html,
-            Some("https://ex.com/news/a"),
-            &rules.html,
-            &rules.text,
-        )
-        .blocks
+        super::super::parse(&html, Some("https://ex.com/news/a"), &rules).blocks
     }
 
     fn text(s: &str) -> Inline {

@@ -18,7 +18,7 @@ use super::jsonld::{JsonLd, json_ld_roots, str_of};
 use super::url::absolute_url;
 use crate::content::Date;
 use crate::convert::normalize::{clean_line, normalize_chars};
-use crate::rules::HtmlRules;
+use crate::rules::{DateWords, Rules};
 use crate::text::Punctuation;
 
 /// The selectors this file asks, parsed once per process (read_head runs for every page).
@@ -96,7 +96,7 @@ pub struct Head {
 /// Descriptions longer than this are cut at a sentence (else word) boundary.
 pub const DESCRIPTION_MAX: usize = 300;
 
-pub fn read_head(doc: &Html, rules: &HtmlRules, punctuation: &Punctuation) -> Head {
+pub fn read_head(doc: &Html, rules: &Rules) -> Head {
     let metas = Metas::read(doc);
     let roots = json_ld_roots(doc);
     let ld = JsonLd::new(&roots);
@@ -129,9 +129,9 @@ pub fn read_head(doc: &Html, rules: &HtmlRules, punctuation: &Punctuation) -> He
         site_name: metas.first(&["og:site_name"]),
         publisher,
         url,
-        published: published(doc, &metas, &ld, &rules.updated_markers),
+        published: published(doc, &metas, &ld, rules),
         authors: authors(doc, &metas, &ld),
-        bylines: bylines(doc, &rules.byline_classes),
+        bylines: bylines(doc, &rules.html.byline_classes),
         editors: ld
             .field("editor")
             .map(|e| clean_names(ld.names(e, true)))
@@ -140,7 +140,7 @@ pub fn read_head(doc: &Html, rules: &HtmlRules, punctuation: &Punctuation) -> He
         description: metas
             .first(&["og:description", "description", "twitter:description"])
             .or_else(|| ld.field("description").and_then(str_of).and_then(text))
-            .map(|d| cap_description(&d, DESCRIPTION_MAX, punctuation)),
+            .map(|d| cap_description(&d, DESCRIPTION_MAX, &rules.text)),
         cover_image: cover_image(doc, &metas, &ld, base.as_ref()),
     }
 }
@@ -215,7 +215,8 @@ fn canonical_url(doc: &Html, metas: &Metas) -> Option<String> {
 }
 
 /// The publication date, never a modified one: the first candidate that reads as a date.
-fn published(doc: &Html, metas: &Metas, ld: &JsonLd, updated: &[String]) -> Option<String> {
+fn published(doc: &Html, metas: &Metas, ld: &JsonLd, rules: &Rules) -> Option<String> {
+    let updated = &rules.html.updated_markers;
     let mut candidates: Vec<String> = metas
         .raw("article:published_time")
         .map(str::to_string)
@@ -260,7 +261,7 @@ fn published(doc: &Html, metas: &Metas, ld: &JsonLd, updated: &[String]) -> Opti
     candidates
         .iter()
         .map(|c| tidy_date(c.trim()))
-        .find(|c| reads_as_date(c))
+        .find(|c| reads_as_date(c, &rules.dates))
 }
 
 fn element_date(e: ElementRef) -> Option<String> {
@@ -290,8 +291,8 @@ fn tidy_date(s: &str) -> String {
     OFFSET.replace(s, "$1:$2").into_owned()
 }
 
-fn reads_as_date(s: &str) -> bool {
-    Date::parse(s).is_ok() || crate::convert::metadata::find_date(s, false).is_some()
+fn reads_as_date(s: &str, words: &DateWords) -> bool {
+    Date::parse(s).is_ok() || crate::convert::metadata::find_date(s, false, words).is_some()
 }
 
 /// Authors from the first structured source that names any.
@@ -480,7 +481,7 @@ mod tests {
     fn head(html: &str) -> Head {
         static RULES: LazyLock<crate::rules::Rules> =
             LazyLock::new(|| crate::rules::Rules::defaults().unwrap());
-        read_head(&Html::parse_document(html), &RULES.html, &RULES.text)
+        read_head(&Html::parse_document(html), &RULES)
     }
 
     #[test]
@@ -709,7 +710,7 @@ mod tests {
         let page = r#"<body><article><p class="credit-line">By Ann Lee</p><p class="byline">Bo</p>
             <header><time class="revised" datetime="2024-03-04">x</time>
             <time class="updated" datetime="2024-02-27">y</time></header></article></body>"#;
-        let h = read_head(&Html::parse_document(page), &rules.html, &rules.text);
+        let h = read_head(&Html::parse_document(page), &rules);
         assert_eq!(h.bylines, ["By Ann Lee"]);
         assert_eq!(h.published.as_deref(), Some("2024-02-27"));
         assert_eq!(head(page).bylines, ["Bo"]);

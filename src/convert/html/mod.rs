@@ -30,8 +30,7 @@ pub use self::depth::nesting_depth;
 pub use self::head::Head;
 use self::head::read_head;
 use crate::convert::model::Block;
-use crate::rules::HtmlRules;
-use crate::text::{Marks, Punctuation};
+use crate::rules::Rules;
 
 /// A parsed HTML page: the article's blocks, what the head says, and a warning when the page
 /// does not look like an article.
@@ -48,32 +47,20 @@ static PASSWORD: LazyLock<Selector> =
 
 /// Parses a page into blocks and head metadata; `url` (the user's `--url`) overrides the
 /// page's canonical URL for resolving links.
-pub fn parse(html: &str, url: Option<&str>, rules: &HtmlRules, text: &Punctuation) -> Parsed {
+pub fn parse(html: &str, url: Option<&str>, rules: &Rules) -> Parsed {
     let doc = Html::parse_document(html);
-    let head = read_head(&doc, rules, text);
+    let head = read_head(&doc, rules);
     let base = url
         .or(head.url.as_deref())
         .and_then(|u| ::url::Url::parse(u).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
-    let mut ex = extract(
-        &doc,
-        base.as_ref(),
-        head.title.as_deref(),
-        rules,
-        &text.blocks,
-    );
+    let mut ex = extract(&doc, base.as_ref(), head.title.as_deref(), rules);
     // A page that renders its article with script keeps a copy in `<noscript>` (Blogger):
     // when the page itself yields little, read it with the `<noscript>` parts opened up.
     if ex.chars < 500 && html.contains("<noscript") {
         let opened = NOSCRIPT.replace_all(html, "<${1}div>");
         let doc2 = Html::parse_document(&opened);
-        let ex2 = extract(
-            &doc2,
-            base.as_ref(),
-            head.title.as_deref(),
-            rules,
-            &text.blocks,
-        );
+        let ex2 = extract(&doc2, base.as_ref(), head.title.as_deref(), rules);
         if ex2.chars > ex.chars * 2 {
             ex = ex2;
         }
@@ -111,10 +98,9 @@ fn extract(
     doc: &Html,
     base: Option<&::url::Url>,
     title: Option<&str>,
-    rules: &HtmlRules,
-    marks: &Marks,
+    rules: &Rules,
 ) -> Extraction {
-    let page = tree::Page::new(doc, rules, marks);
+    let page = tree::Page::new(doc, &rules.html, &rules.text.blocks);
     let roots = body::choose(&page);
     let mut em = emit::Emitter::new(&page, base, &roots);
     em.title_key = title.map(tree::squash).unwrap_or_default();
@@ -161,7 +147,7 @@ mod tests {
             <img src=x onerror="alert(1)" alt="图"><figure><figcaption>说明 | 图片来源:X</figcaption></figure>
             <table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table></body></html>"#;
         let rules = crate::rules::Rules::defaults().unwrap();
-        let Parsed { blocks, head, .. } = parse(html, None, &rules.html, &rules.text);
+        let Parsed { blocks, head, .. } = parse(html, None, &rules);
         let got: Vec<(&str, &Hint)> = blocks.iter().map(|b| (b.text.as_str(), &b.hint)).collect();
         // The navigation is not article; the relative link has no base and stays text.
         assert_eq!(
