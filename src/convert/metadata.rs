@@ -141,7 +141,8 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
         let mut value = line[whole.end()..end].trim();
         // `Written by X • July 14, 2023 • 6 minute read`: names end at a separator.
         if !zh {
-            let cut = [" • ", "•", "·", "|", " on ", " at ", " - ", " — "]
+            let cut = words
+                .name_ends_en
                 .iter()
                 .filter_map(|sep| value.find(sep))
                 .min();
@@ -193,7 +194,8 @@ fn strip_dates(line: &str, rules: &Rules) -> String {
     let s = rules.dates.month_first.replace_all(&s, " ");
     let s = rules.dates.day_first.replace_all(&s, " ");
     let s = rules.dates.relative.replace_all(&s, " ");
-    s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '·' | '•' | '-' | ','))
+    let seps = &rules.bylines.date_separators;
+    s.trim_end_matches(|c: char| c.is_whitespace() || seps.contains(&c))
         .to_string()
 }
 
@@ -201,8 +203,7 @@ fn strip_dates(line: &str, rules: &Rules) -> String {
 /// The separators are `rules/bylines.toml` `name_separators` and `name_joiners_*`.
 fn split_names(value: &str, zh: bool, words: &Bylines) -> Option<Vec<String>> {
     let particles = &words.name_particles;
-    let value =
-        value.trim_matches(|c: char| c.is_whitespace() || "|｜丨·•-–—:：()（）[]【】".contains(c));
+    let value = value.trim_matches(|c: char| c.is_whitespace() || words.name_trim.contains(&c));
     let has_cjk = value.chars().any(crate::slug::is_cjk);
     let parts: Vec<&str> = if zh && has_cjk {
         words.name_split_zh.split(value).collect()

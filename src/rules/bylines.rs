@@ -82,6 +82,12 @@ struct RawWords {
     caption_agencies: Vec<String>,
     #[serde(default)]
     account_words: Vec<String>,
+    #[serde(default)]
+    name_ends_en: Vec<String>,
+    #[serde(default)]
+    name_trim: Vec<String>,
+    #[serde(default)]
+    date_separators: Vec<String>,
 }
 
 impl RawWords {
@@ -113,6 +119,9 @@ impl RawWords {
             (&mut self.caption_paren_credits, other.caption_paren_credits),
             (&mut self.caption_agencies, other.caption_agencies),
             (&mut self.account_words, other.account_words),
+            (&mut self.name_ends_en, other.name_ends_en),
+            (&mut self.name_trim, other.name_trim),
+            (&mut self.date_separators, other.date_separators),
         ];
         for (dst, src) in pairs {
             for w in src {
@@ -155,6 +164,12 @@ pub struct Bylines {
     pub captions: Captions,
     /// A structured author that is a newsroom account, not a person (`Staff`, `Editorial team`).
     pub accounts: Regex,
+    /// Where the names of an English byline end (`Written by X • July 14`).
+    pub name_ends_en: Vec<String>,
+    /// Marks trimmed from both ends of a byline value.
+    pub name_trim: Vec<char>,
+    /// Separators left at the end of a line once its dates and counters are cut.
+    pub date_separators: Vec<char>,
 }
 
 /// The forms of an image caption and its credit; each has groups `c` (the caption) and
@@ -291,6 +306,9 @@ impl Bylines {
         Ok(Bylines {
             counters: counters(w)?,
             captions: captions(w)?,
+            name_ends_en: w.name_ends_en.clone(),
+            name_trim: w.name_trim.iter().flat_map(|s| s.chars()).collect(),
+            date_separators: w.date_separators.iter().flat_map(|s| s.chars()).collect(),
             accounts: regex(
                 &format!(r"(?i)\b{}\b", alternation_or_none(&w.account_words, "{}")),
                 "account_words",
