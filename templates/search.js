@@ -11,6 +11,7 @@
   var NUMERIC = /^\p{N}$/u;
   var MAX_WORD_CHARS = 32;
   var stopWords = new Set();
+  var plurals = [];
   var encoder = new TextEncoder();
 
   function normalize(c) {
@@ -20,16 +21,19 @@
     return c.toLowerCase();
   }
 
+  // The plural rules of rules/search.toml, longest ending first (meta.json lists them so):
+  // the first that applies folds the word (src/search/tokenize.rs fold_plural).
   function foldPlural(w) {
     var n = Array.from(w).length;
-    if (n <= 3 || w[w.length - 1] !== 's') return w;
-    if (n > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
-    if (w.endsWith('ss') || w.endsWith('us') || w.endsWith('is')) return w;
-    if (w.endsWith('es')) {
-      var stem = w.slice(0, -2);
-      if (/(x|z|ch|sh|ss)$/.test(stem)) return stem;
+    for (var i = 0; i < plurals.length; i++) {
+      var r = plurals[i];
+      if (!w.endsWith(r.ending)) continue;
+      var stem = w.slice(0, w.length - r.ending.length);
+      var after = r.after || [];
+      if (n < r.min_chars || !(after.length === 0 || after.some(function (a) { return stem.endsWith(a); }))) continue;
+      return r.keep ? w : stem + r.becomes;
     }
-    return w.slice(0, -1);
+    return w;
   }
 
   function terms(text) {
@@ -120,8 +124,9 @@
         if (!r.ok) throw new Error('meta.json: ' + r.status);
         return r.json();
       }).then(function (m) {
-        if (m.format !== 1) throw new Error('search index format ' + m.format);
+        if (m.format !== 2) throw new Error('search index format ' + m.format);
         stopWords = new Set(m.stop_words);
+        plurals = m.plural_endings;
         return m;
       });
       metaPromise.catch(function () { metaPromise = null; });

@@ -193,3 +193,43 @@ fn companies_of_the_vocabulary_are_found_by_their_chinese_name() {
     // 博通 is not in the article: it comes from rules/companies.toml.
     assert_eq!(top_paths(&s, "博通"), ["broadcom-vmware/"]);
 }
+
+#[test]
+fn a_site_plural_rule_changes_what_a_query_finds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(
+        site.join("config.toml"),
+        "title = \"x\"\nbase_url = \"https://e.org/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/chips.md"),
+        "+++\ntitle = \"Neue Chipfabriken\"\n+++\nDie Chipfabriken entstehen in Dresden.\n",
+    )
+    .unwrap();
+    let run = || {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+            .arg("--root")
+            .arg(site)
+            .arg("build")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        Searcher::open_dir(&site.join("public")).unwrap()
+    };
+    // The embedded rules fold English plurals only: the singular finds nothing.
+    assert!(top_paths(&run(), "Chipfabrik").is_empty());
+    std::fs::create_dir_all(site.join("rules")).unwrap();
+    std::fs::write(
+        site.join("rules/search.toml"),
+        "[[plural]]  # Fabriken → Fabrik\nending = \"en\"\nmin_chars = 6\n",
+    )
+    .unwrap();
+    let s = run();
+    assert_eq!(top_paths(&s, "Chipfabrik"), ["chips/"]);
+    assert_eq!(top_paths(&s, "chipfabriken"), ["chips/"]);
+    // English folding still works beside it.
+    assert!(s.meta.plural_endings.iter().any(|p| p.ending == "ies"));
+}

@@ -4,7 +4,8 @@
 //! Files written under `search/` (all site-relative, so a sub-path needs nothing baked in):
 //!
 //! ```text
-//! meta.json          {format, version, docs, shard_bits, stop_words}
+//! meta.json          {format, version, docs, shard_bits, doc_chunk, stop_words,
+//!                    plural_endings: [{ending, after?, min_chars, becomes, keep}…] longest ending first}
 //! shards/<n>.bin     terms whose hash has top bits n; per term, sorted by term bytes:
 //!                    varint term_len, term (UTF-8), varint df, varint idf×1000,
 //!                    varint block_len, block = df × (varint doc-id delta, u8 weight)
@@ -16,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the file layout above; the browser refuses other versions.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Records per `docs/<n>.json` file: a result list of 10 fetches at most 10 small files,
 /// and a 10k-article site gets 2,500 files rather than 10,000.
@@ -33,6 +34,11 @@ pub struct Meta {
     /// Records per `docs/<n>.json`.
     pub doc_chunk: u32,
     pub stop_words: Vec<String>,
+    /// The plural rules of `rules/search.toml`, in the order the tokenizer tries them.
+    /// (Absent from format 1, which folded by rules of its own: read so that the format check
+    /// can name the version.)
+    #[serde(default)]
+    pub plural_endings: Vec<super::rules::PluralRule>,
 }
 
 /// One record of `search/docs/<n>.json`: what a result shows.

@@ -21,7 +21,7 @@ use crate::slug::is_cjk;
 
 use super::aliases::Aliases;
 use super::format::{DOC_CHUNK, DocRecord, FORMAT, Meta, ShardReader, encode_term};
-use super::rules::{SearchRules, StopWords};
+use super::rules::SearchRules;
 use super::tokenize;
 
 const K1: f64 = 1.2;
@@ -111,7 +111,7 @@ pub struct IndexStats {
 /// only re-reads the articles that changed (for `serve`).
 pub struct Indexer {
     aliases: Aliases,
-    stop: StopWords,
+    words: SearchRules,
     dates: Dates,
     fields: Vec<SearchField>,
     snippet_chars: usize,
@@ -142,7 +142,7 @@ impl Indexer {
         aliases.extend(&config.search.aliases);
         Indexer {
             aliases,
-            stop: rules.stop_words.clone(),
+            words: rules.clone(),
             dates: dates.clone(),
             fields: config.search.fields.clone(),
             snippet_chars: config.search.snippet_chars,
@@ -163,7 +163,7 @@ impl Indexer {
 
         let vocab = &self.vocab;
         let cache = &self.cache;
-        let (fields, aliases, stop) = (&self.fields, &self.aliases, &self.stop);
+        let (fields, aliases, words) = (&self.fields, &self.aliases, &self.words);
         let (terms, new_vocab): Tokenized = pages
             .par_iter()
             .fold(
@@ -172,7 +172,7 @@ impl Indexer {
                     let fp = fingerprint(page);
                     let terms = match cache.get(&page.path) {
                         Some((f, t)) if *f == fp => t.clone(),
-                        _ => Arc::new(doc_terms(page, (fields, aliases, stop), vocab, &mut new)),
+                        _ => Arc::new(doc_terms(page, (fields, aliases, words), vocab, &mut new)),
                     };
                     docs.push((fp, terms));
                     (docs, new)
@@ -221,7 +221,8 @@ impl Indexer {
             docs: pages.len() as u32,
             shard_bits: shards.len().trailing_zeros(),
             doc_chunk: DOC_CHUNK as u32,
-            stop_words: self.stop.list().to_vec(),
+            stop_words: self.words.stop_words.list().to_vec(),
+            plural_endings: self.words.plurals.rules().to_vec(),
         };
         SearchIndex {
             meta,
@@ -277,12 +278,12 @@ fn fingerprint(page: &Page) -> u64 {
     h.finish()
 }
 
-/// What tokenizing an article reads besides the article: fields, aliases, stop words.
-type TermRules<'a> = (&'a [SearchField], &'a Aliases, &'a StopWords);
+/// What tokenizing an article reads besides the article: fields, aliases, stop words and plurals.
+type TermRules<'a> = (&'a [SearchField], &'a Aliases, &'a SearchRules);
 
 fn doc_terms(
     page: &Page,
-    (fields, aliases, stop): TermRules<'_>,
+    (fields, aliases, words): TermRules<'_>,
     vocab: &IdMap<Box<str>>,
     new: &mut IdMap<Box<str>>,
 ) -> DocTerms {
@@ -293,7 +294,7 @@ fn doc_terms(
     let mut len = 0u32;
     let mut add = |text: &str, field: SearchField, len: &mut u32| {
         let b = boost(field);
-        tokenize::terms(text, stop, |t| {
+        tokenize::terms(text, words, |t| {
             let id = term_id(t);
             match counts.entry(id) {
                 Entry::Occupied(mut e) => e.get_mut().0 = e.get().0.saturating_add(b),

@@ -4,8 +4,9 @@
 //! ([`tokenize`]); the index is sharded by term hash so a query downloads only the shards of
 //! its terms plus the records of the results it shows ([`format`] has the file layout). The
 //! browser (`templates/search.js`) and [`query`] rank the same way. Company names find their
-//! aliases ([`aliases`]); stop words are data ([`rules`], `rules/search.toml`). Nothing here
-//! renders templates or imports `render`: the `/search/` page is a render output.
+//! aliases ([`aliases`]); stop words and plural endings are data ([`rules`],
+//! `rules/search.toml`). Nothing here renders templates or imports `render`: the `/search/`
+//! page is a render output.
 
 pub mod aliases;
 pub mod format;

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use anyhow::{Context, Result, bail};
 
 use super::format::{DocRecord, FORMAT, Meta, ShardReader, postings};
-use super::rules::StopWords;
+use super::rules::SearchRules;
 use super::tokenize;
 
 /// One result.
@@ -29,7 +29,7 @@ pub struct Hit {
 pub struct Searcher<F: Fn(&str) -> Result<Vec<u8>>> {
     pub meta: Meta,
     load: F,
-    stop: StopWords,
+    words: SearchRules,
     shards: std::cell::RefCell<HashMap<u32, Vec<u8>>>,
 }
 
@@ -57,18 +57,18 @@ impl<F: Fn(&str) -> Result<Vec<u8>>> Searcher<F> {
                 meta.format
             );
         }
-        let stop = StopWords::from_list(&meta.stop_words);
+        let words = SearchRules::from_lists(&meta.stop_words, &meta.plural_endings);
         Ok(Searcher {
             meta,
             load,
-            stop,
+            words,
             shards: Default::default(),
         })
     }
 
-    /// Query terms as the browser computes them (stop words from `meta.json`).
+    /// Query terms as the browser computes them (stop words and plurals from `meta.json`).
     pub fn terms(&self, query: &str) -> Vec<String> {
-        tokenize::query_terms(query, &self.stop)
+        tokenize::query_terms(query, &self.words)
     }
 
     /// Every matching article, best first.

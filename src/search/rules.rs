@@ -1,9 +1,11 @@
 //! What search reads from `rules/search.toml`: the embedded default, then the site's own file
-//! on top (its stop words are added to ours).
+//! on top (its stop words are added to ours; its plural rules replace ours by `ending`).
+//! Both travel to the browser in `search/meta.json`, and the Rust query engine reads them back
+//! from there too, so a query is tokenized as the index was.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use rustc_hash::FxHashSet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 const DEFAULT_SEARCH: &str = include_str!("../../rules/search.toml");
 
@@ -12,6 +14,75 @@ const DEFAULT_SEARCH: &str = include_str!("../../rules/search.toml");
 struct SearchFile {
     #[serde(default)]
     stop_words: Vec<String>,
+    #[serde(default)]
+    plural: Vec<PluralRule>,
+}
+
+/// One plural ending (`[[plural]]` in `rules/search.toml`, and `plural_endings` in
+/// `meta.json`): see the comment there for what the fields do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluralRule {
+    pub ending: String,
+    /// What comes before the ending must end with one of these (any, when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    /// Shortest word, in characters, the rule applies to.
+    #[serde(default)]
+    pub min_chars: usize,
+    /// Put in place of the ending.
+    #[serde(default)]
+    pub becomes: String,
+    /// The word stays as it is (`status` is not a plural of `statu`).
+    #[serde(default)]
+    pub keep: bool,
+}
+
+impl PluralRule {
+    fn lowercased(self) -> PluralRule {
+        let lower = |s: &str| s.trim().to_lowercase();
+        PluralRule {
+            ending: lower(&self.ending),
+            after: self.after.iter().map(|a| lower(a)).collect(),
+            becomes: lower(&self.becomes),
+            ..self
+        }
+    }
+
+    /// Why the rule cannot be used, if it cannot.
+    fn problem(&self) -> Option<&'static str> {
+        if self.ending.is_empty() {
+            Some("`ending` is empty")
+        } else if self.keep && !self.becomes.is_empty() {
+            Some("`keep = true` and `becomes` contradict each other")
+        } else if !self.keep && self.min_chars <= self.ending.chars().count() {
+            Some("`min_chars` must be longer than the ending, or a word could fold to nothing")
+        } else {
+            None
+        }
+    }
+}
+
+/// The plural rules, longest ending first: the order the tokenizer tries them in
+/// (`tokenize::fold_plural`), and the order `meta.json` lists them in for the browser.
+#[derive(Debug, Clone, Default)]
+pub struct Plurals {
+    rules: Vec<PluralRule>,
+}
+
+impl Plurals {
+    /// The rules a built index lists in its `meta.json`.
+    pub fn from_list(rules: &[PluralRule]) -> Plurals {
+        let mut rules: Vec<PluralRule> =
+            rules.iter().cloned().map(PluralRule::lowercased).collect();
+        rules.sort_by_key(|r| std::cmp::Reverse(r.ending.chars().count()));
+        Plurals { rules }
+    }
+
+    /// Longest ending first.
+    pub fn rules(&self) -> &[PluralRule] {
+        &self.rules
+    }
 }
 
 /// Words too common to index, in file order (as `meta.json` lists them) and as a set.
@@ -57,10 +128,11 @@ impl Default for StopWords {
     }
 }
 
-/// The search rules of a site.
+/// The search rules of a site: what the tokenizer reads besides the text.
 #[derive(Debug, Clone)]
 pub struct SearchRules {
     pub stop_words: StopWords,
+    pub plurals: Plurals,
 }
 
 impl Default for SearchRules {
@@ -76,16 +148,36 @@ impl SearchRules {
         SearchRules::from_texts(&layers.texts("search.toml"))
     }
 
-    /// Parses the files in order; later files add stop words.
+    /// Parses the files in order; later files add stop words and replace plural rules with
+    /// the same ending (a new ending is added).
     pub fn from_texts(files: &[(&str, &str)]) -> Result<SearchRules> {
         let mut words = Vec::new();
+        let mut plurals: Vec<PluralRule> = Vec::new();
         for (name, text) in files {
             let f: SearchFile = crate::diag::parse_toml(name, text)?;
             words.extend(f.stop_words);
+            for rule in f.plural {
+                let rule = rule.lowercased();
+                if let Some(why) = rule.problem() {
+                    let at = crate::diag::line_of(text, &format!("\"{}\"", rule.ending))
+                        .map_or(String::new(), |l| format!(":{l}"));
+                    bail!("{name}{at}: plural ending `{}`: {why}", rule.ending);
+                }
+                crate::rules::upsert(&mut plurals, rule, |a, b| a.ending == b.ending);
+            }
         }
         Ok(SearchRules {
             stop_words: StopWords::new(words),
+            plurals: Plurals::from_list(&plurals),
         })
+    }
+
+    /// The rules a built index was made with, as its `meta.json` lists them.
+    pub fn from_lists(stop_words: &[String], plurals: &[PluralRule]) -> SearchRules {
+        SearchRules {
+            stop_words: StopWords::from_list(stop_words),
+            plurals: Plurals::from_list(plurals),
+        }
     }
 }
 
@@ -110,5 +202,28 @@ mod tests {
             SearchRules::default().stop_words.list().len() + 1
         );
         assert!(SearchRules::from_texts(&[("site", "stopwords = []\n")]).is_err());
+    }
+
+    #[test]
+    fn a_site_plural_rule_replaces_ours_by_ending_and_a_bad_one_names_its_line() {
+        let default = SearchRules::default().plurals;
+        let r = SearchRules::from_texts(&[
+            ("default", DEFAULT_SEARCH),
+            ("site", "[[plural]]\nending = \"S\"\nkeep = true\n\n[[plural]]\nending = \"en\"\nmin_chars = 5\n"),
+        ])
+        .unwrap();
+        assert_eq!(r.plurals.rules().len(), default.rules().len() + 1);
+        let s = r.plurals.rules().iter().find(|p| p.ending == "s").unwrap();
+        assert!(s.keep);
+        let lens: Vec<usize> = r.plurals.rules().iter().map(|p| p.ending.len()).collect();
+        assert!(lens.windows(2).all(|w| w[0] >= w[1]), "{lens:?}");
+
+        let e = SearchRules::from_texts(&[("site.toml", "\n[[plural]]\nending = \"en\"\n")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("site.toml:3: plural ending `en`: `min_chars`"),
+            "{e}"
+        );
     }
 }

@@ -3,15 +3,15 @@
 //!
 //! Chinese (and other CJK) text has no spaces, so a run of CJK characters becomes its
 //! overlapping bigrams (`大模型` → `大模`, `模型`); a run of one character is kept as is.
-//! Everything else is split into words of letters and digits, lowercased, with simple English
-//! plurals folded (`chips` → `chip`, `companies` → `company`) and the stop words of
-//! `rules/search.toml` ([`StopWords`]) dropped.
+//! Everything else is split into words of letters and digits, lowercased, with the stop words
+//! of `rules/search.toml` ([`StopWords`]) dropped and its plural endings folded ([`Plurals`]:
+//! `chips` → `chip`, `companies` → `company`).
 //! Full-width ASCII (`ＯｐｅｎＡＩ`) is read as ASCII. No dictionary, so no segmentation errors:
 //! a query's bigrams are looked up the same way, whatever the word boundaries.
 
 use crate::slug::is_cjk;
 
-pub use super::rules::StopWords;
+pub use super::rules::{Plurals, SearchRules, StopWords};
 
 /// Longest word kept, in characters; longer runs (hashes, base64) are cut.
 pub const MAX_WORD_CHARS: usize = 32;
@@ -34,39 +34,39 @@ fn normalize(c: char, out: &mut impl FnMut(char)) {
     }
 }
 
-/// Folds simple English plurals (`chips` → `chip`, `boxes` → `box`, `companies` →
-/// `company`), writing the result to `out`. Only the ending is looked at, so the query side
-/// folds the same way and both meet in the middle (`news` → `new` on both sides is harmless).
-pub fn fold_plural<'a>(word: &'a str, out: &'a mut String) -> &'a str {
+/// Folds a plural by the first rule of `plurals` (longest ending first) that applies to
+/// `word` (`chips` → `chip`, `boxes` → `box`, `companies` → `company` with the embedded
+/// rules), writing a changed word to `out`. Only the ending is looked at, so the query side
+/// folds the same way and both meet in the middle.
+pub fn fold_plural<'a>(word: &'a str, plurals: &Plurals, out: &'a mut String) -> &'a str {
     let n = word.chars().count();
-    if n <= 3 || !word.ends_with('s') {
-        return word;
-    }
-    if n > 4
-        && let Some(s) = word.strip_suffix("ies")
-    {
+    for r in plurals.rules() {
+        let Some(stem) = word.strip_suffix(r.ending.as_str()) else {
+            continue;
+        };
+        if n < r.min_chars
+            || !(r.after.is_empty() || r.after.iter().any(|a| stem.ends_with(a.as_str())))
+        {
+            continue;
+        }
+        if r.keep {
+            return word;
+        }
+        if r.becomes.is_empty() {
+            return stem;
+        }
         out.clear();
-        out.push_str(s);
-        out.push('y');
+        out.push_str(stem);
+        out.push_str(&r.becomes);
         return out;
     }
-    if ["ss", "us", "is"].iter().any(|k| word.ends_with(k)) {
-        return word;
-    }
-    if let Some(stem) = word.strip_suffix("es")
-        && ["x", "z", "ch", "sh", "ss"]
-            .iter()
-            .any(|e| stem.ends_with(e))
-    {
-        return stem;
-    }
-    &word[..word.len() - 1]
+    word
 }
 
 /// Tokenizer state between characters.
 struct Terms<'s, F: FnMut(&str)> {
     emit: F,
-    stop: &'s StopWords,
+    rules: &'s SearchRules,
     word: String,
     word_chars: usize,
     prev_cjk: Option<char>,
@@ -78,8 +78,8 @@ impl<F: FnMut(&str)> Terms<'_, F> {
     fn finish_word(&mut self) {
         if self.word_chars > 0 {
             let single_letter = self.word_chars == 1 && !self.word.chars().all(char::is_numeric);
-            if !single_letter && !self.stop.contains(&self.word) {
-                (self.emit)(fold_plural(&self.word, &mut self.buf));
+            if !single_letter && !self.rules.stop_words.contains(&self.word) {
+                (self.emit)(fold_plural(&self.word, &self.rules.plurals, &mut self.buf));
             }
             self.word.clear();
             self.word_chars = 0;
@@ -122,10 +122,10 @@ impl<F: FnMut(&str)> Terms<'_, F> {
 }
 
 /// Calls `emit` with every term of `text`, in order, repeats included.
-pub fn terms(text: &str, stop: &StopWords, emit: impl FnMut(&str)) {
+pub fn terms(text: &str, rules: &SearchRules, emit: impl FnMut(&str)) {
     let mut t = Terms {
         emit,
-        stop,
+        rules,
         word: String::new(),
         word_chars: 0,
         prev_cjk: None,
@@ -144,9 +144,9 @@ pub fn terms(text: &str, stop: &StopWords, emit: impl FnMut(&str)) {
 }
 
 /// The distinct terms of a query, in order of first appearance.
-pub fn query_terms(query: &str, stop: &StopWords) -> Vec<String> {
+pub fn query_terms(query: &str, rules: &SearchRules) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    terms(query, stop, |t| {
+    terms(query, rules, |t| {
         if !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }
@@ -193,7 +193,7 @@ mod tests {
 
     fn all(text: &str) -> Vec<String> {
         let mut v = Vec::new();
-        terms(text, &StopWords::default(), |t| v.push(t.to_string()));
+        terms(text, &SearchRules::default(), |t| v.push(t.to_string()));
         v
     }
 
@@ -214,12 +214,18 @@ mod tests {
         );
         assert_eq!(all("GPT-4 is a model"), ["gpt", "4", "model"]);
         assert_eq!(all("Nvidia's AWS iOS"), ["nvidia", "aws", "ios"]);
+        assert_eq!(
+            all("ties wishes matches buzzes phones buses virus analysis bus xes"),
+            [
+                "tie", "wish", "match", "buzz", "phone", "buse", "virus", "analysis", "bus", "xes"
+            ]
+        );
     }
 
     #[test]
     fn query_terms_are_distinct() {
         assert_eq!(
-            query_terms("OpenAI openai 融资", &StopWords::default()),
+            query_terms("OpenAI openai 融资", &SearchRules::default()),
             ["openai", "融资"]
         );
     }
