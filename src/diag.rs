@@ -29,6 +29,14 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// 1-based line of `key = …` (TOML) or `key: …` (YAML) in the front matter of `text`.
+pub fn front_matter_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().enumerate().skip(1).find_map(|(i, l)| {
+        let rest = l.trim_start().strip_prefix(key)?;
+        rest.trim_start().starts_with(['=', ':']).then_some(i + 1)
+    })
+}
+
 /// A TOML parse error as `name:line:col: message`.
 pub fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
     let (line, col) = e.span().map_or((1, 1), |sp| line_col(text, sp.start));

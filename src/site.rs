@@ -88,12 +88,42 @@ pub fn render_site(
 ) -> Result<Stats> {
     let rules = SiteRules::load(root)?;
     let mut theme = templates::load(root)?;
+    unknown_templates(library, &theme.tera)?;
     let renderer = Renderer::new(config, library, &mut theme, rules.render());
     let mut stats = renderer.render_all(out)?;
     stats.files +=
         crate::render::search::write(config, library, || rules.indexer(config), out)?.files;
     stats.files += copy_assets(root, config, library, out)?;
     Ok(stats)
+}
+
+/// Every page and section naming a `template` the theme does not have, as one error
+/// listing each `file:line` (checked before anything is rendered).
+fn unknown_templates(library: &Library, tera: &tera::Tera) -> Result<()> {
+    let known: Vec<&str> = tera.get_template_names().collect();
+    let mut problems: Vec<String> = Vec::new();
+    let mut check = |name: Option<&String>, file: &Path, line: Option<usize>| {
+        if let Some(t) = name
+            && !known.contains(&t.as_str())
+        {
+            let at = line.map_or(String::new(), |l| format!(":{l}"));
+            problems.push(format!(
+                "{}{at}: unknown template `{t}`; the theme has no templates/{t}",
+                file.display()
+            ));
+        }
+    };
+    for p in &library.pages {
+        check(p.meta.template.as_ref(), &p.file, p.key_lines.template);
+    }
+    for s in &library.sections {
+        check(s.meta.template.as_ref(), &s.file, s.template_line);
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort();
+    anyhow::bail!("{}", problems.join("\n"))
 }
 
 /// What rendering the pages gives besides the files: what `serve` keeps for the next edit.
@@ -114,6 +144,7 @@ pub fn render_pages(
     out: &dyn Output,
 ) -> Result<RenderedSite> {
     let mut theme = templates::load(root)?;
+    unknown_templates(library, &theme.tera)?;
     let renderer = Renderer::tracking(config, library, &mut theme, rules.render(), prev.1);
     let (stats, manifest) = renderer.render_changed(prev.0, out)?;
     Ok(RenderedSite {

@@ -49,6 +49,51 @@ fn reserved(first_segment: &str, config: &Config) -> bool {
         || config.taxonomies.contains_key(first_segment)
 }
 
+/// The file an alias writes (`old/` → `old/index.html`, `old.html` as it is) and the folder
+/// path a page would have there.
+fn alias_target(alias: &str) -> (String, String) {
+    let from = alias.trim_matches('/');
+    if from.ends_with(".html") {
+        (from.to_string(), from.to_string())
+    } else {
+        (format!("{from}/index.html"), format!("{from}/"))
+    }
+}
+
+/// Aliases that would overwrite a page, another alias or a generated listing: each is an
+/// error naming the file and its `aliases` line (they used to be dropped without a word).
+fn alias_errors(
+    pages: &[Arc<Page>],
+    page_paths: &rustc_hash::FxHashMap<&str, &Path>,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut written: rustc_hash::FxHashMap<String, &Path> = Default::default();
+    for p in pages {
+        for alias in &p.meta.aliases {
+            let (file, dir) = alias_target(alias);
+            let first = dir.split('/').next().unwrap_or("");
+            let problem = if let Some(other) = page_paths.get(dir.as_str()) {
+                Some(format!("is the URL of `{}`", other.display()))
+            } else if reserved(first, config) {
+                Some(format!("`/{first}/` is reserved for generated pages"))
+            } else {
+                written
+                    .insert(file, p.file.as_path())
+                    .filter(|other| *other != p.file.as_path())
+                    .map(|other| format!("is also an alias of `{}`", other.display()))
+            };
+            if let Some(problem) = problem {
+                errors.push(Diagnostic::new(
+                    &p.file,
+                    p.key_lines.aliases,
+                    format!("alias {alias:?} {problem}; a redirect there would overwrite it"),
+                ));
+            }
+        }
+    }
+}
+
 enum Loaded {
     Page(Box<Page>),
     Section(Box<Section>),
@@ -283,7 +328,7 @@ fn assemble(
         if reserved(first, config) {
             errors.push(Diagnostic::new(
                 &p.file,
-                None,
+                p.key_lines.url(),
                 format!(
                     "the URL `/{}` is reserved for generated pages; set `slug` or `path`",
                     p.path
@@ -293,7 +338,7 @@ fn assemble(
         if let Some(other) = seen.insert(p.path.as_str(), p.file.as_path()) {
             errors.push(Diagnostic::new(
                 &p.file,
-                None,
+                p.key_lines.url(),
                 format!(
                     "same URL `/{}` as `{}`; give one of them a different `slug`",
                     p.path,
@@ -302,6 +347,7 @@ fn assemble(
             ));
         }
     }
+    alias_errors(&pages, &seen, config, &mut errors);
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
         return Err(errors);

@@ -83,6 +83,88 @@ pub struct Page {
     source: String,
     /// Byte offset of the body (after the front matter) in `source`.
     body_start: usize,
+    /// Lines of the front-matter keys the library and the renderer check after the source is
+    /// gone: `path`, `slug`, `aliases`, `template`.
+    pub key_lines: KeyLines,
+}
+
+/// Where some front-matter keys stand in the file (1-based), for messages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyLines {
+    pub path: Option<usize>,
+    pub slug: Option<usize>,
+    pub aliases: Option<usize>,
+    pub template: Option<usize>,
+}
+
+impl KeyLines {
+    fn of(text: &str, meta: &FrontMatter) -> KeyLines {
+        let line = |set: bool, key: &str| {
+            set.then(|| diag::front_matter_key_line(text, key))
+                .flatten()
+        };
+        KeyLines {
+            path: line(meta.path.is_some(), "path"),
+            slug: line(meta.slug.is_some(), "slug"),
+            aliases: line(!meta.aliases.is_empty(), "aliases"),
+            template: line(meta.template.is_some(), "template"),
+        }
+    }
+
+    /// The line that decides the URL: `path`, else `slug`.
+    pub fn url(&self) -> Option<usize> {
+        self.path.or(self.slug)
+    }
+}
+
+/// Generated files at the site's root that no article path or alias may take.
+const ROOT_FILES: &[&str] = &["index.html", "404.html"];
+
+/// Whether `p` is a URL path an article (`alias = false`) or a redirect (`alias = true`) may
+/// have: folders of letters, digits, `-`, `_`, `~` (any script), and for an alias a last
+/// `NAME.html`. Everything else (a `.` in a folder name, control characters, `..`, `\`,
+/// `?`, `#`, `%`, empty segments, the front page, generated root files) is refused: the
+/// `Err` says why.
+pub fn check_url_path(p: &str, alias: bool) -> Result<(), String> {
+    if p.chars().any(char::is_control) {
+        return Err("holds a control character".into());
+    }
+    let trimmed = p.trim_matches('/');
+    if trimmed.is_empty() {
+        return Err(if alias {
+            "an alias of `/` would replace the front page".into()
+        } else {
+            "`/` is the front page; leave `path` out or name a folder".into()
+        });
+    }
+    let segments: Vec<&str> = trimmed.split('/').collect();
+    let last = segments.len() - 1;
+    for (i, seg) in segments.iter().enumerate() {
+        let name = match seg.strip_suffix(".html") {
+            Some(stem) if alias && i == last => stem,
+            _ => seg,
+        };
+        let ok = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '~'));
+        if !ok {
+            return Err(format!(
+                "`{seg}` is not a folder name a URL can have (letters, digits, `-`, `_`, `~`{})",
+                if alias {
+                    "; an alias may end in `NAME.html`"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    if segments.len() == 1 && ROOT_FILES.contains(&trimmed) {
+        return Err(format!("`/{trimmed}` is a page the site generates"));
+    }
+    Ok(())
 }
 
 /// Splits `2023-06-08-some-title` into the date and the rest (Zola's convention).
@@ -126,6 +208,7 @@ impl Page {
             .clone()
             .unwrap_or_else(|| config.language.clone());
         let date = meta.date.or(prefix_date);
+        let key_lines = KeyLines::of(&text, &meta);
         Ok(Page {
             file: file.to_path_buf(),
             content_path: file.to_string_lossy().replace('\\', "/"),
@@ -140,6 +223,7 @@ impl Page {
             words: WordCount::default(),
             reading_minutes: 0,
             source_hash: std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &text),
+            key_lines,
             source: text,
             body_start,
         })
@@ -228,6 +312,24 @@ fn front_matter_errors(
     let mut errors = Vec::new();
     if meta.title.trim().is_empty() {
         errors.push(Diagnostic::new(file, Some(1), "missing `title`"));
+    }
+    if let Some(p) = &meta.path
+        && let Err(why) = check_url_path(p, false)
+    {
+        errors.push(Diagnostic::new(
+            file,
+            diag::front_matter_key_line(text, "path"),
+            format!("`path = {p:?}`: {why}"),
+        ));
+    }
+    for a in &meta.aliases {
+        if let Err(why) = check_url_path(a, true) {
+            errors.push(Diagnostic::new(
+                file,
+                diag::front_matter_key_line(text, "aliases"),
+                format!("alias {a:?}: {why}"),
+            ));
+        }
     }
     for (tax, terms) in &meta.taxonomies {
         if !config.taxonomies.contains_key(tax) {

@@ -4,7 +4,7 @@
 //! section: the front page lists every article), so a
 //! setting is never silently ignored. Parsed from `&str`; no tera here.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -115,6 +115,9 @@ pub struct Section {
     pub meta: SectionMeta,
     /// Indices into `Library::pages`, in the section's order: pages anywhere below this folder.
     pub pages: Vec<usize>,
+    /// The `_index.md` and the line of its `template` key, for messages.
+    pub file: PathBuf,
+    pub template_line: Option<usize>,
 }
 
 /// Parses `_index.md` (`rel` relative to `content/`, `file` as shown in messages).
@@ -166,8 +169,13 @@ pub fn parse_section(text: &str, rel: &Path, file: &Path) -> Result<Section, Vec
     })?;
     Ok(Section {
         path,
+        template_line: meta
+            .template
+            .as_ref()
+            .and_then(|_| crate::diag::front_matter_key_line(text, "template")),
         meta,
         pages: Vec::new(),
+        file: file.to_path_buf(),
     })
 }
 
