@@ -137,6 +137,10 @@ pub struct ConvertArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, default_value_t = 20 * 1024 * 1024)]
     pub max_size: u64,
+    /// Seconds one input may take; a file over it fails with an error and the batch goes on
+    /// (0: no limit).
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -260,7 +260,7 @@ fn a_50_mb_page_is_refused_by_the_default_size_limit() {
 fn a_50_mb_page_converts_when_allowed() {
     let tmp = tempfile::tempdir().unwrap();
     let f = write(tmp.path(), "huge.html", huge_page());
-    let r = convert(&f, &["--max-size", "100000000"]);
+    let r = convert(&f, &["--max-size", "100000000", "--timeout", "600"]);
     assert_eq!(r.code, Some(0), "{}", tail(&r.stderr));
     assert!(r.says("converted", "huge.html"), "{}", tail(&r.stderr));
     assert!(r.md().contains(PROSE[0]));
@@ -276,13 +276,47 @@ fn a_50_mb_text_node_converts_when_allowed() {
         "giant-text.html",
         article(&format!("<p>{}</p><p>{giant}</p>", PROSE[0])),
     );
-    let r = convert(&f, &["--max-size", "100000000"]);
+    let r = convert(&f, &["--max-size", "100000000", "--timeout", "600"]);
     assert!(
         (r.code == Some(0) && r.says("converted", "giant-text.html"))
             || (r.code != Some(0) && r.says("error", "giant-text.html")),
         "exit {:?}: {}",
         r.code,
         tail(&r.stderr)
+    );
+}
+
+/// `--timeout`: a page over the budget fails alone, named, and the batch converts the rest.
+#[test]
+fn a_page_over_the_time_budget_fails_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    // About 15 MB of paragraphs: seconds of work, well over a 1 s budget.
+    let mut body = String::new();
+    let mut i = 0;
+    while body.len() < 15 << 20 {
+        body.push_str(&format!(
+            "<p>{} (paragraph {i})</p>\n",
+            PROSE[i % PROSE.len()]
+        ));
+        i += 1;
+    }
+    write(&inputs, "slow.html", article(&body));
+    write(&inputs, "quick.html", article(&paragraphs()));
+    let start = Instant::now();
+    let r = convert(&inputs, &["--timeout", "1"]);
+    assert_ne!(r.code, Some(0));
+    assert!(
+        r.says("error", "slow.html") && r.stderr.contains("gave up after 1.0 s (--timeout)"),
+        "{}",
+        tail(&r.stderr)
+    );
+    assert!(r.says("converted", "quick.html"), "{}", tail(&r.stderr));
+    assert_eq!(r.files.len(), 1, "only the quick page is written");
+    assert!(
+        start.elapsed().as_secs() < 30,
+        "the batch did not wait for the slow page"
     );
 }
 
@@ -394,7 +428,7 @@ fn nesting_hidden_behind_ignored_end_tags_is_refused_quickly() {
         let file = format!("{name}-250k.html");
         let f = write(tmp.path(), &file, article(&unit.repeat(250_000)));
         let start = Instant::now();
-        let r = convert(&f, &["--max-size", "100000000"]);
+        let r = convert(&f, &["--max-size", "100000000", "--timeout", "600"]);
         let took = start.elapsed();
         assert!(took < Duration::from_secs(5), "{file}: took {took:?}");
         assert_ne!(r.code, Some(0), "{}", tail(&r.stderr));

@@ -14,14 +14,16 @@
 //! status is non-zero when any input failed. Analysis runs in parallel; reporting and writing
 //! run in input order, so output is deterministic.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{IsTerminal, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow, bail};
-use rayon::prelude::*;
 
 use crate::cli::ConvertArgs;
 use crate::content::FrontMatter;
@@ -88,7 +90,7 @@ struct Batch<'a> {
 }
 
 pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
-    let knowledge = Knowledge::load(root)?;
+    let knowledge = Arc::new(Knowledge::load(root)?);
     let mut tally = Tally::default();
     let mut origins = Vec::new();
     for (origin, err) in expand_inputs(&args.inputs) {
@@ -108,13 +110,9 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
         },
         keep_punctuation: args.keep_punctuation,
     };
-    let results: Vec<(Origin, Result<Converted>)> = origins
-        .into_par_iter()
-        .map(|origin| {
-            let result = convert_guarded(&origin, args.max_size, &knowledge, &opts);
-            (origin, result)
-        })
-        .collect();
+    let opts = Arc::new(opts);
+    let budget = budget(args.timeout)?;
+    let results = convert_all(origins, args.max_size, (knowledge, opts), budget);
 
     let mut batch = Batch {
         args,
@@ -152,6 +150,133 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--timeout` as a duration; `None` for no limit.
+fn budget(seconds: f64) -> Result<Option<Duration>> {
+    if !seconds.is_finite() || seconds < 0.0 {
+        bail!("--timeout must be a number of seconds, 0 or more (got {seconds})");
+    }
+    Ok((seconds > 0.0).then(|| Duration::from_secs_f64(seconds)))
+}
+
+/// What a worker tells the batch.
+enum Event {
+    Started(usize, Instant),
+    Done(usize, Box<Result<Converted>>),
+}
+
+/// The shared job queue: index and input.
+type Queue = Arc<Mutex<std::vec::IntoIter<(usize, Origin)>>>;
+
+/// Converts every input on a pool of worker threads (one per core), each file within
+/// `budget`: a file over it is that file's error, its worker is left to finish on its own
+/// (it cannot be stopped from outside; it ends with the process) and a fresh worker takes its
+/// place, so the rest of the batch goes on at full width. Results come back in input order.
+fn convert_all(
+    origins: Vec<Origin>,
+    max_size: u64,
+    job: (Arc<Knowledge>, Arc<Options>),
+    budget: Option<Duration>,
+) -> Vec<(Origin, Result<Converted>)> {
+    let n = origins.len();
+    let queue: Queue = Arc::new(Mutex::new(
+        origins
+            .clone()
+            .into_iter()
+            .enumerate()
+            .collect::<Vec<_>>()
+            .into_iter(),
+    ));
+    let (tx, rx) = std::sync::mpsc::channel::<Event>();
+    let spawn_worker = || {
+        let (queue, tx, (knowledge, opts)) = (Arc::clone(&queue), tx.clone(), job.clone());
+        std::thread::Builder::new()
+            .name("convert".into())
+            .spawn(move || worker(&queue, &tx, max_size, &knowledge, &opts))
+            .is_ok()
+    };
+    let width = std::thread::available_parallelism()
+        .map_or(2, |w| w.get())
+        .min(n.max(1));
+    let spawned = (0..width).filter(|_| spawn_worker()).count();
+    if spawned == 0 {
+        // No thread to spare: convert here, one by one, without the watchdog.
+        worker(&queue, &tx, max_size, &job.0, &job.1);
+    }
+    let mut results: Vec<Option<Result<Converted>>> = (0..n).map(|_| None).collect();
+    let mut running: BTreeMap<usize, Instant> = BTreeMap::new();
+    let mut left = n;
+    while left > 0 {
+        let wait = match (budget, running.values().min()) {
+            (Some(b), Some(start)) => (*start + b).saturating_duration_since(Instant::now()),
+            _ => Duration::from_secs(3600),
+        };
+        match rx.recv_timeout(wait) {
+            Ok(Event::Started(i, at)) => {
+                running.insert(i, at);
+            }
+            Ok(Event::Done(i, r)) => {
+                let r = *r;
+                if running.remove(&i).is_some() || results[i].is_none() {
+                    results[i] = Some(r);
+                    left -= 1;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let Some(b) = budget else { continue };
+                let late: Vec<usize> = running
+                    .iter()
+                    .filter(|(_, at)| at.elapsed() >= b)
+                    .map(|(i, _)| *i)
+                    .collect();
+                for i in late {
+                    running.remove(&i);
+                    results[i] = Some(Err(anyhow!(
+                        "gave up after {:.1} s (--timeout): the page takes too long to convert",
+                        b.as_secs_f64()
+                    )));
+                    left -= 1;
+                    spawn_worker();
+                }
+            }
+            // Cannot happen while `tx` is held here; a safe end all the same.
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    origins
+        .into_iter()
+        .zip(results)
+        .map(|(o, r)| {
+            let r = r.unwrap_or_else(|| {
+                Err(anyhow!(
+                    "internal error while converting (a bug: please report it with this file)"
+                ))
+            });
+            (o, r)
+        })
+        .collect()
+}
+
+/// Takes inputs from the queue until it is empty, saying when each starts and how it ended.
+fn worker(
+    queue: &Queue,
+    tx: &std::sync::mpsc::Sender<Event>,
+    max_size: u64,
+    knowledge: &Knowledge,
+    opts: &Options,
+) {
+    loop {
+        let next = queue.lock().map(|mut q| q.next());
+        let Ok(Some((i, origin))) = next else { return };
+        if tx.send(Event::Started(i, Instant::now())).is_err() {
+            return;
+        }
+        let result = convert_guarded(&origin, max_size, knowledge, opts);
+        if tx.send(Event::Done(i, Box::new(result))).is_err() {
+            return;
+        }
+    }
 }
 
 /// Reads and converts one input. A bug on one hostile page must not take the batch down: a
