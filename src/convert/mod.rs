@@ -172,7 +172,11 @@ pub fn convert(input: &Input<'_>, knowledge: &Knowledge, opts: &Options) -> Resu
         markdown,
         input_hash,
         drops,
-        warnings: article.warnings,
+        warnings: decoded
+            .warning
+            .into_iter()
+            .chain(article.warnings)
+            .collect(),
     })
 }
 
