@@ -15,6 +15,7 @@ pub mod diag;
 pub mod fsx;
 pub mod markdown;
 pub mod output;
+pub mod pattern;
 pub mod render;
 pub mod rules;
 pub mod search;

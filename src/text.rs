@@ -129,19 +129,9 @@ static DEFAULTS: LazyLock<Punctuation> = LazyLock::new(|| {
     Punctuation::from_layers(vec![raw])
 });
 
-/// `(?:a|b)` of the escaped words, longest first; never matches when there are none.
+/// The alternation of a `[headings]` word list.
 fn words(list: &Option<Vec<String>>) -> String {
-    let mut w: Vec<String> = list
-        .iter()
-        .flatten()
-        .map(|s| regex::escape(s.trim()))
-        .filter(|s| !s.is_empty())
-        .collect();
-    if w.is_empty() {
-        return r"[^\s\S]".to_string();
-    }
-    w.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    format!("(?:{})", w.join("|"))
+    crate::pattern::alternation(list.iter().flatten(), "{}")
 }
 
 fn numbered(h: &RawHeadings) -> Regex {

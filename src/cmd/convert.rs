@@ -218,7 +218,9 @@ fn convert_all(
             }
             Ok(Event::Done(i, r)) => {
                 let r = *r;
-                if running.remove(&i).is_some() || results[i].is_none() {
+                running.remove(&i);
+                // A page given up on keeps its timeout error; its late result is dropped.
+                if results[i].is_none() {
                     results[i] = Some(r);
                     left -= 1;
                 }

@@ -50,8 +50,8 @@ fn reserved(first_segment: &str, config: &Config) -> bool {
 }
 
 /// The file an alias writes (`old/` → `old/index.html`, `old.html` as it is) and the folder
-/// path a page would have there.
-fn alias_target(alias: &str) -> (String, String) {
+/// path a page would have there: what the redirect renderer writes and what is checked here.
+pub fn alias_target(alias: &str) -> (String, String) {
     let from = alias.trim_matches('/');
     if from.ends_with(".html") {
         (from.to_string(), from.to_string())

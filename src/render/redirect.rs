@@ -36,15 +36,10 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
     let mut items = Vec::new();
     for p in &lib.pages {
         for alias in &p.meta.aliases {
-            let from = alias.trim_matches('/');
-            if from.is_empty() || taken.contains(format!("{from}/").as_str()) {
+            let (file, dir) = crate::content::library::alias_target(alias);
+            if alias.trim_matches('/').is_empty() || taken.contains(dir.as_str()) {
                 continue;
             }
-            let file = if from.ends_with(".html") {
-                from.to_string()
-            } else {
-                format!("{from}/index.html")
-            };
             let to = r.urls.url(&p.path);
             items.push(Item::new(file, "redirect", "", RedirectView { to }));
         }

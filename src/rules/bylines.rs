@@ -9,6 +9,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::layers::Layers;
+use crate::pattern::alternation;
 
 /// What a byline label says about the names after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -189,20 +190,20 @@ pub struct Captions {
 fn captions(w: &RawWords) -> Result<Captions> {
     let labelled = format!(
         r"^(?P<credit>{}\s*[:：])\s*(?P<c>\S.{{5,80}})$",
-        alternation_or_none(&w.caption_labels, "{}")
+        alternation(&w.caption_labels, "{}")
     );
     let after_sentence = format!(
         r"(?i)^(?P<c>.+?[.。!?！？])\s*(?P<credit>{}\s*[:：].{{1,60}})$",
-        alternation_or_none(&w.caption_sentence_credits, "{}")
+        alternation(&w.caption_sentence_credits, "{}")
     );
     let separated = format!(
         r"(?i)^(?P<c>.+?)\s*(?:[|｜丨]|\s[-–—]\s)\s*(?P<credit>{}\s*[:：].{{1,80}})$",
-        alternation_or_none(&w.caption_credits, "{}")
+        alternation(&w.caption_credits, "{}")
     );
     let paren = format!(
         r"(?i)^(?P<c>.+?)\s*(?P<credit>[(（](?:{}\s*[:：].{{1,60}}|[^()（）]{{0,40}}{})[)）])$",
-        alternation_or_none(&w.caption_paren_credits, "{}"),
-        alternation_or_none(&w.caption_agencies, "{}"),
+        alternation(&w.caption_paren_credits, "{}"),
+        alternation(&w.caption_agencies, "{}"),
     );
     Ok(Captions {
         labelled: regex(&labelled, "caption_labels")?,
@@ -212,29 +213,6 @@ fn captions(w: &RawWords) -> Result<Captions> {
     })
 }
 
-/// `(?:a|b|c)` of the escaped words, longest first (the regex takes the first that matches).
-fn alternation(words: impl IntoIterator<Item = impl AsRef<str>>, wrap: &str) -> String {
-    let mut words: Vec<String> = words
-        .into_iter()
-        .map(|w| w.as_ref().trim().to_string())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-    let alts: Vec<String> = words
-        .iter()
-        .map(|w| wrap.replace("{}", &regex::escape(w)))
-        .collect();
-    format!("(?:{})", alts.join("|"))
-}
-
-/// Like [`alternation`], but matching nothing when there are no words.
-fn alternation_or_none(words: &[String], wrap: &str) -> String {
-    if words.iter().all(|w| w.trim().is_empty()) {
-        return r"[^\s\S]".to_string();
-    }
-    alternation(words, wrap)
-}
-
 /// Counters and reading times: a label before a number (`阅读 1.8万`), a number of minutes
 /// before a reading-time phrase (`6 min read`), a number before a unit (`1.2k views`). A space
 /// in a phrase stands for any run of white space (none included).
@@ -242,24 +220,24 @@ fn counters(w: &RawWords) -> Result<Regex> {
     let spaced = |alt: String| alt.replace(' ', r"\s*");
     let src = format!(
         r"(?i)(?:{}\s*[:：]?\s*[\d.,]+\s*[万千kKwW]?\+?|\b\d+\s*(?:-\s*)?{}\b|\b[\d.,]+\s*[km]?\s*{}\b)",
-        alternation_or_none(&w.counter_labels, "{}"),
-        spaced(alternation_or_none(&w.reading_time, "{}")),
-        alternation_or_none(&w.counter_units, "{}"),
+        alternation(&w.counter_labels, "{}"),
+        spaced(alternation(&w.reading_time, "{}")),
+        alternation(&w.counter_units, "{}"),
     );
     regex(&src, "counters")
 }
 
 /// The two name splitters: `(zh, en)`.
 fn name_splitters(w: &RawWords) -> Result<(Regex, Regex)> {
-    let both = alternation_or_none(&w.name_separators, "{}");
-    let zh_only = alternation_or_none(&w.name_separators_zh, "{}");
+    let both = alternation(&w.name_separators, "{}");
+    let zh_only = alternation(&w.name_separators_zh, "{}");
     let zh = format!(
         r"\s*(?:{both}|{zh_only}|{}|\s{{2,}}|\s)\s*",
-        alternation_or_none(&w.name_joiners_zh, r"\s+{}\s+")
+        alternation(&w.name_joiners_zh, r"\s+{}\s+")
     );
     let en = format!(
         r"\s*(?:{both}|{})\s*",
-        alternation_or_none(&w.name_joiners_en, r"\b{}\b")
+        alternation(&w.name_joiners_en, r"\b{}\b")
     );
     Ok((regex(&zh, "name splitters")?, regex(&en, "name splitters")?))
 }
@@ -310,7 +288,7 @@ impl Bylines {
             name_trim: w.name_trim.iter().flat_map(|s| s.chars()).collect(),
             date_separators: w.date_separators.iter().flat_map(|s| s.chars()).collect(),
             accounts: regex(
-                &format!(r"(?i)\b{}\b", alternation_or_none(&w.account_words, "{}")),
+                &format!(r"(?i)\b{}\b", alternation(&w.account_words, "{}")),
                 "account_words",
             )?,
             name_split_zh,

@@ -8,6 +8,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::layers::Layers;
+use crate::pattern::alternation;
 
 #[derive(Debug, Default, Deserialize)]
 struct DatesFile {
@@ -55,22 +56,6 @@ pub struct DateWords {
     pub relative: Regex,
 }
 
-/// `(?:a|b)` of the escaped words, longest first; matches nothing when there are none.
-fn alternation<S: AsRef<str>>(words: &[S]) -> String {
-    let mut w: Vec<&str> = words
-        .iter()
-        .map(|s| s.as_ref().trim())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if w.is_empty() {
-        return r"[^\s\S]".to_string();
-    }
-    w.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-    w.dedup();
-    let alts: Vec<String> = w.iter().map(|s| regex::escape(s)).collect();
-    format!("(?:{})", alts.join("|"))
-}
-
 fn add(dst: &mut Vec<String>, src: Vec<String>) {
     for s in src {
         if !dst.contains(&s) {
@@ -108,7 +93,7 @@ impl DateWords {
             .iter()
             .map(|m| m.iter().map(|s| s.to_lowercase()).collect())
             .collect();
-        let mon = alternation(&months.concat());
+        let mon = alternation(months.concat(), "{}");
         let month_first = format!(
             r"(?i)\b(?P<mon>{mon})\p{{L}}*\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})\b"
         );
@@ -117,21 +102,24 @@ impl DateWords {
         );
         let line_words = format!(
             r"(?i)(?:{}|\d{{1,2}}:\d{{2}}(?::\d{{2}})?|[+\-]\d{{2}}:?\d{{2}}|[:：|｜·•,，\-–—/()（）\s])",
-            alternation(&r.line_words)
+            alternation(&r.line_words, "{}")
         );
         let relative = format!(
             r"(?i)(?:\d+\s*{}前|{}|\b\d+\s*{}\s+ago\b|\b{}\b)",
-            alternation(&r.ago_zh),
-            alternation(&r.relative_zh),
-            alternation(&r.ago_en),
-            alternation(&r.relative_en)
+            alternation(&r.ago_zh, "{}"),
+            alternation(&r.relative_zh, "{}"),
+            alternation(&r.ago_en, "{}"),
+            alternation(&r.relative_en, "{}")
         );
         Ok(DateWords {
             month_first: regex(&month_first, "months")?,
             day_first: regex(&day_first, "months")?,
             months,
-            published: regex(&format!("(?i){}", alternation(&r.published)), "published")?,
-            updated: regex(&format!("(?i){}", alternation(&r.updated)), "updated")?,
+            published: regex(
+                &format!("(?i){}", alternation(&r.published, "{}")),
+                "published",
+            )?,
+            updated: regex(&format!("(?i){}", alternation(&r.updated, "{}")), "updated")?,
             line_words: regex(&line_words, "line_words")?,
             relative: regex(&relative, "relative")?,
         })
