@@ -94,6 +94,9 @@ pub struct BuildArgs {
     /// Also build articles marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Replace the contents of a non-empty output directory that newsroom did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args, Clone)]

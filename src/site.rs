@@ -5,15 +5,18 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{Diagnostic, Library, library};
 use crate::dates::Dates;
 use crate::fsx;
 use crate::output::Output;
+use crate::output::dir::Writer;
+use crate::output::manifest::{Kind, Stamp};
 use crate::render::templates;
-use crate::render::{CardCache, Manifest, Renderer, Rules, Stats};
+use crate::render::{CardCache, Manifest, Renderer, Rules, Stats, hash_of};
 use crate::search::{Indexer, SearchRules};
 use crate::tagging::Vocabulary;
 
@@ -154,8 +157,62 @@ pub fn render_pages(
     })
 }
 
+/// What [`render_into`] leaves for the commit: the fingerprint of every templated file and
+/// the key of the search inputs.
+pub struct Rendered {
+    pub stats: Stats,
+    pub manifest: Manifest,
+    pub search: Option<u64>,
+}
+
+/// Renders the whole site into an output directory's [`Writer`], doing only the work the
+/// last build's record does not cover: templated files whose views are unchanged are not
+/// rendered, the search index is not rebuilt when its inputs are the same, assets whose
+/// source is unchanged are not read. Nothing is final until the writer commits.
+pub fn render_into(
+    root: &Path,
+    config: &Config,
+    library: &Library,
+    writer: &Writer,
+) -> Result<Rendered> {
+    let rules = SiteRules::load(root)?;
+    let prev = Manifest::from_pairs(writer.known_keys(Kind::Template));
+    let pages = render_pages(
+        root,
+        config,
+        library,
+        &rules,
+        (&prev, &CardCache::default()),
+        &writer.part(Kind::Template),
+    )?;
+    let mut stats = pages.stats;
+    let search = search_key(config, library);
+    if config.search.enabled {
+        let kept =
+            search.is_some() && search == writer.search_key() && writer.keep_all(Kind::Search);
+        if !kept {
+            let out = writer.part(Kind::Search);
+            stats.files +=
+                crate::render::search::write(config, library, || rules.indexer(config), &out)?
+                    .files;
+        }
+    }
+    stats.files += copy_assets(root, config, library, &writer.part(Kind::Asset))?;
+    Ok(Rendered {
+        stats,
+        manifest: pages.manifest,
+        search,
+    })
+}
+
+/// The key of everything the search index is made from, when it can be told.
+fn search_key(_config: &Config, _library: &Library) -> Option<u64> {
+    None
+}
+
 /// Copies the asset files of `static/` and `content/` the allow-list admits
-/// ([`crate::content::assets`]); what it leaves out is for `check` to report.
+/// ([`crate::content::assets`]); what it leaves out is for `check` to report. A file the
+/// output already holds from the same source (same path, size and mtime) is not read again.
 pub fn copy_assets(
     root: &Path,
     config: &Config,
@@ -163,8 +220,14 @@ pub fn copy_assets(
     out: &dyn Output,
 ) -> Result<usize> {
     let plan = crate::content::assets::plan(root, &config.assets.extensions, library.drafts)?;
-    for c in &plan.copy {
-        out.write(&c.to, &fsx::read(&c.from)?)?;
-    }
+    plan.copy.par_iter().try_for_each(|c| {
+        let meta = std::fs::metadata(&c.from)
+            .with_context(|| format!("failed to read `{}`", c.from.display()))?;
+        let key = hash_of(&(&c.from, Stamp::of(&meta).size, Stamp::of(&meta).mtime_ns));
+        if out.reuse(&c.to, key) {
+            return Ok(());
+        }
+        out.write_keyed(&c.to, key, &fsx::read(&c.from)?)
+    })?;
     Ok(plan.copy.len())
 }

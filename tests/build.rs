@@ -635,6 +635,17 @@ fn publish_commits_exactly_the_built_site_to_a_branch_and_pushes_it() {
     std::fs::write(&welcome, text).unwrap();
     assert_ok(&publish("second"));
     assert_eq!(git(&bare, &["rev-list", "--count", "gh-pages"]), "2");
+    // The commit holds exactly the files whose bytes the edit changed.
+    let after = tree(&site.join("public"));
+    let mut changed: Vec<&str> = after
+        .iter()
+        .filter(|(k, v)| built.get(*k) != Some(v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    changed.sort();
+    assert!(changed.contains(&"welcome/index.html"), "{changed:?}");
+    let diff = git(&bare, &["diff", "--name-only", "gh-pages~1", "gh-pages"]);
+    assert_eq!(diff.lines().collect::<Vec<_>>(), changed);
     assert_eq!(
         git(&bare, &["log", "-1", "--format=%s", "gh-pages"]),
         "second"

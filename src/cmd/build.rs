@@ -1,6 +1,6 @@
-//! `newsroom build`: arguments, the output-directory check, rendering ([`crate::site`]) into a
-//! staging directory, the swap into place, and what is printed. A failed build leaves the
-//! previous output untouched.
+//! `newsroom build`: arguments, the output-directory check, rendering ([`crate::site`]) into
+//! the output directory ([`crate::output::dir`]: only what changed, atomically), and what is
+//! printed. A failed build leaves the previous output untouched.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -10,8 +10,7 @@ use anyhow::{Context, Result, bail};
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::content::Library;
-use crate::fsx;
-use crate::output::DiskOutput;
+use crate::output::dir::{Claim, OutputDir};
 use crate::render::Stats;
 use crate::site::{self, LoadError};
 
@@ -73,69 +72,63 @@ fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds into a sibling staging directory, then swaps it in place of `output`.
+/// Builds into `output`: only what changed is written, atomically (see
+/// [`crate::output::dir`]). A failed build leaves the previous output as it was.
 pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let output = args
-        .output_dir
-        .clone()
-        .unwrap_or_else(|| root.join("public"));
+    let default_output = root.join("public");
+    let output = args.output_dir.clone().unwrap_or(default_output.clone());
     check_output_dir(root, &output)?;
     let (config, mut library) = load_site(root, args.base_url.as_deref(), args.drafts)?;
     // Rendering reads the rendered bodies; the source texts would only hold memory.
     library.forget_sources();
 
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = output.parent().map(Path::to_path_buf).unwrap_or_default();
-    let parent = if parent.as_os_str().is_empty() {
-        PathBuf::from(".")
+    let claim = if args.force {
+        Claim::Forced
+    } else if same_path(&output, &default_output) {
+        Claim::Own
     } else {
-        parent
+        Claim::None
     };
-    fsx::create_dir_all(&parent)?;
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    if staging.exists() {
-        fsx::remove_dir_all(&staging)?;
+    let dir = OutputDir::open(&output, claim, || {
+        eprintln!(
+            "waiting for another build of `{}` to finish…",
+            output.display()
+        )
+    })?;
+    for note in &dir.recovered {
+        eprintln!("note: {note}");
     }
-    fsx::create_dir_all(&staging)?;
-    let result = site::render_site(root, &config, &library, &DiskOutput::new(&staging));
-    let stats = match result {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e.context("build failed; the previous output is unchanged"));
-        }
-    };
-    swap_into_place(&staging, &output)?;
+    let writer = dir.writer()?;
+    let rendered = site::render_into(root, &config, &library, &writer)
+        .map_err(|e| e.context("build failed; the previous output is unchanged"))?;
+    let changes = writer.commit(rendered.manifest.pairs(), rendered.search)?;
+    let stats = rendered.stats;
     eprintln!(
-        "Built {} pages, {} terms, {} files into {} in {:.2}s",
+        "Built {} pages, {} terms, {} files into {} in {:.2}s ({} written, {} removed, {} unchanged)",
         stats.pages,
         stats.terms,
         stats.files,
         output.display(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        changes.written,
+        changes.removed,
+        changes.unchanged,
     );
     Ok(())
 }
 
-fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
-    if output.exists() {
-        let old = output.with_file_name(format!(
-            ".{}.old-{}",
-            output.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
-        fsx::rename(output, &old)?;
-        if let Err(e) = fsx::rename(staging, output) {
-            let _ = std::fs::rename(&old, output);
-            return Err(e);
-        }
-        fsx::remove_dir_all(&old)?;
-    } else {
-        fsx::rename(staging, output)?;
+/// Whether two paths name the same place (the default output may not exist yet).
+fn same_path(a: &Path, b: &Path) -> bool {
+    let canon = |p: &Path| -> Option<PathBuf> {
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Some(parent.canonicalize().ok()?.join(p.file_name()?))
+    };
+    match (canon(a), canon(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
     }
-    Ok(())
 }

@@ -60,7 +60,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
         }
     }
     fsx::write(&dir.join("config.toml"), CONFIG)?;
-    fsx::write(&dir.join(".gitignore"), "/public\n")?;
+    fsx::write(&dir.join(".gitignore"), "/public\n/.public.*\n")?;
     fsx::write(&dir.join("content/welcome.md"), SAMPLE)?;
     fsx::create_dir_all(&dir.join("static"))?;
     if args.templates {

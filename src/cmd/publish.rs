@@ -84,6 +84,7 @@ pub fn run(root: &Path, args: &PublishArgs) -> Result<()> {
             output_dir: Some(output.clone()),
             base_url: args.base_url.clone(),
             drafts: false,
+            force: false,
         },
     )?;
     let output = output

@@ -87,6 +87,16 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// A manifest of `(path, fingerprint)` pairs (from a build's record).
+    pub fn from_pairs<'p>(pairs: impl Iterator<Item = (&'p str, u64)>) -> Manifest {
+        Manifest {
+            files: pairs.map(|(p, f)| (p.to_string(), f)).collect(),
+        }
+    }
+    /// Every output file and its fingerprint, in no order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.files.iter().map(|(p, f)| (p.as_str(), *f))
+    }
     pub fn len(&self) -> usize {
         self.files.len()
     }

@@ -1,4 +1,7 @@
-//! Where rendered files go: a directory on disk (build) or memory (serve, check).
+//! Where rendered files go: a directory on disk (build, [`dir`]) or memory (serve, check).
+
+pub mod dir;
+pub mod manifest;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +16,16 @@ pub trait Output: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     /// Removes a file that an earlier render wrote and that no longer has a source.
     fn remove(&self, path: &str) -> Result<()>;
+    /// Whether `path` already holds what `key` names (an earlier build wrote it from the same
+    /// source, and it is intact), in which case it is kept as it is. Outputs that cannot
+    /// tell say no.
+    fn reuse(&self, _path: &str, _key: u64) -> bool {
+        false
+    }
+    /// Writes `bytes` at `path`, made from the source `key` names (see [`Output::reuse`]).
+    fn write_keyed(&self, path: &str, _key: u64, bytes: &[u8]) -> Result<()> {
+        self.write(path, bytes)
+    }
 }
 
 pub struct DiskOutput {
