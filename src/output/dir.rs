@@ -498,7 +498,50 @@ impl<'d> Writer<'d> {
         templates: impl Iterator<Item = (&'a str, u64)>,
         search: Option<u64>,
     ) -> Result<Changes> {
-        let mut produced = std::mem::take(self.produced.get_mut().expect("writer poisoned"));
+        let (record, journal) = self.plan(templates, search)?;
+        let changes = Changes {
+            written: journal.moves.len(),
+            removed: journal.gone.len(),
+            unchanged: record.files.len() - journal.moves.len(),
+        };
+        if let Mode::Fresh = self.mode {
+            record.write(&self.dir.record_path())?;
+            fsx::rename(&self.root, &self.dir.path)?;
+            self.committed = true;
+            return Ok(Changes {
+                written: record.files.len(),
+                removed: 0,
+                unchanged: 0,
+            });
+        }
+        if journal.moves.is_empty() && journal.gone.is_empty() {
+            self.committed = true;
+            if self.dir.record.as_ref() != Some(&record) {
+                record.write(&self.dir.record_path())?;
+            }
+            return Ok(changes);
+        }
+        let new_record = self.dir.state.join("record.new");
+        record.write(&new_record)?;
+        journal.write(&self.dir.journal_path())?;
+        // From here on the journal is whole: a failure or a kill is rolled forward.
+        self.committed = true;
+        journal.apply(&self.root)?;
+        fsx::rename(&new_record, &self.dir.record_path())?;
+        let path = self.dir.journal_path();
+        std::fs::remove_file(&path)
+            .with_context(|| format!("failed to remove `{}`", path.display()))?;
+        Ok(changes)
+    }
+
+    /// The new record and the renames and deletions that make it true. The temporary files
+    /// stay listed in `produced` until the journal is written, so a failure removes them.
+    fn plan<'a>(
+        &mut self,
+        templates: impl Iterator<Item = (&'a str, u64)>,
+        search: Option<u64>,
+    ) -> Result<(Record, Journal)> {
+        let produced = self.produced.get_mut().expect("writer poisoned");
         for (path, fp) in templates {
             match produced.get_mut(path) {
                 Some(p) => p.entry.key = fp,
@@ -516,49 +559,18 @@ impl<'d> Writer<'d> {
             files: produced.iter().map(|(p, f)| (p.clone(), f.entry)).collect(),
         };
         let mut gone: Vec<String> = match (&self.mode, &self.dir.record) {
-            (Mode::Fresh, _) => Vec::new(),
+            (Mode::Fresh, _) | (Mode::InPlace, None) => Vec::new(),
             (Mode::Compare(existing), _) => existing.iter().cloned().collect(),
             (Mode::InPlace, Some(r)) => r.files.keys().cloned().collect(),
-            (Mode::InPlace, None) => Vec::new(),
         };
         gone.retain(|p| !produced.contains_key(p));
         gone.sort_unstable();
         let mut moves: Vec<(String, String)> = produced
-            .into_iter()
-            .filter_map(|(p, f)| f.temp.map(|t| (t, p)))
+            .iter()
+            .filter_map(|(p, f)| f.temp.clone().map(|t| (t, p.clone())))
             .collect();
         moves.sort_unstable_by(|a, b| a.1.cmp(&b.1));
-        let changes = Changes {
-            written: moves.len(),
-            removed: gone.len(),
-            unchanged: record.files.len() - moves.len(),
-        };
-        self.committed = true;
-        if let Mode::Fresh = self.mode {
-            record.write(&self.dir.record_path())?;
-            fsx::rename(&self.root, &self.dir.path)?;
-            return Ok(Changes {
-                written: record.files.len(),
-                removed: 0,
-                unchanged: 0,
-            });
-        }
-        let record_unchanged = self.dir.record.as_ref() == Some(&record);
-        if moves.is_empty() && gone.is_empty() {
-            if !record_unchanged {
-                record.write(&self.dir.record_path())?;
-            }
-            return Ok(changes);
-        }
-        let journal = Journal { moves, gone };
-        record.write(&self.dir.state.join("record.new"))?;
-        journal.write(&self.dir.journal_path())?;
-        journal.apply(&self.root)?;
-        fsx::rename(&self.dir.state.join("record.new"), &self.dir.record_path())?;
-        let path = self.dir.journal_path();
-        std::fs::remove_file(&path)
-            .with_context(|| format!("failed to remove `{}`", path.display()))?;
-        Ok(changes)
+        Ok((record, Journal { moves, gone }))
     }
 }
 
@@ -615,6 +627,7 @@ impl Output for Part<'_, '_> {
 }
 
 /// The renames and deletions that make a staged build the output.
+#[derive(Clone)]
 struct Journal {
     /// Temporary file → final path (both site-relative).
     moves: Vec<(String, String)>,
@@ -734,6 +747,101 @@ fn write_synced(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn files(root: &Path) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = walkdir::WalkDir::new(root)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = relative(root, e.path()).unwrap();
+                (rel, std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    /// Builds `files` into `out` and commits, as `build` does.
+    fn build(out: &Path, files: &[(&str, &str)]) -> Changes {
+        let dir = OutputDir::open(out, Claim::None, || {}).unwrap();
+        let w = dir.writer().unwrap();
+        for (p, b) in files {
+            w.part(Kind::Template).write(p, b.as_bytes()).unwrap();
+        }
+        w.commit(
+            files.iter().map(|(p, _)| (*p, hash_bytes(p.as_bytes()))),
+            None,
+        )
+        .unwrap()
+    }
+
+    /// Writes `files` over the last build and stops as a kill would: before the journal is
+    /// complete (`moved: None`) or after `moved` of its renames.
+    fn killed(out: &Path, files: &[(&str, &str)], moved: Option<usize>) {
+        let dir = OutputDir::open(out, Claim::None, || {}).unwrap();
+        let mut w = dir.writer().unwrap();
+        for (p, b) in files {
+            w.part(Kind::Template).write(p, b.as_bytes()).unwrap();
+        }
+        if let Some(n) = moved {
+            let (record, journal) = w.plan(files.iter().map(|(p, _)| (*p, 0)), None).unwrap();
+            record.write(&dir.state.join("record.new")).unwrap();
+            journal.write(&dir.journal_path()).unwrap();
+            let partial = Journal {
+                moves: journal.moves[..n].to_vec(),
+                gone: Vec::new(),
+            };
+            partial.apply(&w.root).unwrap();
+        }
+        std::mem::forget(w);
+    }
+
+    #[test]
+    fn a_kill_before_the_journal_is_whole_is_rolled_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let old = [("a/index.html", "one"), ("b.html", "b")];
+        build(&out, &old);
+        killed(&out, &[("a/index.html", "two"), ("c.html", "c")], None);
+        assert!(
+            files(&out).iter().any(|(p, _)| p.contains(".nr-")),
+            "temps were left"
+        );
+        let dir = OutputDir::open(&out, Claim::None, || {}).unwrap();
+        assert_eq!(dir.recovered.len(), 1, "{:?}", dir.recovered);
+        drop(dir);
+        assert_eq!(files(&out), pairs(&old), "the old site, whole");
+        assert_eq!(build(&out, &old).written, 0, "and its record still holds");
+    }
+
+    #[test]
+    fn a_kill_in_the_middle_of_the_renames_is_rolled_forward() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(
+            &out,
+            &[("a/index.html", "one"), ("b.html", "b"), ("z.html", "z")],
+        );
+        let new = [("a/index.html", "two"), ("c.html", "c"), ("z.html", "zz")];
+        killed(&out, &new, Some(1));
+        let dir = OutputDir::open(&out, Claim::None, || {}).unwrap();
+        assert_eq!(dir.recovered.len(), 1, "{:?}", dir.recovered);
+        drop(dir);
+        assert_eq!(files(&out), pairs(&new), "the new site, whole");
+        assert_eq!(
+            build(&out, &new).written,
+            0,
+            "the new record was put in place"
+        );
+    }
 
     #[test]
     fn temporary_names_are_recognised_and_nothing_else() {
