@@ -97,6 +97,9 @@ pub struct BuildArgs {
     /// Replace the contents of a non-empty output directory that newsroom did not write.
     #[arg(long)]
     pub force: bool,
+    /// Print how long each step took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -163,6 +163,8 @@ pub struct Rendered {
     pub stats: Stats,
     pub manifest: Manifest,
     pub search: Option<u64>,
+    /// How long each step took (`build --timings`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Renders the whole site into an output directory's [`Writer`], doing only the work the
@@ -175,7 +177,9 @@ pub fn render_into(
     library: &Library,
     writer: &Writer,
 ) -> Result<Rendered> {
+    let mut clock = Clock::start();
     let rules = SiteRules::load(root)?;
+    clock.lap("rules");
     let prev = Manifest::from_pairs(writer.known_keys(Kind::Template));
     let pages = render_pages(
         root,
@@ -185,6 +189,7 @@ pub fn render_into(
         (&prev, &CardCache::default()),
         &writer.part(Kind::Template),
     )?;
+    clock.lap("pages");
     let mut stats = pages.stats;
     let search = search_key(config, library);
     if config.search.enabled {
@@ -197,12 +202,82 @@ pub fn render_into(
                     .files;
         }
     }
+    clock.lap("search");
     stats.files += copy_assets(root, config, library, &writer.part(Kind::Asset))?;
+    clock.lap("assets");
     Ok(Rendered {
         stats,
         manifest: pages.manifest,
         search,
+        timings: clock.laps,
     })
+}
+
+/// Step timings: each lap is the time since the previous one (or the start).
+pub struct Clock {
+    last: std::time::Instant,
+    pub laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Clock {
+    pub fn start() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    /// Starts the next lap now (after laps timed elsewhere were added).
+    pub fn restart(&mut self) {
+        self.last = std::time::Instant::now();
+    }
+
+    pub fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// The key of every input of a build: the path, size, mtime, ctime and inode of each file and
+/// folder under the site's `config.toml`, `content/`, `templates/`, `static/` and `rules/`,
+/// the options that change the output, and the newsroom binary itself. The ctime changes
+/// with every write, rename or chmod and cannot be set back, so an equal key means the
+/// sources are the ones the last build read. `None` when a folder cannot be read (the build
+/// then reports it).
+pub fn sources_key(root: &Path, base_url: Option<&str>, drafts: bool) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (env!("CARGO_PKG_VERSION"), base_url, drafts).hash(&mut h);
+    let exe = std::env::current_exe().ok()?;
+    stamp_of(&std::fs::metadata(exe).ok()?).hash(&mut h);
+    for input in ["config.toml", "content", "templates", "static", "rules"] {
+        let path = root.join(input);
+        if std::fs::symlink_metadata(&path).is_err() {
+            input.hash(&mut h); // absent: still part of the key
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&path)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let e = e.ok()?;
+            e.path().strip_prefix(root).ok()?.hash(&mut h);
+            stamp_of(&e.metadata().ok()?).hash(&mut h);
+        }
+    }
+    Some(h.finish())
+}
+
+fn stamp_of(meta: &std::fs::Metadata) -> (Stamp, bool, i64, i64) {
+    #[cfg(unix)]
+    let ctime = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ctime(), meta.ctime_nsec())
+    };
+    #[cfg(not(unix))]
+    let ctime = (0, 0);
+    (Stamp::of(meta), meta.is_dir(), ctime.0, ctime.1)
 }
 
 /// The key of everything the search index is made from, when it can be told.
@@ -219,7 +294,7 @@ pub fn copy_assets(
     library: &Library,
     out: &dyn Output,
 ) -> Result<usize> {
-    let plan = crate::content::assets::plan(root, &config.assets.extensions, library.drafts)?;
+    let plan = crate::content::assets::plan(root, &config.assets.extensions, &library.draft_files)?;
     plan.copy.par_iter().try_for_each(|c| {
         let meta = std::fs::metadata(&c.from)
             .with_context(|| format!("failed to read `{}`", c.from.display()))?;

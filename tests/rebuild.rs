@@ -125,8 +125,15 @@ fn a_rebuild_writes_exactly_the_files_whose_bytes_change() {
     let out = tmp.path().join("public");
     assert_ok(&build(&site, &out, &[]));
 
-    // Nothing changed: nothing written.
+    // Nothing changed: nothing written, nothing even rendered.
     let before = stamps(&out);
+    let o = build(&site, &out, &[]);
+    assert_ok(&o);
+    assert_eq!(written(&before, &out), Vec::<String>::new());
+    assert!(stderr(&o).contains("up to date"), "{}", stderr(&o));
+    // A source saved again with the same text: rendered, but no file changes.
+    let again = site.join("content/news/story-0004.md");
+    std::fs::write(&again, read(&again)).unwrap();
     let o = build(&site, &out, &[]);
     assert_ok(&o);
     assert_eq!(written(&before, &out), Vec::<String>::new());
@@ -135,6 +142,10 @@ fn a_rebuild_writes_exactly_the_files_whose_bytes_change() {
         "{}",
         stderr(&o)
     );
+    // A damaged output file is noticed even when no source changed.
+    std::fs::write(out.join("news/story-0002/index.html"), "damaged").unwrap();
+    assert_ok(&build(&site, &out, &[]));
+    assert_same_as_fresh(&site, &out, tmp.path());
 
     // One article's title: its page, the lists and feeds that show it, the search files.
     let bytes = tree(&out);

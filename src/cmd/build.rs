@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::content::Library;
-use crate::output::dir::{Claim, OutputDir};
+use crate::output::dir::{Claim, Keys, OutputDir};
 use crate::render::Stats;
 use crate::site::{self, LoadError};
 
@@ -76,13 +76,10 @@ fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
 /// [`crate::output::dir`]). A failed build leaves the previous output as it was.
 pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
+    let mut clock = site::Clock::start();
     let default_output = root.join("public");
     let output = args.output_dir.clone().unwrap_or(default_output.clone());
     check_output_dir(root, &output)?;
-    let (config, mut library) = load_site(root, args.base_url.as_deref(), args.drafts)?;
-    // Rendering reads the rendered bodies; the source texts would only hold memory.
-    library.forget_sources();
-
     let claim = if args.force {
         Claim::Forced
     } else if same_path(&output, &default_output) {
@@ -90,19 +87,54 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     } else {
         Claim::None
     };
-    let dir = OutputDir::open(&output, claim, || {
+    let waiting = || {
         eprintln!(
             "waiting for another build of `{}` to finish…",
             output.display()
         )
-    })?;
+    };
+    let sources = site::sources_key(root, args.base_url.as_deref(), args.drafts);
+    let mut dir = OutputDir::open_existing(&output, claim, waiting)?;
+    if let (Some(d), Some(key)) = (&dir, sources)
+        && d.recovered.is_empty()
+        && d.up_to_date(key)
+    {
+        eprintln!(
+            "{} is up to date (no source changed) in {:.2}s",
+            output.display(),
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    clock.lap("sources");
+    let (config, mut library) = load_site(root, args.base_url.as_deref(), args.drafts)?;
+    // Rendering reads the rendered bodies; the source texts would only hold memory.
+    library.forget_sources();
+    clock.lap("load");
+    let dir = match dir.take() {
+        Some(d) => d,
+        None => OutputDir::open(&output, claim, waiting)?,
+    };
     for note in &dir.recovered {
         eprintln!("note: {note}");
     }
     let writer = dir.writer()?;
+    clock.lap("open output");
     let rendered = site::render_into(root, &config, &library, &writer)
         .map_err(|e| e.context("build failed; the previous output is unchanged"))?;
-    let changes = writer.commit(rendered.manifest.pairs(), rendered.search)?;
+    clock.laps.extend(rendered.timings.iter().copied());
+    clock.restart();
+    let keys = Keys {
+        sources,
+        search: rendered.search,
+    };
+    let changes = writer.commit(rendered.manifest.pairs(), keys)?;
+    clock.lap("commit");
+    if args.timings {
+        for (step, took) in &clock.laps {
+            eprintln!("{step:>12}: {:7.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
     let stats = rendered.stats;
     eprintln!(
         "Built {} pages, {} terms, {} files into {} in {:.2}s ({} written, {} removed, {} unchanged)",

@@ -149,7 +149,8 @@ pub fn findings(root: &Path, args: &CheckArgs) -> Result<Vec<Finding>> {
             message: w.clone(),
         })
         .collect();
-    let skipped = crate::content::assets::plan(root, &config.assets.extensions, args.drafts)?;
+    let skipped =
+        crate::content::assets::plan(root, &config.assets.extensions, &library.draft_files)?;
     findings.extend(skipped.skipped.into_iter().map(|(file, why)| Finding {
         severity: Severity::Warning,
         file,

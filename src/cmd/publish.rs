@@ -85,6 +85,7 @@ pub fn run(root: &Path, args: &PublishArgs) -> Result<()> {
             base_url: args.base_url.clone(),
             drafts: false,
             force: false,
+            timings: false,
         },
     )?;
     let output = output

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use walkdir::WalkDir;
 
-use crate::content::FrontMatter;
-
 /// Media any folder may hold: images, video, audio, PDF, fonts.
 pub const MEDIA: &[&str] = &[
     "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff", "mp4", "webm",
@@ -46,19 +44,16 @@ pub struct Plan {
 }
 
 /// Plans the copy of `root/static` and `root/content`. `extra` are the site's own extensions
-/// (lowercase, no dot), allowed in both; `drafts` copies the assets beside drafts too.
-pub fn plan(root: &Path, extra: &[String], drafts: bool) -> Result<Plan> {
+/// (lowercase, no dot), allowed in both; the assets beside the `drafts` left out (content
+/// paths, as [`crate::content::Library::draft_files`] lists them) are not copied.
+pub fn plan(root: &Path, extra: &[String], drafts: &[PathBuf]) -> Result<Plan> {
     let mut plan = Plan::default();
     let in_static = |e: &str| MEDIA.contains(&e) || STATIC_ONLY.contains(&e);
     walk(&root.join("static"), &mut plan, |p| {
         kind_ok(p, extra, in_static)
     })?;
     let content = root.join("content");
-    let draft_marks = if drafts {
-        Vec::new()
-    } else {
-        draft_marks(&content)?
-    };
+    let draft_marks = draft_marks(&content, drafts);
     walk(&content, &mut plan, |p| {
         if p.extension().is_some_and(|e| e == "md") {
             return Ok(false);
@@ -148,15 +143,10 @@ impl DraftMark {
     }
 }
 
-fn draft_marks(content: &Path) -> Result<Vec<DraftMark>> {
-    let files = crate::content::library::content_files(content)
-        .map_err(|d| anyhow::anyhow!("{}: {}", d.file.display(), d.message))?;
+fn draft_marks(content: &Path, drafts: &[PathBuf]) -> Vec<DraftMark> {
     let mut marks = Vec::new();
-    for rel in files {
-        let full = content.join(&rel);
-        if !is_draft(&full, &rel)? {
-            continue;
-        }
+    for rel in drafts {
+        let full = content.join(rel);
         let dir = full.parent().unwrap_or(content).to_path_buf();
         let name = rel
             .file_name()
@@ -169,15 +159,5 @@ fn draft_marks(content: &Path) -> Result<Vec<DraftMark>> {
             marks.push(DraftMark::Stem(dir, format!("{stem}.")));
         }
     }
-    Ok(marks)
-}
-
-fn is_draft(full: &Path, rel: &Path) -> Result<bool> {
-    let text = crate::fsx::read_to_string(full)?;
-    if rel.file_name().is_some_and(|n| n == "_index.md") {
-        return Ok(
-            crate::content::section::parse_section(&text, rel, full).is_ok_and(|s| s.meta.draft)
-        );
-    }
-    Ok(FrontMatter::parse(&text).is_ok_and(|(fm, _)| fm.draft))
+    marks
 }

@@ -40,6 +40,8 @@ pub struct Library {
     pub warnings: Vec<String>,
     /// Loaded with drafts (`--drafts`): the assets beside drafts are published too.
     pub drafts: bool,
+    /// The drafts left out (content paths, `news/secret.md`): their assets are not copied.
+    pub draft_files: Vec<PathBuf>,
 }
 
 /// Paths a page may not take: the generated listings live there.
@@ -97,8 +99,13 @@ fn alias_errors(
 enum Loaded {
     Page(Box<Page>),
     Section(Box<Section>),
+    /// A draft (its content path), left out.
+    Draft(PathBuf),
     Skipped,
 }
+
+/// What [`parse_files`] found.
+type Parsed = (Vec<Page>, Vec<Section>, Vec<PathBuf>, Vec<Diagnostic>);
 
 /// Every `*.md` below `content_dir`, relative to it, sorted; hidden files and folders skipped.
 pub fn content_files(content_dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
@@ -128,12 +135,7 @@ pub fn content_files(content_dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 
 /// Reads `files` (relative to `content_dir`) in parallel and parses their front matter; the
 /// pages' bodies are rendered later, by [`render_pages`], once every URL is known.
-fn parse_files(
-    content_dir: &Path,
-    files: &[PathBuf],
-    config: &Config,
-    drafts: bool,
-) -> (Vec<Page>, Vec<Section>, Vec<Diagnostic>) {
+fn parse_files(content_dir: &Path, files: &[PathBuf], config: &Config, drafts: bool) -> Parsed {
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|rel| {
@@ -143,7 +145,7 @@ fn parse_files(
             if rel.file_name().is_some_and(|n| n == "_index.md") {
                 let section = parse_section(&text, rel, &full)?;
                 if section.meta.draft && !drafts {
-                    return Ok(Loaded::Skipped);
+                    return Ok(Loaded::Draft(rel.clone()));
                 }
                 return Ok(Loaded::Section(Box::new(section)));
             }
@@ -156,7 +158,10 @@ fn parse_files(
                     .collect::<Vec<_>>()
             })?;
             page.file = full;
-            if (page.is_draft() && !drafts) || page.meta.render == Some(false) {
+            if page.is_draft() && !drafts {
+                return Ok(Loaded::Draft(rel.clone()));
+            }
+            if page.meta.render == Some(false) {
                 return Ok(Loaded::Skipped);
             }
             Ok(Loaded::Page(Box::new(page)))
@@ -166,15 +171,17 @@ fn parse_files(
     let mut errors = Vec::new();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
+    let mut draft_files = Vec::new();
     for r in results {
         match r {
             Ok(Loaded::Page(p)) => pages.push(*p),
             Ok(Loaded::Section(s)) => sections.push(*s),
+            Ok(Loaded::Draft(rel)) => draft_files.push(rel),
             Ok(Loaded::Skipped) => {}
             Err(mut e) => errors.append(&mut e),
         }
     }
-    (pages, sections, errors)
+    (pages, sections, draft_files, errors)
 }
 
 /// Where `@/` links may point: content path (`news/a.md`, `news/_index.md`) → URL.
@@ -227,10 +234,15 @@ fn render_pages(
 /// Loads and parses every content file in parallel; all problems are returned together.
 pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library, Vec<Diagnostic>> {
     let files = content_files(content_dir).map_err(|d| vec![d])?;
-    let (pages, sections, mut errors) = parse_files(content_dir, &files, config, drafts);
+    let (pages, sections, draft_files, mut errors) =
+        parse_files(content_dir, &files, config, drafts);
     let urls = link_targets(pages.iter(), &sections, config);
     let pages = render_pages(pages, &urls, config, &mut errors);
-    assemble(pages, sections, config, errors).map(|l| Library { drafts, ..l })
+    assemble(pages, sections, config, errors).map(|l| Library {
+        drafts,
+        draft_files,
+        ..l
+    })
 }
 
 impl Library {
@@ -288,7 +300,16 @@ impl Library {
                 p.is_file() && p.extension().is_some_and(|e| e == "md")
             })
             .collect();
-        let (mut fresh, _, mut errors) = parse_files(content_dir, &existing, config, drafts);
+        let (mut fresh, _, new_drafts, mut errors) =
+            parse_files(content_dir, &existing, config, drafts);
+        let mut draft_files: Vec<PathBuf> = self
+            .draft_files
+            .iter()
+            .filter(|d| !changed_set.contains(content_dir.join(d).as_path()))
+            .cloned()
+            .chain(new_drafts)
+            .collect();
+        draft_files.sort();
         fresh.extend(links_to_changed.iter().map(|p| (**p).clone()));
         let urls = link_targets(
             pages.iter().map(AsRef::as_ref).chain(fresh.iter()),
@@ -304,7 +325,11 @@ impl Library {
                 ..s.clone()
             })
             .collect();
-        assemble(pages, sections, config, errors).map(|l| Library { drafts, ..l })
+        assemble(pages, sections, config, errors).map(|l| Library {
+            drafts,
+            draft_files,
+            ..l
+        })
     }
 }
 
@@ -376,6 +401,7 @@ fn assemble(
         taxonomies,
         warnings,
         drafts: false,
+        draft_files: Vec::new(),
     })
 }
 

@@ -56,15 +56,7 @@ impl OutputDir {
     /// Locks `output`'s state (calling `waiting` first when another build holds it), finishes
     /// or rolls back a killed build, removes stale staging directories and reads the record.
     pub fn open(output: &Path, claim: Claim, waiting: impl FnOnce()) -> Result<OutputDir> {
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| anyhow!("output directory `{}` has no name", output.display()))?;
-        let parent = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let state = parent.join(format!(".{name}.newsroom"));
+        let (parent, name, state) = state_dir(output)?;
         fsx::create_dir_all(&state)?;
         // Never committed by accident: git ignores a directory whose files are all ignored.
         let ignore = state.join(".gitignore");
@@ -114,6 +106,19 @@ impl OutputDir {
         Ok(dir)
     }
 
+    /// [`OutputDir::open`], when an earlier build left its state (else `None`, and nothing
+    /// is created).
+    pub fn open_existing(
+        output: &Path,
+        claim: Claim,
+        waiting: impl FnOnce(),
+    ) -> Result<Option<OutputDir>> {
+        if !state_dir(output)?.2.is_dir() {
+            return Ok(None);
+        }
+        OutputDir::open(output, claim, waiting).map(Some)
+    }
+
     fn record_path(&self) -> PathBuf {
         self.state.join("record")
     }
@@ -151,6 +156,16 @@ impl OutputDir {
     /// The key of the search inputs the last build wrote its index from.
     pub fn search_key(&self) -> Option<u64> {
         self.record.as_ref().and_then(|r| r.search)
+    }
+
+    /// Whether the last build was made from exactly these `sources` (the key of every input
+    /// file's path and stamps, [`crate::site::sources_key`]) and left every file intact:
+    /// then there is nothing to do.
+    pub fn up_to_date(&self, sources: u64) -> bool {
+        let Some(record) = &self.record else {
+            return false;
+        };
+        record.sources == Some(sources) && verified(&self.path, record).len() == record.files.len()
     }
 
     /// Finishes a killed build: rolls it forward if its journal is complete, else back.
@@ -207,6 +222,20 @@ impl OutputDir {
         }
         Ok(())
     }
+}
+
+/// `(parent, name, state directory)` of an output directory.
+fn state_dir(output: &Path) -> Result<(PathBuf, String, PathBuf)> {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| anyhow!("output directory `{}` has no name", output.display()))?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let state = parent.join(format!(".{name}.newsroom"));
+    Ok((parent, name, state))
 }
 
 fn is_empty_or_absent(dir: &Path) -> Result<bool> {
@@ -307,6 +336,14 @@ pub struct Writer<'d> {
     /// Set once the first temporary file is about to be made: the journal says "staging".
     staging: OnceLock<Result<(), String>>,
     committed: bool,
+}
+
+/// What the new record keys besides the files: every source of the build (see
+/// [`OutputDir::up_to_date`]) and the search index inputs.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Keys {
+    pub sources: Option<u64>,
+    pub search: Option<u64>,
 }
 
 /// What a commit did.
@@ -496,9 +533,9 @@ impl<'d> Writer<'d> {
     pub fn commit<'a>(
         mut self,
         templates: impl Iterator<Item = (&'a str, u64)>,
-        search: Option<u64>,
+        keys: Keys,
     ) -> Result<Changes> {
-        let (record, journal) = self.plan(templates, search)?;
+        let (record, journal) = self.plan(templates, keys)?;
         let changes = Changes {
             written: journal.moves.len(),
             removed: journal.gone.len(),
@@ -539,7 +576,7 @@ impl<'d> Writer<'d> {
     fn plan<'a>(
         &mut self,
         templates: impl Iterator<Item = (&'a str, u64)>,
-        search: Option<u64>,
+        keys: Keys,
     ) -> Result<(Record, Journal)> {
         let produced = self.produced.get_mut().expect("writer poisoned");
         for (path, fp) in templates {
@@ -555,7 +592,8 @@ impl<'d> Writer<'d> {
             }
         }
         let record = Record {
-            search,
+            sources: keys.sources,
+            search: keys.search,
             files: produced.iter().map(|(p, f)| (p.clone(), f.entry)).collect(),
         };
         let mut gone: Vec<String> = match (&self.mode, &self.dir.record) {
@@ -778,7 +816,7 @@ mod tests {
         }
         w.commit(
             files.iter().map(|(p, _)| (*p, hash_bytes(p.as_bytes()))),
-            None,
+            Keys::default(),
         )
         .unwrap()
     }
@@ -792,7 +830,9 @@ mod tests {
             w.part(Kind::Template).write(p, b.as_bytes()).unwrap();
         }
         if let Some(n) = moved {
-            let (record, journal) = w.plan(files.iter().map(|(p, _)| (*p, 0)), None).unwrap();
+            let (record, journal) = w
+                .plan(files.iter().map(|(p, _)| (*p, 0)), Keys::default())
+                .unwrap();
             record.write(&dir.state.join("record.new")).unwrap();
             journal.write(&dir.journal_path()).unwrap();
             let partial = Journal {

@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! newsroom-output 1
+//! sources 5b0f…
 //! search 9c1e…
 //! t <key> <hash> <size> <mtime_ns> <ino> news/foo/index.html
 //! ```
@@ -52,7 +53,7 @@ impl Kind {
 }
 
 /// How a file looked on disk right after it was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Stamp {
     pub size: u64,
     pub mtime_ns: i128,
@@ -90,9 +91,11 @@ pub struct Entry {
     pub stamp: Stamp,
 }
 
-/// Every file a build wrote, and the key of the search index inputs it wrote them from.
+/// Every file a build wrote, the key of all the sources it was built from, and the key of
+/// the search index inputs it wrote the index from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
+    pub sources: Option<u64>,
     pub search: Option<u64>,
     pub files: FxHashMap<String, Entry>,
 }
@@ -128,6 +131,10 @@ impl Record {
                 ended = true;
                 break;
             }
+            if let Some(key) = line.strip_prefix("sources ") {
+                record.sources = Some(u64::from_str_radix(key, 16).ok()?);
+                continue;
+            }
             if let Some(key) = line.strip_prefix("search ") {
                 record.search = Some(u64::from_str_radix(key, 16).ok()?);
                 continue;
@@ -146,6 +153,9 @@ impl Record {
         let mut out = String::with_capacity(64 * paths.len() + 64);
         out.push_str(HEADER);
         out.push('\n');
+        if let Some(s) = self.sources {
+            out.push_str(&format!("sources {s:016x}\n"));
+        }
         if let Some(s) = self.search {
             out.push_str(&format!("search {s:016x}\n"));
         }
@@ -225,6 +235,7 @@ mod tests {
 
     fn sample() -> Record {
         let mut r = Record {
+            sources: Some(0xdef),
             search: Some(0xabc),
             ..Record::default()
         };

@@ -103,7 +103,7 @@ impl State {
             crate::content::assets::Plan::default()
         } else {
             let extra = &self.config.assets.extensions;
-            crate::content::assets::plan(&self.root, extra, self.drafts)?
+            crate::content::assets::plan(&self.root, extra, &self.library.draft_files)?
         };
         for asset in &change.assets {
             let Some(key) = watch::asset_output_path(&self.root, asset) else {
