@@ -207,7 +207,7 @@ pub struct SearchConfig {
 }
 
 /// A part of an article that search can index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SearchField {
     Title,

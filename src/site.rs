@@ -191,17 +191,13 @@ pub fn render_into(
     )?;
     clock.lap("pages");
     let mut stats = pages.stats;
-    let search = search_key(config, library);
-    if config.search.enabled {
-        let kept =
-            search.is_some() && search == writer.search_key() && writer.keep_all(Kind::Search);
-        if !kept {
-            let out = writer.part(Kind::Search);
-            stats.files +=
-                crate::render::search::write(config, library, || rules.indexer(config), &out)?
-                    .files;
-        }
-    }
+    let search = if config.search.enabled {
+        let (key, files) = update_search(config, library, &rules, writer)?;
+        stats.files += files;
+        Some(key)
+    } else {
+        None
+    };
     clock.lap("search");
     stats.files += copy_assets(root, config, library, &writer.part(Kind::Asset))?;
     clock.lap("assets");
@@ -280,9 +276,56 @@ fn stamp_of(meta: &std::fs::Metadata) -> (Stamp, bool, i64, i64) {
     (Stamp::of(meta), meta.is_dir(), ctime.0, ctime.1)
 }
 
-/// The key of everything the search index is made from, when it can be told.
-fn search_key(_config: &Config, _library: &Library) -> Option<u64> {
-    None
+/// The state file that keeps each article's search terms between builds.
+const SEARCH_CACHE: &str = "search-terms";
+
+/// Writes the search index unless the last build wrote it from the same inputs and its files
+/// are intact; only articles whose indexed text changed since the last build are tokenized
+/// (the others' terms come from the state directory's cache). Returns the key of the inputs
+/// and how many files the index has.
+fn update_search(
+    config: &Config,
+    library: &Library,
+    rules: &SiteRules,
+    writer: &Writer,
+) -> Result<(u64, usize)> {
+    use std::hash::{Hash, Hasher};
+    let mut indexer = rules.indexer(config);
+    let plan = indexer.plan(library);
+    let program = program_key();
+    let mut h = rustc_hash::FxHasher::default();
+    (program, plan.key).hash(&mut h);
+    let key = h.finish();
+    let files = writer.known_keys(Kind::Search).count();
+    if writer.search_key() == Some(key) && writer.keep_all(Kind::Search) {
+        return Ok((key, files));
+    }
+    if let Some(bytes) = writer.dir().read_cache(SEARCH_CACHE) {
+        indexer.load_cache(&bytes, program);
+    }
+    let index = indexer.index_planned(library, plan);
+    let files = index.write(&writer.part(Kind::Search))?.files;
+    if indexer.cache_changed() {
+        writer
+            .dir()
+            .write_cache(SEARCH_CACHE, &indexer.save_cache(program))?;
+    }
+    Ok((key, files))
+}
+
+/// The identity of the running program (its file's size, mtime and inode): what a cache
+/// made by another build of newsroom must not be mistaken for.
+pub fn program_key() -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|e| std::fs::metadata(e).ok())
+    {
+        stamp_of(&meta).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Copies the asset files of `static/` and `content/` the allow-list admits

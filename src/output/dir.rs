@@ -158,6 +158,18 @@ impl OutputDir {
         self.record.as_ref().and_then(|r| r.search)
     }
 
+    /// A cache file of the state directory (`None` when there is none or it cannot be
+    /// read). Caches speed a build up and never decide what it writes: their readers check
+    /// what each entry was made from.
+    pub fn read_cache(&self, name: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.state.join(name)).ok()
+    }
+
+    /// Replaces a cache file (through a temp file, so a reader never sees half of it).
+    pub fn write_cache(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        fsx::write_atomic(&self.state.join(name), bytes)
+    }
+
     /// Whether the last build was made from exactly these `sources` (the key of every input
     /// file's path and stamps, [`crate::site::sources_key`]) and left every file intact:
     /// then there is nothing to do.
@@ -384,6 +396,11 @@ impl<'d> Writer<'d> {
     /// The key of the search inputs the last build wrote its index from.
     pub fn search_key(&self) -> Option<u64> {
         self.dir.search_key()
+    }
+
+    /// The output directory's state (for its caches).
+    pub fn dir(&self) -> &OutputDir {
+        self.dir
     }
 
     /// The output for one kind of file.

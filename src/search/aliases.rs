@@ -14,6 +14,14 @@ pub struct Aliases {
     by_name: HashMap<String, usize>,
 }
 
+/// Aliases are what their groups say (`by_name` is made from them): the key the search
+/// cache checks.
+impl std::hash::Hash for Aliases {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.groups.hash(h);
+    }
+}
+
 impl Aliases {
     /// Every company of `vocab`: its name, Chinese name and aliases find each other.
     pub fn from_vocabulary(vocab: &crate::tagging::Vocabulary) -> Aliases {

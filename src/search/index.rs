@@ -75,14 +75,17 @@ fn term_text<'v>(id: u64, vocab: &'v IdMap<Box<str>>, buf: &'v mut String) -> &'
 }
 
 /// The terms of one article, sorted by (shard hash, id), with their boosted counts.
-#[derive(Debug, Default)]
-struct DocTerms {
-    hashes: Vec<u32>,
-    ids: Vec<u64>,
-    counts: Vec<u16>,
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct DocTerms {
+    pub(super) hashes: Vec<u32>,
+    pub(super) ids: Vec<u64>,
+    pub(super) counts: Vec<u16>,
     /// Terms in the article's text fields (the length BM25 normalizes by).
-    len: u32,
+    pub(super) len: u32,
 }
+
+/// Article path → (fingerprint of what is indexed, its terms).
+pub(super) type TermCache = HashMap<String, (u64, Arc<DocTerms>)>;
 
 /// Per-article terms, and the new words they brought to the vocabulary.
 type Tokenized = (Vec<(u64, Arc<DocTerms>)>, IdMap<Box<str>>);
@@ -117,9 +120,21 @@ pub struct Indexer {
     snippet_chars: usize,
     shard_bytes: usize,
     /// Article path → (fingerprint of what is indexed, its terms).
-    cache: HashMap<String, (u64, Arc<DocTerms>)>,
+    cache: TermCache,
     /// Every term seen, by key.
     vocab: IdMap<Box<str>>,
+    /// Whether the last [`Indexer::index`] tokenized an article or dropped one: then a saved
+    /// cache is out of date.
+    cache_changed: bool,
+}
+
+/// What one index run reads of a library ([`Indexer::plan`]): the indexed pages in doc-id
+/// order and each one's fingerprint.
+pub struct Plan<'l> {
+    pages: Vec<&'l Page>,
+    fingerprints: Vec<u64>,
+    /// The key of every input of the index files: equal keys, equal files.
+    pub key: u64,
 }
 
 impl Indexer {
@@ -149,27 +164,77 @@ impl Indexer {
             shard_bytes: config.search.shard_bytes,
             cache: HashMap::new(),
             vocab: IdMap::default(),
+            cache_changed: false,
         }
     }
 
-    /// Indexes `library`, re-reading only articles that changed since the last call.
-    pub fn index(&mut self, library: &Library) -> SearchIndex {
+    /// The key of what tokenizing reads besides the article: fields, aliases, stop words,
+    /// plural rules and the index format.
+    fn rules_key(&self) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        (
+            FORMAT,
+            env!("CARGO_PKG_VERSION"),
+            &self.fields,
+            &self.aliases,
+        )
+            .hash(&mut h);
+        (self.words.stop_words.list(), self.words.plurals.rules()).hash(&mut h);
+        h.finish()
+    }
+
+    /// The pages `library` indexes, their fingerprints, and the key of all the index reads:
+    /// besides the terms, each record's path, date, source and language, the taxonomy terms
+    /// it names, the date formats, snippet length and shard size.
+    pub fn plan<'l>(&self, library: &'l Library) -> Plan<'l> {
         let pages: Vec<&Page> = library
             .pages
             .iter()
             .filter(|p| p.meta.in_search_index != Some(false))
             .map(|p| p.as_ref())
             .collect();
+        let fingerprints: Vec<u64> = pages.par_iter().map(|p| fingerprint(p)).collect();
+        let mut h = rustc_hash::FxHasher::default();
+        (
+            self.rules_key(),
+            &self.dates,
+            self.snippet_chars,
+            self.shard_bytes,
+        )
+            .hash(&mut h);
+        library.term_index().hash(&mut h);
+        for (p, fp) in pages.iter().zip(&fingerprints) {
+            (fp, &p.path, p.date, &p.meta.extra.source, &p.language).hash(&mut h);
+        }
+        Plan {
+            pages,
+            fingerprints,
+            key: h.finish(),
+        }
+    }
 
+    /// Indexes `library`, re-reading only articles that changed since the last call.
+    pub fn index(&mut self, library: &Library) -> SearchIndex {
+        let plan = self.plan(library);
+        self.index_planned(library, plan)
+    }
+
+    /// [`Indexer::index`] with the plan already made.
+    pub fn index_planned(&mut self, library: &Library, plan: Plan<'_>) -> SearchIndex {
+        let Plan {
+            pages,
+            fingerprints,
+            ..
+        } = plan;
         let vocab = &self.vocab;
         let cache = &self.cache;
         let (fields, aliases, words) = (&self.fields, &self.aliases, &self.words);
         let (terms, new_vocab): Tokenized = pages
             .par_iter()
+            .zip(&fingerprints)
             .fold(
                 || (Vec::new(), IdMap::default()),
-                |(mut docs, mut new), page| {
-                    let fp = fingerprint(page);
+                |(mut docs, mut new), (page, &fp)| {
                     let terms = match cache.get(&page.path) {
                         Some((f, t)) if *f == fp => t.clone(),
                         _ => Arc::new(doc_terms(page, (fields, aliases, words), vocab, &mut new)),
@@ -189,6 +254,12 @@ impl Indexer {
                     (a, va)
                 },
             );
+        let reused = pages
+            .iter()
+            .zip(&terms)
+            .filter(|(p, (_, t))| cache.get(&p.path).is_some_and(|(_, c)| Arc::ptr_eq(c, t)))
+            .count();
+        self.cache_changed = reused != pages.len() || reused != self.cache.len();
         self.vocab.extend(new_vocab);
         self.cache = pages
             .iter()
@@ -232,6 +303,35 @@ impl Indexer {
     }
 }
 
+impl Indexer {
+    /// Takes the terms of a cache [`Indexer::save_cache`] wrote with the same `salt` and
+    /// rules; a cache that does not match, or is damaged, is ignored.
+    pub fn load_cache(&mut self, bytes: &[u8], salt: u64) {
+        let key = self.cache_key(salt);
+        if let Some((cache, vocab)) = super::cache::decode(bytes, key) {
+            self.cache = cache;
+            self.vocab = vocab;
+        }
+    }
+
+    /// The terms of every article the last [`Indexer::index`] saw, for [`Indexer::load_cache`]
+    /// in a later process. `salt` names what else the terms depend on (the program).
+    pub fn save_cache(&self, salt: u64) -> Vec<u8> {
+        super::cache::encode(&self.cache, &self.vocab, self.cache_key(salt))
+    }
+
+    /// Whether the last [`Indexer::index`] changed what [`Indexer::save_cache`] would write.
+    pub fn cache_changed(&self) -> bool {
+        self.cache_changed
+    }
+
+    fn cache_key(&self, salt: u64) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        (salt, self.rules_key()).hash(&mut h);
+        h.finish()
+    }
+}
+
 impl SearchIndex {
     /// Writes every file under `search/` in `out`.
     pub fn write(&self, out: &dyn Output) -> Result<IndexStats> {
@@ -268,9 +368,10 @@ impl SearchIndex {
     }
 }
 
-/// What the index reads of a page, hashed: unchanged pages keep their cached terms.
+/// What tokenizing reads of a page, hashed: unchanged pages keep their cached terms. The
+/// hash is the same in every process (a saved cache is checked with it).
 fn fingerprint(page: &Page) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     page.meta.title.hash(&mut h);
     page.meta.description.hash(&mut h);
     page.meta.taxonomies.hash(&mut h);
@@ -452,9 +553,18 @@ fn doc_record(
     }
     let body = page.rendered.text.trim();
     // The description often repeats the first sentence (with other punctuation): keep one.
-    let text = match page.meta.description.as_deref().map(str::trim) {
-        Some(d) if !d.is_empty() && !repeats_opening(d, body) => format!("{d}\n{body}"),
-        _ => body.to_string(),
+    let lead = match page.meta.description.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() && !repeats_opening(d, body) => Some(d),
+        _ => None,
+    };
+    let snippet: String = match lead {
+        Some(d) => d
+            .chars()
+            .chain(['\n'])
+            .chain(body.chars())
+            .take(snippet_chars)
+            .collect(),
+        None => body.chars().take(snippet_chars).collect(),
     };
     DocRecord {
         p: page.path.clone(),
@@ -464,7 +574,7 @@ fn doc_record(
         s: page.meta.extra.source.clone(),
         l: page.language.clone(),
         g,
-        x: text.chars().take(snippet_chars).collect(),
+        x: snippet,
     }
 }
 
@@ -509,6 +619,59 @@ mod tests {
         assert_eq!(again.shards, fresh.shards);
         assert_eq!(again.docs, fresh.docs);
         assert_ne!(first.meta.version, again.meta.version);
+    }
+
+    #[test]
+    fn a_saved_cache_gives_the_same_index_and_is_used_only_when_it_matches() {
+        let config = Config::default();
+        let before = library(&[
+            ("a.md", "大模型价格战", "正文 Nvidia chips"),
+            ("b.md", "Chips", "Nvidia"),
+        ]);
+        let after = library(&[
+            ("a.md", "大模型价格战", "正文 Nvidia chips"),
+            ("b.md", "Chips", "TSMC"),
+        ]);
+        let mut first = Indexer::new(&config);
+        first.index(&before);
+        assert!(first.cache_changed());
+        let saved = first.save_cache(7);
+
+        // A new process: the cache gives a's terms; only b is tokenized again.
+        let mut later = Indexer::new(&config);
+        later.load_cache(&saved, 7);
+        assert_eq!(later.cache.len(), 2);
+        for (path, (fp, terms)) in &first.cache {
+            assert_eq!(later.cache.get(path), Some(&(*fp, terms.clone())));
+        }
+        let again = later.index(&after);
+        let fresh = Indexer::new(&config).index(&after);
+        assert_eq!((again.shards, again.docs), (fresh.shards, fresh.docs));
+        assert!(later.cache_changed());
+
+        // Unchanged articles: nothing to save.
+        later.index(&after);
+        assert!(!later.cache_changed());
+
+        // Another program, a damaged or cut file: ignored.
+        for bad in [
+            (saved.clone(), 8),
+            (saved[..saved.len() - 1].to_vec(), 7),
+            (
+                {
+                    let mut b = saved.clone();
+                    let mid = b.len() / 2;
+                    b[mid] ^= 1;
+                    b
+                },
+                7,
+            ),
+            (Vec::new(), 7),
+        ] {
+            let mut ix = Indexer::new(&config);
+            ix.load_cache(&bad.0, bad.1);
+            assert!(ix.cache.is_empty());
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! page is a render output.
 
 pub mod aliases;
+mod cache;
 pub mod format;
 pub mod index;
 pub mod query;
@@ -16,5 +17,5 @@ pub mod rules;
 pub mod tokenize;
 
 pub use format::{DocRecord, Meta};
-pub use index::{IndexStats, Indexer, SearchIndex};
+pub use index::{IndexStats, Indexer, Plan, SearchIndex};
 pub use rules::{SearchRules, StopWords};

@@ -20,7 +20,7 @@ struct SearchFile {
 
 /// One plural ending (`[[plural]]` in `rules/search.toml`, and `plural_endings` in
 /// `meta.json`): see the comment there for what the fields do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PluralRule {
     pub ending: String,
