@@ -244,9 +244,7 @@ impl Clock {
 pub fn sources_key(root: &Path, base_url: Option<&str>, drafts: bool) -> Option<u64> {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
-    (env!("CARGO_PKG_VERSION"), base_url, drafts).hash(&mut h);
-    let exe = std::env::current_exe().ok()?;
-    stamp_of(&std::fs::metadata(exe).ok()?).hash(&mut h);
+    (program_key(), base_url, drafts).hash(&mut h);
     for input in ["config.toml", "content", "templates", "static", "rules"] {
         let path = root.join(input);
         if std::fs::symlink_metadata(&path).is_err() {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::index::{DocTerms, IdMap, TermCache};
+use super::terms::{DocTerms, IdMap, TermCache};
 
 const MAGIC: &[u8] = b"newsroom-search-terms 1\n";
 

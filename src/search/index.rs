@@ -22,6 +22,7 @@ use crate::slug::is_cjk;
 use super::aliases::Aliases;
 use super::format::{DOC_CHUNK, DocRecord, FORMAT, Meta, ShardReader, encode_term};
 use super::rules::SearchRules;
+use super::terms::{DocTerms, IdMap, TermCache};
 use super::tokenize;
 
 const K1: f64 = 1.2;
@@ -36,10 +37,6 @@ fn boost(field: SearchField) -> u16 {
         SearchField::Body => 1,
     }
 }
-
-/// Term ids are already hashes (or packed CJK characters): a one-multiply hasher is enough,
-/// where std's SipHash would dominate indexing.
-pub(crate) type IdMap<V> = rustc_hash::FxHashMap<u64, V>;
 
 /// A term's identity inside the indexer. CJK terms (one or two characters) are packed into
 /// the id itself, so the hot path never hashes or allocates them; words are hashed and their
@@ -73,19 +70,6 @@ fn term_text<'v>(id: u64, vocab: &'v IdMap<Box<str>>, buf: &'v mut String) -> &'
     }
     buf
 }
-
-/// The terms of one article, sorted by (shard hash, id), with their boosted counts.
-#[derive(Debug, Default, PartialEq)]
-pub(super) struct DocTerms {
-    pub(super) hashes: Vec<u32>,
-    pub(super) ids: Vec<u64>,
-    pub(super) counts: Vec<u16>,
-    /// Terms in the article's text fields (the length BM25 normalizes by).
-    pub(super) len: u32,
-}
-
-/// Article path → (fingerprint of what is indexed, its terms).
-pub(super) type TermCache = HashMap<String, (u64, Arc<DocTerms>)>;
 
 /// Per-article terms, and the new words they brought to the vocabulary.
 type Tokenized = (Vec<(u64, Arc<DocTerms>)>, IdMap<Box<str>>);

@@ -14,6 +14,7 @@ pub mod format;
 pub mod index;
 pub mod query;
 pub mod rules;
+mod terms;
 pub mod tokenize;
 
 pub use format::{DocRecord, Meta};
