@@ -4,13 +4,13 @@
 use serde::Serialize;
 
 use super::views::{CardView, DateView};
-use super::{Item, Renderer, Run};
+use super::{Item, Renderer, Run, Text};
 
 #[derive(Serialize)]
 struct Entry<'b> {
     #[serde(flatten)]
     card: CardView<'b>,
-    content: &'b str,
+    content: Text<'b>,
 }
 
 #[derive(Serialize)]
@@ -37,7 +37,7 @@ fn feed<'a>(
         .take(limit)
         .map(|&i| Entry {
             card: r.card(i),
-            content: &lib.pages[i].rendered.html,
+            content: Text(&lib.pages[i].rendered.html),
         })
         .collect();
     // Newest entry date, not the clock: two builds of one input are byte-identical.

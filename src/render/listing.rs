@@ -2,12 +2,11 @@
 //! `page/1/` redirect to the first page. The [`Paginator`] is shared with term pages.
 
 use serde::Serialize;
-use tera::Value;
 
 use crate::content::library::SectionMeta;
 
 use super::redirect::RedirectView;
-use super::{Item, Renderer, Run, pagers};
+use super::{Card, Item, Renderer, Run, pagers};
 
 /// `paginator` in listing templates. Fields in alphabetical order, as the map it replaces.
 #[derive(Serialize)]
@@ -18,7 +17,7 @@ pub(super) struct Paginator<'a> {
     next: Option<String>,
     number_pagers: usize,
     /// The cards of this page's articles.
-    pages: Vec<&'a Value>,
+    pages: Vec<Card<'a>>,
     previous: Option<String>,
     total_items: usize,
 }
@@ -50,7 +49,7 @@ pub(super) fn pager_path(path: &str, pager: usize) -> String {
 impl<'a> Paginator<'a> {
     /// Page `pager` of `items` (page indices) at `path`, `per` to a page.
     pub(super) fn new(
-        r: &'a Renderer,
+        r: &'a Renderer<'a>,
         path: &str,
         items: &[usize],
         per: usize,
@@ -68,7 +67,7 @@ impl<'a> Paginator<'a> {
                 .iter()
                 .skip(pager * per)
                 .take(per)
-                .map(|&i| &r.cards[i])
+                .map(|&i| r.card_ref(i))
                 .collect(),
             previous: pager.checked_sub(1).map(link),
             total_items: items.len(),

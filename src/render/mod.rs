@@ -6,7 +6,9 @@
 //!
 //! For `serve`, an item's fingerprint is the hash of that same serialized view plus the theme's
 //! identity (its template sources and the `config` every template sees): what decides a
-//! re-render is what is rendered, so the two cannot drift.
+//! re-render is what is rendered, so the two cannot drift. Two stand-ins keep fingerprinting
+//! in proportion to the view rather than to what it shows: a [`Card`] on a list is hashed as
+//! the key of its card's view, and a [`Text`] (an article body) as the hash of its bytes.
 
 mod feed;
 mod listing;
@@ -22,14 +24,15 @@ pub mod views;
 /// Where rendered files go (its own module; kept here under its old path for callers).
 pub use crate::output;
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::Hasher;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use tera::{Context, Tera, Value};
 
 use crate::config::Config;
@@ -77,7 +80,65 @@ pub(crate) struct Page<'a, V> {
 }
 
 /// Cards by the hash of their view, kept between renders by `serve`.
-pub type CardCache = HashMap<u64, Value>;
+pub type CardCache = HashMap<u64, Arc<Value>>;
+
+thread_local! {
+    /// Set while a view is hashed for its fingerprint (see [`fingerprint_of`]).
+    static FINGERPRINTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The fingerprint of a view: [`hash_of`], with [`Card`]s and [`Text`]s serialized as their
+/// keys instead of their contents.
+fn fingerprint_of<T: Serialize + ?Sized>(value: &T) -> u64 {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            FINGERPRINTING.with(|f| f.set(false));
+        }
+    }
+    FINGERPRINTING.with(|f| f.set(true));
+    let _reset = Reset;
+    hash_of(value)
+}
+
+fn fingerprinting() -> bool {
+    FINGERPRINTING.with(Cell::get)
+}
+
+/// Text a view shows as it is (an article's HTML), hashed by its bytes when fingerprinted,
+/// without JSON escaping.
+#[derive(Debug, Clone, Copy)]
+pub struct Text<'a>(pub &'a str);
+
+impl Serialize for Text<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if fingerprinting() {
+            let mut h = FxHasher::default();
+            h.write(self.0.as_bytes());
+            s.serialize_u64(h.finish())
+        } else {
+            s.serialize_str(self.0)
+        }
+    }
+}
+
+/// One article's card on a list: the card's tera value when rendered (built on first use and
+/// shared by every list), the key of its view when fingerprinted.
+#[derive(Clone, Copy)]
+pub(crate) struct Card<'r> {
+    r: &'r Renderer<'r>,
+    i: usize,
+}
+
+impl Serialize for Card<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if fingerprinting() {
+            s.serialize_u64(self.r.card_keys[self.i])
+        } else {
+            self.r.card_value(self.i).serialize(s)
+        }
+    }
+}
 
 /// Output file → fingerprint of its view, from the previous render. Comparing fingerprints
 /// is how `serve` re-renders only what an edit affects.
@@ -169,10 +230,13 @@ pub struct Renderer<'a> {
     index: views::TermIndex,
     /// Per page: its term links, made when first needed (most pages' cards come from the cache).
     terms: Vec<OnceLock<PageTerms>>,
-    /// Per page: its card as a tera value, built once and shared by every list it is on.
-    cards: Vec<Value>,
+    /// Per page: its card as a tera value, built when first shown and shared by every list
+    /// it is on.
+    cards: Vec<OnceLock<Arc<Value>>>,
     /// Per page: the hash of its card view (only when fingerprints are tracked).
     card_keys: Vec<u64>,
+    /// The cards of the previous render, by key (`serve`).
+    prev_cards: Option<&'a CardCache>,
     /// Every page index, in reading order: the index listing.
     all: Vec<usize>,
     /// Fingerprint every output (for `serve`), or just render (for `build`).
@@ -196,7 +260,7 @@ impl<'a> Renderer<'a> {
         library: &'a Library,
         theme: &'a mut Theme,
         rules: Rules<'a>,
-        cache: &CardCache,
+        cache: &'a CardCache,
     ) -> Renderer<'a> {
         Self::build(config, library, theme, rules, Some(cache))
     }
@@ -206,7 +270,7 @@ impl<'a> Renderer<'a> {
         library: &'a Library,
         theme: &'a mut Theme,
         rules: Rules<'a>,
-        cache: Option<&CardCache>,
+        cache: Option<&'a CardCache>,
     ) -> Renderer<'a> {
         let urls = Urls::new(config);
         let site = SiteView::new(config, &urls);
@@ -222,28 +286,18 @@ impl<'a> Renderer<'a> {
             rules,
             index: library.term_index(),
             terms: (0..n).map(|_| OnceLock::new()).collect(),
-            cards: Vec::new(),
+            cards: (0..n).map(|_| OnceLock::new()).collect(),
             card_keys: Vec::new(),
+            prev_cards: cache,
             all: (0..n).collect(),
             track: cache.is_some(),
         };
-        let (cards, keys): (Vec<Value>, Vec<u64>) = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let view = r.card(i);
-                let Some(cache) = cache else {
-                    return (Value::from_serializable(&view), 0);
-                };
-                let key = hash_of(&view);
-                let value = cache
-                    .get(&key)
-                    .cloned()
-                    .unwrap_or_else(|| Value::from_serializable(&view));
-                (value, key)
-            })
-            .unzip();
-        r.cards = cards;
-        r.card_keys = keys;
+        if r.track {
+            r.card_keys = (0..n)
+                .into_par_iter()
+                .map(|i| hash_of(&r.card(i)))
+                .collect();
+        }
         r
     }
 
@@ -266,12 +320,38 @@ impl<'a> Renderer<'a> {
             .with_meta(self.rules.vocab.term_meta(tax, &t.name, &t.slug))
     }
 
-    /// The cards of this render, for the next one.
+    /// Page `i`'s card as tera sees it: from the previous render when its view is the same,
+    /// else built now (once).
+    fn card_value(&self, i: usize) -> &Value {
+        self.cards[i].get_or_init(|| {
+            let cached = self
+                .prev_cards
+                .zip(self.card_keys.get(i))
+                .and_then(|(cache, key)| cache.get(key));
+            match cached {
+                Some(v) => v.clone(),
+                None => Arc::new(Value::from_serializable(&self.card(i))),
+            }
+        })
+    }
+
+    /// Page `i`'s card on a list.
+    pub(crate) fn card_ref(&'a self, i: usize) -> Card<'a> {
+        Card { r: self, i }
+    }
+
+    /// The cards of this render, for the next one: those built this time and those of the
+    /// previous render that are still current.
     pub fn card_cache(&self) -> CardCache {
         self.card_keys
             .iter()
-            .copied()
-            .zip(self.cards.iter().cloned())
+            .zip(&self.cards)
+            .filter_map(|(key, cell)| {
+                let value = cell
+                    .get()
+                    .or_else(|| self.prev_cards.and_then(|c| c.get(key)))?;
+                Some((*key, value.clone()))
+            })
             .collect()
     }
 
@@ -365,7 +445,7 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .map(|it| {
                 let fp = if track {
-                    hash_of(&(identity, it.template, &it.path, it.lang, &it.view))
+                    fingerprint_of(&(identity, it.template, &it.path, it.lang, &it.view))
                 } else {
                     0
                 };

@@ -220,7 +220,7 @@ pub struct PageView<'a> {
     #[serde(flatten)]
     pub card: CardView<'a>,
     pub description: Option<&'a str>,
-    pub content: &'a str,
+    pub content: super::Text<'a>,
     pub summary_html: Option<&'a str>,
     pub slug: &'a str,
     pub path: String,
@@ -251,7 +251,7 @@ impl<'a> PageView<'a> {
         PageView {
             card: CardView::new(page, terms, urls, dates),
             description: page.meta.description.as_deref(),
-            content: &page.rendered.html,
+            content: super::Text(&page.rendered.html),
             summary_html: page.rendered.summary_html.as_deref(),
             slug: &page.slug,
             path: urls.url(&page.path),

@@ -488,14 +488,35 @@ fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> V
     // slice of each article's terms.
     let groups = n_shards.min(64);
     let per_group = n_shards / groups;
+    // Where each group starts in each article's terms: one pass over the terms, instead of
+    // two binary searches per article per group.
+    let group_bits = groups.trailing_zeros();
+    let bounds: Vec<[u32; 65]> = docs
+        .par_iter()
+        .map(|d| {
+            let mut b = [0u32; 65];
+            let mut g = 0usize;
+            for (i, &h) in d.hashes.iter().enumerate() {
+                let of = shard_of_hash(h, group_bits) as usize;
+                while g < of {
+                    g += 1;
+                    b[g] = i as u32;
+                }
+            }
+            while g < groups {
+                g += 1;
+                b[g] = d.hashes.len() as u32;
+            }
+            b
+        })
+        .collect();
     (0..groups)
         .into_par_iter()
         .flat_map_iter(|g| {
-            let (lo, hi) = ((g * per_group) as u32, ((g + 1) * per_group) as u32);
+            let lo = (g * per_group) as u32;
             let mut postings: IdMap<(u32, Vec<(u32, u8)>)> = IdMap::default();
             for (doc, d) in docs.iter().enumerate() {
-                let start = d.hashes.partition_point(|&h| shard_of_hash(h, bits) < lo);
-                let end = d.hashes.partition_point(|&h| shard_of_hash(h, bits) < hi);
+                let (start, end) = (bounds[doc][g] as usize, bounds[doc][g + 1] as usize);
                 for i in start..end {
                     let entry = postings
                         .entry(d.ids[i])
