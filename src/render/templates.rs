@@ -33,6 +33,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embedded!(
     "atom.xml",
     "rss.xml",
     "sitemap.xml",
+    "split_sitemap_index.xml",
     "robots.txt",
     "style.css",
 );
