@@ -16,7 +16,7 @@ use crate::output::Output;
 use crate::output::dir::Writer;
 use crate::output::manifest::{Kind, Stamp};
 use crate::render::templates;
-use crate::render::{CardCache, Manifest, Renderer, Rules, Stats, hash_of};
+use crate::render::{Manifest, RenderMemo, Renderer, Rules, Stats, hash_of};
 use crate::search::{Indexer, SearchRules};
 use crate::tagging::Vocabulary;
 
@@ -133,7 +133,7 @@ fn unknown_templates(library: &Library, tera: &tera::Tera) -> Result<()> {
 pub struct RenderedSite {
     pub stats: Stats,
     pub manifest: Manifest,
-    pub cards: CardCache,
+    pub memo: RenderMemo,
 }
 
 /// Renders the templated files whose views changed since `prev` (everything for an empty
@@ -143,7 +143,7 @@ pub fn render_pages(
     config: &Config,
     library: &Library,
     rules: &SiteRules,
-    prev: (&Manifest, &CardCache),
+    prev: (&Manifest, &RenderMemo),
     out: &dyn Output,
 ) -> Result<RenderedSite> {
     let mut theme = templates::load(root)?;
@@ -153,7 +153,7 @@ pub fn render_pages(
     Ok(RenderedSite {
         stats,
         manifest,
-        cards: renderer.card_cache(),
+        memo: renderer.memo(),
     })
 }
 
@@ -186,7 +186,7 @@ pub fn render_into(
         config,
         library,
         &rules,
-        (&prev, &CardCache::default()),
+        (&prev, &RenderMemo::default()),
         &writer.part(Kind::Template),
     )?;
     clock.lap("pages");

@@ -55,6 +55,8 @@ pub(crate) struct Item<'t, V> {
     pub view: V,
     /// The source file, named in render errors.
     pub file: Option<&'t std::path::Path>,
+    /// The fingerprint, when already known (else it is the hash of the view).
+    pub fingerprint: Option<u64>,
 }
 
 impl<'t, V> Item<'t, V> {
@@ -65,6 +67,7 @@ impl<'t, V> Item<'t, V> {
             lang,
             view,
             file: None,
+            fingerprint: None,
         }
     }
 }
@@ -79,8 +82,36 @@ pub(crate) struct Page<'a, V> {
     view: V,
 }
 
-/// Cards by the hash of their view, kept between renders by `serve`.
-pub type CardCache = HashMap<u64, Arc<Value>>;
+/// What one render leaves for the next in the same process (`serve`): the cards it built,
+/// by the key of their view, and each article's card key and page fingerprint with what they
+/// were made from. An article whose page, neighbours and context (theme, config, terms,
+/// dates) are the same objects as last time keeps both without its views being built, so
+/// finding what an edit touches costs in proportion to the edit, not to the site.
+#[derive(Default)]
+pub struct RenderMemo {
+    cards: HashMap<u64, Arc<Value>>,
+    /// The context the keys below were made in.
+    context: u64,
+    /// By the address of the article (kept alive here, so the address is not reused).
+    pages: FxHashMap<usize, PageMemo>,
+}
+
+struct PageMemo {
+    page: Arc<crate::content::Page>,
+    newer: Option<Arc<crate::content::Page>>,
+    older: Option<Arc<crate::content::Page>>,
+    card: u64,
+    /// The article page's fingerprint.
+    item: u64,
+}
+
+fn same(a: Option<&Arc<crate::content::Page>>, b: Option<&Arc<crate::content::Page>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
 
 thread_local! {
     /// Set while a view is hashed for its fingerprint (see [`fingerprint_of`]).
@@ -235,8 +266,12 @@ pub struct Renderer<'a> {
     cards: Vec<OnceLock<Arc<Value>>>,
     /// Per page: the hash of its card view (only when fingerprints are tracked).
     card_keys: Vec<u64>,
-    /// The cards of the previous render, by key (`serve`).
-    prev_cards: Option<&'a CardCache>,
+    /// What the previous render left (`serve`).
+    memo: Option<&'a RenderMemo>,
+    /// The context of this render's keys (see [`RenderMemo`]).
+    context: u64,
+    /// Per page: its article page's fingerprint, once [`page::emit`] made it.
+    page_fps: OnceLock<Vec<u64>>,
     /// Every page index, in reading order: the index listing.
     all: Vec<usize>,
     /// Fingerprint every output (for `serve`), or just render (for `build`).
@@ -260,7 +295,7 @@ impl<'a> Renderer<'a> {
         library: &'a Library,
         theme: &'a mut Theme,
         rules: Rules<'a>,
-        cache: &'a CardCache,
+        cache: &'a RenderMemo,
     ) -> Renderer<'a> {
         Self::build(config, library, theme, rules, Some(cache))
     }
@@ -270,13 +305,20 @@ impl<'a> Renderer<'a> {
         library: &'a Library,
         theme: &'a mut Theme,
         rules: Rules<'a>,
-        cache: Option<&'a CardCache>,
+        cache: Option<&'a RenderMemo>,
     ) -> Renderer<'a> {
         let urls = Urls::new(config);
         let site = SiteView::new(config, &urls);
         let theme_id = hash_of(&(theme.id, &site));
         theme.tera.global_context().insert("config", &site);
         let n = library.pages.len();
+        let index = library.term_index();
+        let context = {
+            use std::hash::Hash;
+            let mut h = FxHasher::default();
+            (theme_id, &index, rules.dates).hash(&mut h);
+            h.finish()
+        };
         let mut r = Renderer {
             config,
             library,
@@ -284,18 +326,23 @@ impl<'a> Renderer<'a> {
             theme_id,
             urls,
             rules,
-            index: library.term_index(),
+            index,
             terms: (0..n).map(|_| OnceLock::new()).collect(),
             cards: (0..n).map(|_| OnceLock::new()).collect(),
             card_keys: Vec::new(),
-            prev_cards: cache,
+            memo: cache.filter(|m| m.context == context),
+            context,
+            page_fps: OnceLock::new(),
             all: (0..n).collect(),
             track: cache.is_some(),
         };
         if r.track {
             r.card_keys = (0..n)
                 .into_par_iter()
-                .map(|i| hash_of(&r.card(i)))
+                .map(|i| match r.remembered(i) {
+                    Some(m) => m.card,
+                    None => hash_of(&r.card(i)),
+                })
                 .collect();
         }
         r
@@ -325,9 +372,9 @@ impl<'a> Renderer<'a> {
     fn card_value(&self, i: usize) -> &Value {
         self.cards[i].get_or_init(|| {
             let cached = self
-                .prev_cards
+                .memo
                 .zip(self.card_keys.get(i))
-                .and_then(|(cache, key)| cache.get(key));
+                .and_then(|(memo, key)| memo.cards.get(key));
             match cached {
                 Some(v) => v.clone(),
                 None => Arc::new(Value::from_serializable(&self.card(i))),
@@ -340,19 +387,60 @@ impl<'a> Renderer<'a> {
         Card { r: self, i }
     }
 
-    /// The cards of this render, for the next one: those built this time and those of the
-    /// previous render that are still current.
-    pub fn card_cache(&self) -> CardCache {
-        self.card_keys
+    /// What the previous render remembers of page `i`, if it is the same article.
+    fn remembered(&self, i: usize) -> Option<&PageMemo> {
+        let page = &self.library.pages[i];
+        self.memo?
+            .pages
+            .get(&(Arc::as_ptr(page) as usize))
+            .filter(|m| Arc::ptr_eq(&m.page, page))
+    }
+
+    /// The fingerprint of page `i`'s article page from the previous render, when the page and
+    /// both its neighbours are the same articles.
+    fn remembered_page(&self, i: usize) -> Option<u64> {
+        let pages = &self.library.pages;
+        let m = self.remembered(i)?;
+        let newer = i.checked_sub(1).map(|j| &pages[j]);
+        let older = pages.get(i + 1);
+        (same(m.newer.as_ref(), newer) && same(m.older.as_ref(), older)).then_some(m.item)
+    }
+
+    /// What this render leaves for the next one: the cards built this time and those of the
+    /// previous render that are still current, and every article's keys.
+    pub fn memo(&self) -> RenderMemo {
+        let cards = self
+            .card_keys
             .iter()
             .zip(&self.cards)
             .filter_map(|(key, cell)| {
                 let value = cell
                     .get()
-                    .or_else(|| self.prev_cards.and_then(|c| c.get(key)))?;
+                    .or_else(|| self.memo.and_then(|m| m.cards.get(key)))?;
                 Some((*key, value.clone()))
             })
-            .collect()
+            .collect();
+        let pages = &self.library.pages;
+        let page_memo = match self.page_fps.get() {
+            Some(fps) if self.track => (0..pages.len())
+                .map(|i| {
+                    let memo = PageMemo {
+                        page: pages[i].clone(),
+                        newer: i.checked_sub(1).map(|j| pages[j].clone()),
+                        older: pages.get(i + 1).cloned(),
+                        card: self.card_keys[i],
+                        item: fps[i],
+                    };
+                    (Arc::as_ptr(&pages[i]) as usize, memo)
+                })
+                .collect(),
+            _ => FxHashMap::default(),
+        };
+        RenderMemo {
+            cards,
+            context: self.context,
+            pages: page_memo,
+        }
     }
 
     /// Renders every file into `out`. Errors from all outputs are collected.
@@ -444,10 +532,10 @@ impl<'a> Renderer<'a> {
         let results: Vec<(String, u64, bool, Option<String>)> = items
             .into_par_iter()
             .map(|it| {
-                let fp = if track {
-                    fingerprint_of(&(identity, it.template, &it.path, it.lang, &it.view))
-                } else {
-                    0
+                let fp = match it.fingerprint {
+                    Some(fp) => fp,
+                    None if track => Self::fingerprint(identity, &it),
+                    None => 0,
                 };
                 let dirty = !track || prev.files.get(&it.path) != Some(&fp);
                 let err = dirty
@@ -467,6 +555,12 @@ impl<'a> Renderer<'a> {
                 run.manifest.files.insert(path, fp);
             }
         }
+    }
+
+    /// The fingerprint of an item: its view hashed with everything else that decides its
+    /// bytes.
+    fn fingerprint<V: Serialize>(identity: u64, it: &Item<'_, V>) -> u64 {
+        fingerprint_of(&(identity, it.template, &it.path, it.lang, &it.view))
     }
 
     /// Renders `template` with `view` and the per-file variables every template gets.

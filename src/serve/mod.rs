@@ -14,7 +14,7 @@ use anyhow::Result;
 use crate::config::Config;
 use crate::content::Library;
 use crate::output::MemoryOutput;
-use crate::render::{CardCache, Manifest};
+use crate::render::{Manifest, RenderMemo};
 use crate::site::{self, LoadError, RenderedSite, SiteRules};
 use http::Files;
 use watch::Change;
@@ -27,7 +27,7 @@ pub struct State {
     pub config: Config,
     pub library: Library,
     pub manifest: Manifest,
-    pub cards: CardCache,
+    pub memo: RenderMemo,
     /// The site's rules (vocabulary, dates, search), re-read when anything under rules/ changes.
     pub rules: SiteRules,
     /// The search index builder, which keeps the terms of unchanged articles between rebuilds.
@@ -67,7 +67,7 @@ impl State {
             site::load_site(root, Some(base_url), drafts).map_err(load_error)?;
         let rules = SiteRules::load(root)?;
         let out = MemoryOutput::default();
-        let fresh = (&Manifest::default(), &CardCache::default());
+        let fresh = (&Manifest::default(), &RenderMemo::default());
         let r = site::render_pages(root, &config, &library, &rules, fresh, &out)?;
         site::copy_assets(root, &config, &library, &out)?;
         let mut indexer = config.search.enabled.then(|| rules.indexer(&config));
@@ -82,7 +82,7 @@ impl State {
             config,
             library,
             manifest: r.manifest,
-            cards: r.cards,
+            memo: r.memo,
             rules,
             pending: Vec::new(),
             rendered: r.stats.rendered_paths,
@@ -127,7 +127,7 @@ impl State {
             site::load_site(&self.root, Some(&self.base_url), self.drafts).map_err(load_error)?;
         let rules = SiteRules::load(&self.root)?;
         let out = MemoryOutput::default();
-        let prev = (&self.manifest, &self.cards);
+        let prev = (&self.manifest, &self.memo);
         let r = site::render_pages(&self.root, &config, &library, &rules, prev, &out)?;
         apply(out, files);
         self.indexer = config.search.enabled.then(|| rules.indexer(&config));
@@ -162,7 +162,7 @@ impl State {
         };
         self.pending.clear();
         let out = MemoryOutput::default();
-        let prev = (&self.manifest, &self.cards);
+        let prev = (&self.manifest, &self.memo);
         let r = site::render_pages(&self.root, &self.config, &lib, &self.rules, prev, &out)?;
         apply(out, files);
         self.library = lib;
@@ -171,7 +171,7 @@ impl State {
 
     fn keep(&mut self, r: RenderedSite) -> usize {
         self.manifest = r.manifest;
-        self.cards = r.cards;
+        self.memo = r.memo;
         self.rendered = r.stats.rendered_paths;
         r.stats.rendered
     }
