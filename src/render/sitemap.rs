@@ -4,9 +4,14 @@
 //! that many (template `sitemap.xml`) and a `sitemap.xml` that lists them (template
 //! `split_sitemap_index.xml`, as in Zola), so `robots.txt` and search consoles keep one URL.
 
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use super::{Item, Renderer, Run};
+use crate::content::Date;
 
 /// One `<url>`. Fields in alphabetical order, as the map it replaces.
 #[derive(Serialize)]
@@ -29,93 +34,99 @@ struct SitemapIndexView {
 /// The most URLs one sitemap file may list (sitemaps.org).
 pub(super) const MAX_URLS: usize = 50_000;
 
-fn entries(r: &Renderer) -> Vec<Entry> {
+/// What one `<url>` is made from: the page's site path and its last change. Hashing these
+/// (no URL formatting) is the sitemap's fingerprint, so a build or `serve` update that moves
+/// no page and changes no date does not build the sitemap's view at all.
+#[derive(Hash)]
+struct Source<'a> {
+    path: Cow<'a, str>,
+    lastmod: Option<Date>,
+}
+
+fn sources<'a>(r: &'a Renderer) -> Vec<Source<'a>> {
     let lib = r.library;
-    let entry = |path: &str, lastmod: Option<String>| Entry {
-        lastmod,
-        permalink: r.urls.permalink(path),
-    };
-    let mut out = vec![entry("", None)];
+    let source = |path: Cow<'a, str>, lastmod: Option<Date>| Source { path, lastmod };
+    let mut out = vec![source("".into(), None)];
     for p in &lib.pages {
-        out.push(entry(
-            &p.path,
-            p.meta.updated.or(p.date).map(|d| d.rfc3339()),
-        ));
+        out.push(source(p.path.as_str().into(), p.meta.updated.or(p.date)));
     }
     for s in &lib.sections {
         if !s.path.is_empty() && s.meta.render != Some(false) {
-            out.push(entry(&s.path, None));
+            out.push(source(s.path.as_str().into(), None));
         }
     }
     for tax in &lib.taxonomies {
-        out.push(entry(&format!("{}/", tax.name), None));
+        out.push(source(format!("{}/", tax.name).into(), None));
         for t in &tax.terms {
-            let newest = t
-                .pages
-                .first()
-                .and_then(|&i| lib.pages[i].date)
-                .map(|d| d.rfc3339());
-            out.push(entry(&format!("{}/{}/", tax.name, t.slug), newest));
+            let newest = t.pages.first().and_then(|&i| lib.pages[i].date);
+            out.push(source(format!("{}/{}/", tax.name, t.slug).into(), newest));
         }
     }
     out
 }
 
-pub(super) fn emit(r: &Renderer, run: &mut Run) {
-    let lang = r.config.language.as_str();
-    let all = entries(r);
-    if all.len() <= MAX_URLS {
-        let item = Item::new(
-            "sitemap.xml".into(),
-            "sitemap.xml",
-            lang,
-            SitemapView { entries: all },
-        );
-        r.emit_templates(vec![item], run);
-        return;
-    }
-    let mut items = Vec::new();
-    let mut names = Vec::new();
-    for (n, entries) in split(all, MAX_URLS).into_iter().enumerate() {
-        let name = format!("sitemap{}.xml", n + 1);
-        names.push(r.urls.permalink(&name));
-        items.push(Item::new(
-            name,
-            "sitemap.xml",
-            lang,
-            SitemapView { entries },
-        ));
-    }
-    r.emit_templates(items, run);
-    let index = SitemapIndexView { sitemaps: names };
-    let item = Item::new("sitemap.xml".into(), "split_sitemap_index.xml", lang, index);
-    r.emit_templates(vec![item], run);
+/// A sitemap's view, made only when it is serialized (rendered, or fingerprinted where no
+/// fingerprint was given).
+struct Urls<'a> {
+    r: &'a Renderer<'a>,
+    sources: &'a [Source<'a>],
 }
 
-/// `all` in runs of at most `max`, in order.
-fn split<T>(mut all: Vec<T>, max: usize) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    while !all.is_empty() {
-        let rest = all.split_off(all.len().min(max.max(1)));
-        out.push(all);
-        all = rest;
+impl Serialize for Urls<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let entries = self
+            .sources
+            .iter()
+            .map(|src| Entry {
+                lastmod: src.lastmod.map(|d| d.rfc3339()),
+                permalink: self.r.urls.permalink(&src.path),
+            })
+            .collect();
+        SitemapView { entries }.serialize(s)
     }
-    out
+}
+
+/// The sitemap at `path` listing `sources`, fingerprinted by its sources.
+fn item<'a>(r: &'a Renderer<'a>, path: String, sources: &'a [Source<'a>]) -> Item<'a, Urls<'a>> {
+    let lang = r.config.language.as_str();
+    let fingerprint = r.track.then(|| {
+        let mut h = FxHasher::default();
+        (r.theme_id, "sitemap.xml", &path, lang, sources).hash(&mut h);
+        h.finish()
+    });
+    Item {
+        fingerprint,
+        ..Item::new(path, "sitemap.xml", lang, Urls { r, sources })
+    }
+}
+
+pub(super) fn emit<'r>(r: &'r Renderer<'r>, run: &mut Run) {
+    let all = sources(r);
+    if all.len() <= MAX_URLS {
+        r.emit_templates(vec![item(r, "sitemap.xml".into(), &all)], run);
+        return;
+    }
+    let chunks: Vec<&[Source]> = all.chunks(MAX_URLS).collect();
+    let names: Vec<String> = (1..=chunks.len())
+        .map(|n| format!("sitemap{n}.xml"))
+        .collect();
+    let items = names
+        .iter()
+        .zip(&chunks)
+        .map(|(name, chunk)| item(r, name.clone(), chunk))
+        .collect::<Vec<_>>();
+    r.emit_templates(items, run);
+    let index = SitemapIndexView {
+        sitemaps: names.iter().map(|n| r.urls.permalink(n)).collect(),
+    };
+    let lang = r.config.language.as_str();
+    let item = Item::new("sitemap.xml".into(), "split_sitemap_index.xml", lang, index);
+    r.emit_templates(vec![item], run);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_long_list_is_split_into_files_of_at_most_the_limit_in_order() {
-        let parts = split((0..MAX_URLS * 2 + 1).collect(), MAX_URLS);
-        let sizes: Vec<usize> = parts.iter().map(Vec::len).collect();
-        assert_eq!(sizes, [MAX_URLS, MAX_URLS, 1]);
-        assert_eq!(parts[1][0], MAX_URLS);
-        assert_eq!(split(Vec::<u8>::new(), 3).len(), 0);
-        assert_eq!(split(vec![1, 2, 3], 3), [vec![1, 2, 3]]);
-    }
 
     #[test]
     fn the_index_template_lists_every_numbered_sitemap() {

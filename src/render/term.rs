@@ -18,14 +18,14 @@ struct TaxonomyView<'a> {
 
 #[derive(Serialize)]
 struct TermListView<'a> {
-    taxonomy: TaxonomyView<'a>,
-    terms: Vec<TermView>,
+    taxonomy: &'a TaxonomyView<'a>,
+    terms: Vec<&'a TermView>,
 }
 
 #[derive(Serialize)]
 struct TermPageView<'a> {
-    taxonomy: TaxonomyView<'a>,
-    term: TermView,
+    taxonomy: &'a TaxonomyView<'a>,
+    term: &'a TermView,
     paginator: Paginator<'a>,
 }
 
@@ -43,23 +43,33 @@ pub(super) fn has_feed(r: &Renderer, taxonomy: &str) -> bool {
     r.config.taxonomies.get(taxonomy).is_some_and(|t| t.feed)
 }
 
-pub(super) fn emit(r: &Renderer, run: &mut Run) {
+pub(super) fn emit<'r>(r: &'r Renderer<'r>, run: &mut Run) {
     let lang = r.config.language.as_str();
+    // Each term's view and its taxonomy's, made once and shared by all of the term's pagers.
+    let heads: Vec<(TaxonomyView, Vec<TermView>)> = r
+        .library
+        .taxonomies
+        .iter()
+        .map(|tax| {
+            let feed = has_feed(r, &tax.name);
+            let terms = tax
+                .terms
+                .iter()
+                .map(|t| r.term_view(&tax.name, t, feed))
+                .collect();
+            (taxonomy(r, &tax.name), terms)
+        })
+        .collect();
     let mut lists = Vec::new();
     let mut pages = Vec::new();
     let mut redirects = Vec::new();
-    for tax in &r.library.taxonomies {
-        let feed = has_feed(r, &tax.name);
-        let mut terms: Vec<TermView> = tax
-            .terms
-            .iter()
-            .map(|t| r.term_view(&tax.name, t, feed))
-            .collect();
+    for (tax, (tax_view, term_views)) in r.library.taxonomies.iter().zip(&heads) {
         // Most articles first, then by name: the browsing order readers expect.
-        terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
+        let mut order: Vec<&TermView> = term_views.iter().collect();
+        order.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
         let view = TermListView {
-            taxonomy: taxonomy(r, &tax.name),
-            terms,
+            taxonomy: tax_view,
+            terms: order,
         };
         lists.push(Item::new(
             format!("{}/index.html", tax.name),
@@ -68,12 +78,12 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
             view,
         ));
         let per = r.config.taxonomy_paginate_by(&tax.name);
-        for t in &tax.terms {
+        for (t, term_view) in tax.terms.iter().zip(term_views) {
             let path = format!("{}/{}/", tax.name, t.slug);
             for pager in 0..pagers(t.pages.len(), per) {
                 let view = TermPageView {
-                    taxonomy: taxonomy(r, &tax.name),
-                    term: r.term_view(&tax.name, t, feed),
+                    taxonomy: tax_view,
+                    term: term_view,
                     paginator: Paginator::new(r, &path, &t.pages, per, pager),
                 };
                 let file = format!("{}index.html", pager_path(&path, pager));
