@@ -277,6 +277,9 @@ fn stamp_of(meta: &std::fs::Metadata) -> (Stamp, bool, i64, i64) {
 /// The state file that keeps each article's search terms between builds.
 const SEARCH_CACHE: &str = "search-terms";
 
+/// How many articles the saved search terms may lack before a build saves them again.
+const SEARCH_CACHE_SLACK: usize = 64;
+
 /// Writes the search index unless the last build wrote it from the same inputs and its files
 /// are intact; only articles whose indexed text changed since the last build are tokenized
 /// (the others' terms come from the state directory's cache). Returns the key of the inputs
@@ -301,9 +304,12 @@ fn update_search(
     if let Some(bytes) = writer.dir().read_cache(SEARCH_CACHE) {
         indexer.load_cache(&bytes, program);
     }
-    let index = indexer.index_planned(library, plan);
-    let files = index.write(&writer.part(Kind::Search))?.files;
-    if indexer.cache_changed() {
+    let part = writer.part(Kind::Search);
+    let index = indexer.index_planned(library, plan, Some(&part));
+    let files = index.write(&part)?.files;
+    // Saving costs as much as reading the whole cache; a few stale articles cost less (they
+    // are tokenized again by the next build), so a daily edit does not rewrite it.
+    if indexer.cache_staleness() > SEARCH_CACHE_SLACK {
         writer
             .dir()
             .write_cache(SEARCH_CACHE, &indexer.save_cache(program))?;

@@ -79,7 +79,17 @@ type Tokenized = (Vec<(u64, Arc<DocTerms>)>, IdMap<Box<str>>);
 pub struct SearchIndex {
     pub meta: Meta,
     pub shards: Vec<Vec<u8>>,
-    pub docs: Vec<Vec<u8>>,
+    pub docs: Vec<DocChunk>,
+}
+
+/// One file of doc records (`search/docs/<n>.json`): the key of what it is made from (each
+/// article's indexed text, path, date, source and language, the terms it names, date formats
+/// and snippet length) and its bytes, or `None` when the output already holds the file made
+/// from the same key (the records were not built again).
+#[derive(Debug, PartialEq)]
+pub struct DocChunk {
+    pub key: u64,
+    pub bytes: Option<Vec<u8>>,
 }
 
 /// What writing the index produced, for build output and the benchmark.
@@ -90,6 +100,7 @@ pub struct IndexStats {
     pub shards: usize,
     pub shard_bytes: usize,
     pub largest_shard: usize,
+    /// Bytes of the doc records built this time.
     pub doc_bytes: usize,
     pub files: usize,
 }
@@ -107,9 +118,9 @@ pub struct Indexer {
     cache: TermCache,
     /// Every term seen, by key.
     vocab: IdMap<Box<str>>,
-    /// Whether the last [`Indexer::index`] tokenized an article or dropped one: then a saved
-    /// cache is out of date.
-    cache_changed: bool,
+    /// How many articles the last [`Indexer::index`] tokenized or dropped: what a saved
+    /// cache lacks or has too many of.
+    cache_stale: usize,
 }
 
 /// What one index run reads of a library ([`Indexer::plan`]): the indexed pages in doc-id
@@ -117,6 +128,8 @@ pub struct Indexer {
 pub struct Plan<'l> {
     pages: Vec<&'l Page>,
     fingerprints: Vec<u64>,
+    /// The key of each file of doc records.
+    chunk_keys: Vec<u64>,
     /// The key of every input of the index files: equal keys, equal files.
     pub key: u64,
 }
@@ -148,7 +161,7 @@ impl Indexer {
             shard_bytes: config.search.shard_bytes,
             cache: HashMap::new(),
             vocab: IdMap::default(),
-            cache_changed: false,
+            cache_stale: 0,
         }
     }
 
@@ -179,20 +192,28 @@ impl Indexer {
             .collect();
         let fingerprints: Vec<u64> = pages.par_iter().map(|p| fingerprint(p)).collect();
         let mut h = rustc_hash::FxHasher::default();
-        (
-            self.rules_key(),
-            &self.dates,
-            self.snippet_chars,
-            self.shard_bytes,
-        )
-            .hash(&mut h);
         library.term_index().hash(&mut h);
-        for (p, fp) in pages.iter().zip(&fingerprints) {
-            (fp, &p.path, p.date, &p.meta.extra.source, &p.language).hash(&mut h);
-        }
+        let records_key = (FORMAT, &self.dates, self.snippet_chars, h.finish());
+        let chunk_keys: Vec<u64> = pages
+            .chunks(DOC_CHUNK)
+            .zip(fingerprints.chunks(DOC_CHUNK))
+            .map(|(pages, fps)| {
+                let mut h = rustc_hash::FxHasher::default();
+                records_key.hash(&mut h);
+                for (p, fp) in pages.iter().zip(fps) {
+                    (fp, &p.path, p.date, &p.meta.extra.source, &p.language).hash(&mut h);
+                }
+                h.finish()
+            })
+            .collect();
+        let mut h = rustc_hash::FxHasher::default();
+        (self.rules_key(), self.shard_bytes, records_key).hash(&mut h);
+        fingerprints.hash(&mut h);
+        chunk_keys.hash(&mut h);
         Plan {
             pages,
             fingerprints,
+            chunk_keys,
             key: h.finish(),
         }
     }
@@ -200,14 +221,21 @@ impl Indexer {
     /// Indexes `library`, re-reading only articles that changed since the last call.
     pub fn index(&mut self, library: &Library) -> SearchIndex {
         let plan = self.plan(library);
-        self.index_planned(library, plan)
+        self.index_planned(library, plan, None)
     }
 
-    /// [`Indexer::index`] with the plan already made.
-    pub fn index_planned(&mut self, library: &Library, plan: Plan<'_>) -> SearchIndex {
+    /// [`Indexer::index`] with the plan already made. Files of doc records that `held`
+    /// already holds from the same key ([`Output::reuse`]) are not built again.
+    pub fn index_planned(
+        &mut self,
+        library: &Library,
+        plan: Plan<'_>,
+        held: Option<&dyn Output>,
+    ) -> SearchIndex {
         let Plan {
             pages,
             fingerprints,
+            chunk_keys,
             ..
         } = plan;
         let vocab = &self.vocab;
@@ -243,7 +271,7 @@ impl Indexer {
             .zip(&terms)
             .filter(|(p, (_, t))| cache.get(&p.path).is_some_and(|(_, c)| Arc::ptr_eq(c, t)))
             .count();
-        self.cache_changed = reused != pages.len() || reused != self.cache.len();
+        self.cache_stale = (pages.len() - reused) + (self.cache.len() - reused);
         self.vocab.extend(new_vocab);
         self.cache = pages
             .iter()
@@ -255,21 +283,30 @@ impl Indexer {
         let shards = build_shards(&docs, &self.vocab, self.shard_bytes);
         let index_of = library.term_index();
         let dates = &self.dates;
-        let records: Vec<Vec<u8>> = pages
+        let records: Vec<DocChunk> = pages
             .par_chunks(DOC_CHUNK)
-            .map(|chunk| {
+            .zip(&chunk_keys)
+            .enumerate()
+            .map(|(n, (chunk, &key))| {
+                if held.is_some_and(|out| out.reuse(&doc_file(n), key)) {
+                    return DocChunk { key, bytes: None };
+                }
                 let recs: Vec<DocRecord> = chunk
                     .iter()
                     .map(|p| doc_record(p, &index_of, dates, self.snippet_chars))
                     .collect();
-                serde_json::to_vec(&recs).expect("doc records serialize")
+                let bytes = serde_json::to_vec(&recs).expect("doc records serialize");
+                DocChunk {
+                    key,
+                    bytes: Some(bytes),
+                }
             })
             .collect();
 
         let mut h = std::hash::DefaultHasher::new();
         FORMAT.hash(&mut h);
         shards.hash(&mut h);
-        records.hash(&mut h);
+        chunk_keys.hash(&mut h);
         let meta = Meta {
             format: FORMAT,
             version: format!("{:016x}", h.finish()),
@@ -306,7 +343,14 @@ impl Indexer {
 
     /// Whether the last [`Indexer::index`] changed what [`Indexer::save_cache`] would write.
     pub fn cache_changed(&self) -> bool {
-        self.cache_changed
+        self.cache_stale > 0
+    }
+
+    /// How many articles a cache saved before the last [`Indexer::index`] lacks (they were
+    /// tokenized) or has that are gone. A stale cache is still right (its articles are
+    /// checked by fingerprint), only slower by that many articles.
+    pub fn cache_staleness(&self) -> usize {
+        self.cache_stale
     }
 
     fn cache_key(&self, salt: u64) -> u64 {
@@ -323,10 +367,11 @@ impl SearchIndex {
             .par_iter()
             .enumerate()
             .try_for_each(|(i, s)| out.write(&format!("search/shards/{i}.bin"), s))?;
-        self.docs
-            .par_iter()
-            .enumerate()
-            .try_for_each(|(i, d)| out.write(&format!("search/docs/{i}.json"), d))?;
+        self.docs.par_iter().enumerate().try_for_each(|(i, d)| {
+            d.bytes
+                .as_ref()
+                .map_or(Ok(()), |b| out.write_keyed(&doc_file(i), d.key, b))
+        })?;
         let meta = serde_json::to_vec(&self.meta)?;
         out.write("search/meta.json", &meta)?;
         Ok(self.stats())
@@ -346,10 +391,20 @@ impl SearchIndex {
             shards: self.shards.len(),
             shard_bytes: self.shards.iter().map(Vec::len).sum(),
             largest_shard: self.shards.iter().map(Vec::len).max().unwrap_or(0),
-            doc_bytes: self.docs.iter().map(Vec::len).sum(),
+            doc_bytes: self
+                .docs
+                .iter()
+                .filter_map(|d| d.bytes.as_ref())
+                .map(Vec::len)
+                .sum(),
             files: self.shards.len() + self.docs.len() + 1,
         }
     }
+}
+
+/// The file of doc records `n`.
+fn doc_file(n: usize) -> String {
+    format!("search/docs/{n}.json")
 }
 
 /// What tokenizing reads of a page, hashed: unchanged pages keep their cached terms. The
