@@ -1,6 +1,7 @@
 //! Loads `content/` into a Library: pages in reading order, sections, and the term index.
 //! Collisions (two pages at one URL, two terms with one slug) are found here, before rendering.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use crate::config::Config;
 use crate::content::page::{Diagnostic, Page};
 pub use crate::content::section::{Section, SectionMeta, SortBy, parse_section};
 use crate::slug::slugify;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -185,36 +186,58 @@ fn parse_files(content_dir: &Path, files: &[PathBuf], config: &Config, drafts: b
 }
 
 /// Where `@/` links may point: content path (`news/a.md`, `news/_index.md`) → URL.
-fn link_targets<'p>(
-    pages: impl Iterator<Item = &'p Page>,
-    sections: &[Section],
-    config: &Config,
-) -> HashMap<String, String> {
-    let base = config.base_path();
-    let mut urls: HashMap<String, String> = pages
-        .map(|p| (p.content_path.clone(), format!("{base}{}", p.path)))
-        .collect();
-    for s in sections {
-        let file = if s.path.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{}_index.md", s.path)
-        };
-        urls.entry(file)
-            .or_insert_with(|| format!("{base}{}", s.path));
+/// Borrowed from the pages (no string is copied), so an update's links cost a map insert per
+/// article, and a URL is formatted only for the links there are.
+struct LinkTargets<'p> {
+    base: String,
+    /// Content path → site path.
+    paths: FxHashMap<Cow<'p, str>, Cow<'p, str>>,
+}
+
+impl<'p> LinkTargets<'p> {
+    fn new(pages: impl Iterator<Item = &'p Page>, sections: &[Section], config: &Config) -> Self {
+        let mut paths: FxHashMap<Cow<'p, str>, Cow<'p, str>> = pages
+            .map(|p| (p.content_path.as_str().into(), p.path.as_str().into()))
+            .collect();
+        for s in sections {
+            let file = if s.path.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{}_index.md", s.path)
+            };
+            paths
+                .entry(file.into())
+                .or_insert_with(|| s.path.clone().into());
+        }
+        LinkTargets {
+            base: config.base_path(),
+            paths,
+        }
     }
-    urls
+
+    /// Adds the targets of pages the map cannot borrow (they are rendered while it lives).
+    fn add_owned<'o>(&mut self, pages: impl Iterator<Item = &'o Page>) {
+        for p in pages {
+            self.paths
+                .insert(p.content_path.clone().into(), p.path.clone().into());
+        }
+    }
+
+    fn url(&self, content_path: &str) -> Option<String> {
+        let path = self.paths.get(content_path)?;
+        Some(format!("{}{path}", self.base))
+    }
 }
 
 /// Renders the bodies of `pages` in parallel, `@/` links resolved through `urls`; a link to
 /// no content file is an error naming the file and line.
 fn render_pages(
     pages: Vec<Page>,
-    urls: &HashMap<String, String>,
+    urls: &LinkTargets,
     config: &Config,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<Page>> {
-    let resolve = |target: &str| urls.get(target).cloned();
+    let resolve = |target: &str| urls.url(target);
     let rendered: Vec<(Page, Vec<Diagnostic>)> = pages
         .into_par_iter()
         .map(|mut p| {
@@ -236,7 +259,8 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
     let files = content_files(content_dir).map_err(|d| vec![d])?;
     let (pages, sections, draft_files, mut errors) =
         parse_files(content_dir, &files, config, drafts);
-    let urls = link_targets(pages.iter(), &sections, config);
+    let mut urls = LinkTargets::new(std::iter::empty(), &sections, config);
+    urls.add_owned(pages.iter());
     let pages = render_pages(pages, &urls, config, &mut errors);
     assemble(pages, sections, config, errors).map(|l| Library {
         drafts,
@@ -285,7 +309,7 @@ impl Library {
         let (links_to_changed, mut pages): (Vec<Arc<Page>>, Vec<Arc<Page>>) = self
             .pages
             .iter()
-            .filter(|p| !changed_set.contains(p.file.as_path()))
+            .filter(|p| !changed_paths.contains(p.content_path.as_str()))
             .cloned()
             .partition(|p| {
                 p.rendered
@@ -311,12 +335,11 @@ impl Library {
             .collect();
         draft_files.sort();
         fresh.extend(links_to_changed.iter().map(|p| (**p).clone()));
-        let urls = link_targets(
-            pages.iter().map(AsRef::as_ref).chain(fresh.iter()),
-            &self.sections,
-            config,
-        );
-        pages.append(&mut render_pages(fresh, &urls, config, &mut errors));
+        let mut urls = LinkTargets::new(pages.iter().map(AsRef::as_ref), &self.sections, config);
+        urls.add_owned(fresh.iter());
+        let mut rendered = render_pages(fresh, &urls, config, &mut errors);
+        drop(urls);
+        pages.append(&mut rendered);
         let sections = self
             .sections
             .iter()
