@@ -388,3 +388,66 @@ fn serve_re_renders_exactly_the_outputs_whose_view_changed() {
         String::from_utf8_lossy(&files.read().unwrap()["news/a1/index.html"]).contains(">2024<")
     );
 }
+
+/// The body of a GET, or "" when the request fails.
+fn raw_body(port: u16, target: &str) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
+    let _ = write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    );
+    let mut buf = String::new();
+    let _ = s.read_to_string(&mut buf);
+    buf.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_running_server_updates_its_search_index_after_an_edit() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    make_site(&root, 30);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .arg("--root")
+        .arg(&root)
+        .args(["serve", "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let port: u16 = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .and_then(|u| u.trim_end_matches('/').rsplit(':').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no URL in {line:?}"));
+    let version = || {
+        let meta = raw_body(port, "/search/meta.json");
+        let v: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
+        v["version"].as_str().unwrap_or("").to_string()
+    };
+    let before = version();
+    assert!(!before.is_empty(), "the index is served from the start");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let file = root.join("content/news/a00007.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("Body of article 7.", "Quokka zeppelin."),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while version() == before && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let after = version();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_ne!(after, before, "the edit reached the search index");
+}

@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -12,7 +12,7 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::cli::ServeArgs;
 use crate::serve::http::Server;
-use crate::serve::{State, watch};
+use crate::serve::{SearchJob, State, index_search, watch};
 
 /// Waits for a burst of events to end (editors save in several steps), then returns them.
 fn debounce(rx: &Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
@@ -103,19 +103,58 @@ pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
             .arg(&base_url)
             .spawn();
     }
+    let search = search_worker(Arc::clone(&server));
+    let _ = search.send(state.search_job());
     let (tx, rx) = std::sync::mpsc::channel();
     let _watcher = watch_site(&root, tx)?;
     while let Some(paths) = debounce(&rx) {
         let change = watch::classify(&root, &paths);
-        if !change.is_empty() {
-            rebuild(&mut state, &change, &server);
+        if !change.is_empty() && rebuild(&mut state, &change, &server) {
+            let _ = search.send(state.search_job());
         }
     }
     Ok(())
 }
 
-/// Applies one change, then reloads the browser (or shows the error there).
-fn rebuild(state: &mut State, change: &watch::Change, server: &Server) {
+/// Keeps the search index up to date on its own thread, so that indexing after one edit never
+/// delays the reload after the next. Jobs that queue up while it works are merged: only the
+/// newest library is indexed.
+fn search_worker(server: Arc<Server>) -> Sender<SearchJob> {
+    let (tx, rx) = std::sync::mpsc::channel::<SearchJob>();
+    std::thread::spawn(move || {
+        // Its own single thread: edits keep the shared pool (both cores) to themselves.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
+        let mut indexer = None;
+        while let Ok(mut job) = rx.recv() {
+            loop {
+                if let Some(ix) = job.indexer.take() {
+                    indexer = Some(ix);
+                }
+                if !job.enabled {
+                    indexer = None;
+                }
+                match rx.try_recv() {
+                    Ok(newer) => job = newer,
+                    Err(_) => break,
+                }
+            }
+            let index = |ix: &mut _| index_search(ix, &job.library, &server.files);
+            let done = match (&mut indexer, &pool) {
+                (Some(ix), Ok(pool)) => pool.install(|| index(ix)),
+                (Some(ix), Err(_)) => index(ix),
+                (None, _) => Ok(0),
+            };
+            if let Err(e) = done {
+                eprintln!("error: search index: {e:#}");
+            }
+        }
+    });
+    tx
+}
+
+/// Applies one change, then reloads the browser (or shows the error there). Returns whether
+/// the site changed (then its search index is to be updated).
+fn rebuild(state: &mut State, change: &watch::Change, server: &Server) -> bool {
     let t = Instant::now();
     match state.update(change, &server.files) {
         // Nothing changed and nothing to clear: no need to disturb the reader.
@@ -131,10 +170,8 @@ fn rebuild(state: &mut State, change: &watch::Change, server: &Server) {
             let msg = format!("{e:#}");
             eprintln!("error: {msg}");
             server.hub.error(msg);
-            return;
+            return false;
         }
     }
-    if let Err(e) = state.update_search(&server.files) {
-        eprintln!("error: search index: {e:#}");
-    }
+    true
 }

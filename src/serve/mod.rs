@@ -25,7 +25,8 @@ pub struct State {
     pub base_url: String,
     pub drafts: bool,
     pub config: Config,
-    pub library: Library,
+    /// Shared with the search worker, which indexes it while the next edit is handled.
+    pub library: Arc<Library>,
     pub manifest: Manifest,
     pub memo: RenderMemo,
     /// The site's rules (vocabulary, dates, search), re-read when anything under rules/ changes.
@@ -80,7 +81,7 @@ impl State {
             base_url: base_url.to_string(),
             drafts,
             config,
-            library,
+            library: Arc::new(library),
             manifest: r.manifest,
             memo: r.memo,
             rules,
@@ -131,7 +132,7 @@ impl State {
         let r = site::render_pages(&self.root, &config, &library, &rules, prev, &out)?;
         apply(out, files);
         self.indexer = config.search.enabled.then(|| rules.indexer(&config));
-        (self.config, self.library, self.rules) = (config, library, rules);
+        (self.config, self.library, self.rules) = (config, Arc::new(library), rules);
         self.pending.clear();
         Ok(self.keep(r))
     }
@@ -165,7 +166,7 @@ impl State {
         let prev = (&self.manifest, &self.memo);
         let r = site::render_pages(&self.root, &self.config, &lib, &self.rules, prev, &out)?;
         apply(out, files);
-        self.library = lib;
+        self.library = Arc::new(lib);
         Ok(self.keep(r))
     }
 
@@ -182,10 +183,41 @@ impl State {
         let Some(ix) = &mut self.indexer else {
             return Ok(0);
         };
-        let out = MemoryOutput::default();
-        crate::render::search::write_with(ix, &self.library, &out)?;
-        Ok(apply(out, files))
+        index_search(ix, &self.library, files)
     }
+
+    /// Hands the search index over to a worker (`serve` indexes in the background, so the
+    /// next edit is not kept waiting): the library as it is now and, the first time and after
+    /// a reload, the indexer to use from then on.
+    pub fn search_job(&mut self) -> SearchJob {
+        SearchJob {
+            library: Arc::clone(&self.library),
+            indexer: self.indexer.take(),
+            enabled: self.config.search.enabled,
+        }
+    }
+}
+
+/// One update of the search index for a worker: see [`State::search_job`].
+pub struct SearchJob {
+    pub library: Arc<Library>,
+    /// A new indexer (the site's search rules changed), replacing the worker's.
+    pub indexer: Option<crate::search::Indexer>,
+    /// Whether the site has search at all (after a reload that turned it off, the worker
+    /// drops its indexer).
+    pub enabled: bool,
+}
+
+/// Indexes `library` with `ix` (which keeps the terms of unchanged articles) and swaps in the
+/// index files that changed. Returns how many did.
+pub fn index_search(
+    ix: &mut crate::search::Indexer,
+    library: &Library,
+    files: &RwLock<Files>,
+) -> Result<usize> {
+    let out = MemoryOutput::default();
+    crate::render::search::write_with(ix, library, &out)?;
+    Ok(apply(out, files))
 }
 
 /// Applies a render to the live files: removals, and the files whose bytes changed (so
