@@ -150,6 +150,24 @@ fn a_broken_edit_is_an_error_and_the_site_stays() {
     );
 }
 
+/// Starts `newsroom serve` on a free port for `root`; returns the child and the first line it
+/// printed (with the URL).
+fn spawn_serve(root: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .arg("--root")
+        .arg(root)
+        .args(["serve", "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
+}
+
 /// Sends a raw request line (no client-side normalisation of `..`) and returns the status.
 fn raw_status(port: u16, target: &str) -> String {
     use std::io::{Read, Write};
@@ -166,7 +184,6 @@ fn raw_status(port: u16, target: &str) -> String {
 
 #[test]
 fn the_server_binds_loopback_and_never_serves_outside_the_site() {
-    use std::io::BufRead;
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap();
     make_site(&root, 3);
@@ -175,17 +192,7 @@ fn the_server_binds_loopback_and_never_serves_outside_the_site() {
     std::fs::create_dir_all(root.join("static")).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("/etc", root.join("static/etc")).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
-        .arg("--root")
-        .arg(&root)
-        .args(["serve", "--port", "0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) = spawn_serve(&root);
     let url = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -408,20 +415,10 @@ fn raw_body(port: u16, target: &str) -> String {
 
 #[test]
 fn the_running_server_updates_its_search_index_after_an_edit() {
-    use std::io::BufRead;
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap();
     make_site(&root, 30);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
-        .arg("--root")
-        .arg(&root)
-        .args(["serve", "--port", "0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
+    let (mut child, line) = spawn_serve(&root);
     let port: u16 = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
