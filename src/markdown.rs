@@ -455,18 +455,23 @@ impl<'a> Renderer<'a, '_> {
         let to_html = |events: &[Event]| {
             let mut html = String::with_capacity(cap);
             pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
-            if has_raw_html {
+            let mut html = if has_raw_html {
                 sanitize_with(&html, own_ids.clone())
             } else {
                 html
-            }
+            };
+            // Every page's body is held until the site is written: no slack (a third of it).
+            html.shrink_to_fit();
+            html
         };
+        let mut text = self.text;
+        text.shrink_to_fit();
         let summary_html = self
             .more_at
             .map(|n| to_html(&close_open_tags(&self.out[..n])));
         Rendered {
             html: to_html(&self.out),
-            text: self.text,
+            text,
             summary_html,
             toc: self.toc,
             internal_links: self.internal_links,

@@ -40,13 +40,14 @@ pub fn load_site(
     root: &Path,
     base_url: Option<&str>,
     drafts: bool,
+    sources: library::Sources,
 ) -> Result<(Config, Library), LoadError> {
     let mut config = Config::load(root)?;
     if let Some(b) = base_url {
         config.base_url = b.to_string();
     }
-    let library =
-        library::load(&root.join("content"), &config, drafts).map_err(LoadError::Content)?;
+    let library = library::load(&root.join("content"), &config, drafts, sources)
+        .map_err(LoadError::Content)?;
     Ok((config, library))
 }
 
@@ -146,14 +147,36 @@ pub fn render_pages(
     prev: (&Manifest, &RenderMemo),
     out: &dyn Output,
 ) -> Result<RenderedSite> {
+    render_tracked(root, config, library, rules, prev, out, true)
+}
+
+/// [`render_pages`]; the memo (which holds every card and an entry per article) only when
+/// `want_memo`: a one-shot build frees it all before the search index is built.
+fn render_tracked(
+    root: &Path,
+    config: &Config,
+    library: &Library,
+    rules: &SiteRules,
+    prev: (&Manifest, &RenderMemo),
+    out: &dyn Output,
+    want_memo: bool,
+) -> Result<RenderedSite> {
     let mut theme = templates::load(root)?;
     unknown_templates(library, &theme.tera)?;
-    let renderer = Renderer::tracking(config, library, &mut theme, rules.render(), prev.1);
+    let mut renderer = Renderer::tracking(config, library, &mut theme, rules.render(), prev.1);
+    if !want_memo {
+        renderer = renderer.one_shot();
+    }
     let (stats, manifest) = renderer.render_changed(prev.0, out)?;
+    let memo = if want_memo {
+        renderer.memo()
+    } else {
+        RenderMemo::default()
+    };
     Ok(RenderedSite {
         stats,
         manifest,
-        memo: renderer.memo(),
+        memo,
     })
 }
 
@@ -164,31 +187,35 @@ pub struct Rendered {
     pub manifest: Manifest,
     pub search: Option<u64>,
     /// How long each step took (`build --timings`).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    pub timings: Vec<Lap>,
 }
 
 /// Renders the whole site into an output directory's [`Writer`], doing only the work the
 /// last build's record does not cover: templated files whose views are unchanged are not
 /// rendered, the search index is not rebuilt when its inputs are the same, assets whose
-/// source is unchanged are not read. Nothing is final until the writer commits.
+/// source is unchanged are not read. Nothing is final until the writer commits. The pages'
+/// rendered bodies are dropped once the templated files are written (see
+/// [`Library::forget_bodies`]), so the search index is built in the memory they held.
 pub fn render_into(
     root: &Path,
     config: &Config,
-    library: &Library,
+    library: &mut Library,
     writer: &Writer,
 ) -> Result<Rendered> {
     let mut clock = Clock::start();
     let rules = SiteRules::load(root)?;
     clock.lap("rules");
     let prev = Manifest::from_pairs(writer.known_keys(Kind::Template));
-    let pages = render_pages(
+    let pages = render_tracked(
         root,
         config,
         library,
         &rules,
         (&prev, &RenderMemo::default()),
         &writer.part(Kind::Template),
+        false,
     )?;
+    library.forget_bodies();
     clock.lap("pages");
     let mut stats = pages.stats;
     let search = if config.search.enabled {
@@ -212,7 +239,29 @@ pub fn render_into(
 /// Step timings: each lap is the time since the previous one (or the start).
 pub struct Clock {
     last: std::time::Instant,
-    pub laps: Vec<(&'static str, std::time::Duration)>,
+    pub laps: Vec<Lap>,
+}
+
+/// One step of a build: how long it took and how much memory the process held at its end.
+#[derive(Debug, Clone, Copy)]
+pub struct Lap {
+    pub name: &'static str,
+    pub took: std::time::Duration,
+    /// Resident set size in KiB at the end of the step (Linux only).
+    pub rss_kib: Option<u64>,
+}
+
+/// A field of `/proc/self/status` in KiB (`VmRSS`, `VmHWM`): `None` off Linux.
+pub fn proc_status_kib(field: &str) -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with(field))?;
+    line[field.len()..]
+        .trim_start_matches(':')
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 impl Clock {
@@ -230,7 +279,11 @@ impl Clock {
 
     pub fn lap(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
-        self.laps.push((name, now - self.last));
+        self.laps.push(Lap {
+            name,
+            took: now - self.last,
+            rss_kib: proc_status_kib("VmRSS"),
+        });
         self.last = now;
     }
 }
@@ -305,8 +358,9 @@ fn update_search(
         indexer.load_cache(&bytes, program);
     }
     let part = writer.part(Kind::Search);
-    let index = indexer.index_planned(library, plan, Some(&part));
+    let index = indexer.index_planned(library, plan, Some(&part))?;
     let files = index.write(&part)?.files;
+    drop(index);
     // Saving costs as much as reading the whole cache; a few stale articles cost less (they
     // are tokenized again by the next build), so a daily edit does not rewrite it.
     if indexer.cache_staleness() > SEARCH_CACHE_SLACK {

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::content::Library;
+use crate::content::library::Sources;
 use crate::output::dir::{Claim, Keys, OutputDir};
 use crate::render::Stats;
 use crate::site::{self, LoadError};
@@ -17,7 +18,7 @@ use crate::site::{self, LoadError};
 /// Loads the site: config (with CLI overrides) and the library. Content errors are all
 /// printed, then one error says how many there were; warnings are printed.
 pub fn load_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<(Config, Library)> {
-    let (config, library) = match site::load_site(root, base_url, drafts) {
+    let (config, library) = match site::load_site(root, base_url, drafts, Sources::Drop) {
         Ok(loaded) => loaded,
         Err(LoadError::Other(e)) => return Err(e),
         Err(LoadError::Content(diags)) => {
@@ -108,8 +109,6 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     }
     clock.lap("sources");
     let (config, mut library) = load_site(root, args.base_url.as_deref(), args.drafts)?;
-    // Rendering reads the rendered bodies; the source texts would only hold memory.
-    library.forget_sources();
     clock.lap("load");
     let dir = match dir.take() {
         Some(d) => d,
@@ -120,7 +119,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     }
     let writer = dir.writer()?;
     clock.lap("open output");
-    let rendered = site::render_into(root, &config, &library, &writer)
+    let rendered = site::render_into(root, &config, &mut library, &writer)
         .map_err(|e| e.context("build failed; the previous output is unchanged"))?;
     clock.laps.extend(rendered.timings.iter().copied());
     clock.restart();
@@ -131,8 +130,18 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     let changes = writer.commit(rendered.manifest.pairs(), keys)?;
     clock.lap("commit");
     if args.timings {
-        for (step, took) in &clock.laps {
-            eprintln!("{step:>12}: {:7.1} ms", took.as_secs_f64() * 1000.0);
+        for lap in &clock.laps {
+            let rss = lap
+                .rss_kib
+                .map_or(String::new(), |k| format!("  (rss {} MiB)", k / 1024));
+            eprintln!(
+                "{:>12}: {:7.1} ms{rss}",
+                lap.name,
+                lap.took.as_secs_f64() * 1000.0
+            );
+        }
+        if let Some(peak) = site::proc_status_kib("VmHWM") {
+            eprintln!("{:>12}: {} MiB", "peak rss", peak / 1024);
         }
     }
     let stats = rendered.stats;

@@ -125,7 +125,12 @@ fn check_external(library: &Library, findings: &mut Vec<Finding>) -> Result<()> 
 /// Everything `check` finds, sorted: errors first, then by file.
 pub fn findings(root: &Path, args: &CheckArgs) -> Result<Vec<Finding>> {
     let config = Config::load(root)?;
-    let library = match crate::content::library::load(&root.join("content"), &config, args.drafts) {
+    let library = match crate::content::library::load(
+        &root.join("content"),
+        &config,
+        args.drafts,
+        crate::content::library::Sources::Keep,
+    ) {
         Ok(l) => l,
         Err(diags) => {
             return Ok(diags

@@ -135,8 +135,16 @@ pub fn content_files(content_dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 /// Reads `files` (relative to `content_dir`) in parallel and parses their front matter; the
-/// pages' bodies are rendered later, by [`render_pages`], once every URL is known.
-fn parse_files(content_dir: &Path, files: &[PathBuf], config: &Config, drafts: bool) -> Parsed {
+/// pages' bodies are rendered later, by [`render_pages`], once every URL is known. With
+/// [`Sources::Drop`], a body without any `@/` link (its rendering needs no URL) is rendered
+/// at once and its source dropped, so the sources of a large site are never all held.
+fn parse_files(
+    content_dir: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    drafts: bool,
+    sources: Sources,
+) -> Parsed {
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|rel| {
@@ -164,6 +172,10 @@ fn parse_files(content_dir: &Path, files: &[PathBuf], config: &Config, drafts: b
             }
             if page.meta.render == Some(false) {
                 return Ok(Loaded::Skipped);
+            }
+            if sources == Sources::Drop && !page.links_to_content() {
+                page.render_body(config, None)?;
+                page.forget_source();
             }
             Ok(Loaded::Page(Box::new(page)))
         })
@@ -235,33 +247,56 @@ fn render_pages(
     pages: Vec<Page>,
     urls: &LinkTargets,
     config: &Config,
+    sources: Sources,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<Page>> {
     let resolve = |target: &str| urls.url(target);
-    let rendered: Vec<(Page, Vec<Diagnostic>)> = pages
+    let rendered: Vec<(Arc<Page>, Vec<Diagnostic>)> = pages
         .into_par_iter()
         .map(|mut p| {
+            if p.source_dropped() {
+                return (Arc::new(p), Vec::new()); // rendered by `parse_files`
+            }
             let errs = p.render_body(config, Some(&resolve)).err();
-            (p, errs.unwrap_or_default())
+            if sources == Sources::Drop {
+                p.forget_source();
+            }
+            (Arc::new(p), errs.unwrap_or_default())
         })
         .collect();
     rendered
         .into_iter()
         .map(|(p, mut errs)| {
             errors.append(&mut errs);
-            Arc::new(p)
+            p
         })
         .collect()
 }
 
+/// Whether pages keep their source text once rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sources {
+    /// For `serve` (which renders pages again) and `check` (which names lines).
+    Keep,
+    /// For a one-shot build: each source is dropped as soon as its page is rendered, so the
+    /// sources and the rendered bodies are never all held at once (a third of the memory).
+    /// [`Page::line_of`] then finds nothing.
+    Drop,
+}
+
 /// Loads and parses every content file in parallel; all problems are returned together.
-pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library, Vec<Diagnostic>> {
+pub fn load(
+    content_dir: &Path,
+    config: &Config,
+    drafts: bool,
+    sources: Sources,
+) -> Result<Library, Vec<Diagnostic>> {
     let files = content_files(content_dir).map_err(|d| vec![d])?;
     let (pages, sections, draft_files, mut errors) =
-        parse_files(content_dir, &files, config, drafts);
+        parse_files(content_dir, &files, config, drafts, sources);
     let mut urls = LinkTargets::new(std::iter::empty(), &sections, config);
     urls.add_owned(pages.iter());
-    let pages = render_pages(pages, &urls, config, &mut errors);
+    let pages = render_pages(pages, &urls, config, sources, &mut errors);
     assemble(pages, sections, config, errors).map(|l| Library {
         drafts,
         draft_files,
@@ -270,12 +305,12 @@ pub fn load(content_dir: &Path, config: &Config, drafts: bool) -> Result<Library
 }
 
 impl Library {
-    /// Drops every page's source text (see [`Page::forget_source`]): for a one-shot build,
-    /// never for `serve` (which renders pages again) or `check` (which names lines).
-    pub fn forget_sources(&mut self) {
+    /// Drops every page's rendered body ([`Page::forget_body`]) that nothing else shares:
+    /// for a one-shot build once its templated files are written.
+    pub fn forget_bodies(&mut self) {
         for page in &mut self.pages {
             if let Some(p) = Arc::get_mut(page) {
-                p.forget_source();
+                p.forget_body();
             }
         }
     }
@@ -295,7 +330,7 @@ impl Library {
             .iter()
             .any(|p| p.file_name().is_some_and(|n| n == "_index.md"))
         {
-            return load(content_dir, config, drafts);
+            return load(content_dir, config, drafts, Sources::Keep);
         }
         let changed_set: FxHashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let rels: Vec<PathBuf> = changed
@@ -325,7 +360,7 @@ impl Library {
             })
             .collect();
         let (mut fresh, _, new_drafts, mut errors) =
-            parse_files(content_dir, &existing, config, drafts);
+            parse_files(content_dir, &existing, config, drafts, Sources::Keep);
         let mut draft_files: Vec<PathBuf> = self
             .draft_files
             .iter()
@@ -337,7 +372,7 @@ impl Library {
         fresh.extend(links_to_changed.iter().map(|p| (**p).clone()));
         let mut urls = LinkTargets::new(pages.iter().map(AsRef::as_ref), &self.sections, config);
         urls.add_owned(fresh.iter());
-        let mut rendered = render_pages(fresh, &urls, config, &mut errors);
+        let mut rendered = render_pages(fresh, &urls, config, Sources::Keep, &mut errors);
         drop(urls);
         pages.append(&mut rendered);
         let sections = self
@@ -576,7 +611,7 @@ mod tests {
         );
         write("news/b.md", "+++\ntitle = \"B\"\n+++\nbody\n");
         let config = Config::default();
-        let lib = load(content, &config, false).unwrap();
+        let lib = load(content, &config, false, Sources::Keep).unwrap();
         let a = |lib: &Library| {
             let p = lib.pages.iter().find(|p| p.content_path == "a.md").unwrap();
             p.rendered.html.clone()
@@ -614,6 +649,59 @@ mod tests {
     }
 
     #[test]
+    fn a_build_that_drops_sources_renders_the_same_and_reads_the_text_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        std::fs::create_dir_all(content.join("news")).unwrap();
+        let write = |rel: &str, text: &str| std::fs::write(content.join(rel), text).unwrap();
+        write(
+            "a.md",
+            "+++\ntitle = \"A\"\n+++\nSee [b](@/news/b.md), *then* `code`.\n\n微软与 OpenAI。\n",
+        );
+        write(
+            "news/b.md",
+            "+++\ntitle = \"B\"\n+++\nNo links here.\n\n- one\n- two\n",
+        );
+        let config = Config::default();
+        let kept = load(content, &config, false, Sources::Keep).unwrap();
+        let dropped = load(content, &config, false, Sources::Drop).unwrap();
+        let base = config.base_path();
+        for (k, d) in kept.pages.iter().zip(&dropped.pages) {
+            assert_eq!(k.content_path, d.content_path);
+            assert_eq!(k.rendered.html, d.rendered.html, "{}", k.content_path);
+            assert_eq!(
+                (&k.summary, k.words, k.text_hash),
+                (&d.summary, d.words, d.text_hash)
+            );
+            assert!(d.source().is_empty() && d.rendered.text.is_empty());
+            let again = d.plain_text(&config.markdown, &base).unwrap();
+            assert_eq!(again, k.rendered.text.as_str(), "{}", k.content_path);
+        }
+        assert!(
+            dropped.pages[0]
+                .rendered
+                .html
+                .contains(r#"href="/news/b/""#)
+        );
+
+        // A file edited after loading is not read as if it were the loaded one.
+        write("news/b.md", "+++\ntitle = \"B\"\n+++\nEdited.\n");
+        let b = dropped
+            .pages
+            .iter()
+            .find(|p| p.content_path == "news/b.md")
+            .unwrap();
+        let err = b
+            .plain_text(&config.markdown, &base)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("b.md` changed while the site was being built"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_section_lists_its_pages_in_its_sort_order() {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path();
@@ -628,7 +716,7 @@ mod tests {
             "guide/two.md",
             "+++\ntitle = \"Two\"\nweight = 2\ndate = 2024-02-01\n+++\n",
         );
-        let lib = load(content, &Config::default(), false).unwrap();
+        let lib = load(content, &Config::default(), false, Sources::Keep).unwrap();
         let guide = lib.sections.iter().find(|s| s.path == "guide/").unwrap();
         let titles: Vec<&str> = guide
             .pages

@@ -1,9 +1,12 @@
 //! One article: its front matter, where it lives, its rendered body and text measures.
 //! Parsed from `&str` so tests need no files; no tera here.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use anyhow::Result;
+
+use crate::config::{Config, MarkdownConfig};
 use crate::content::front_matter::{Date, FrontMatter, FrontMatterError};
 use crate::diag;
 use crate::markdown::{self, Rendered};
@@ -78,6 +81,11 @@ pub struct Page {
     pub sort_key: Option<i64>,
     /// Hash of the file's text: what changed between two builds is found by comparing it.
     pub source_hash: u64,
+    /// Hash of the body's plain text (what the search index reads of it).
+    pub text_hash: u64,
+    /// Whether `rendered.text` was dropped by a one-shot build ([`Page::forget_source`]);
+    /// [`Page::plain_text`] then renders it again from the file.
+    text_dropped: bool,
     /// The file's text, read once: its lines name where a problem is, and the body is
     /// rendered from it.
     source: String,
@@ -223,6 +231,8 @@ impl Page {
             words: WordCount::default(),
             reading_minutes: 0,
             source_hash: std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &text),
+            text_hash: 0,
+            text_dropped: false,
             key_lines,
             source: text,
             body_start,
@@ -262,6 +272,8 @@ impl Page {
             ),
         };
         self.words = text::count_words(&rendered.text);
+        self.text_hash =
+            std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &rendered.text);
         self.reading_minutes = text::reading_minutes(
             self.words,
             config.reading.cjk_chars_per_minute,
@@ -275,11 +287,53 @@ impl Page {
         }
     }
 
-    /// Drops the source text once nothing will render this page again or ask for a line
-    /// (`build` after loading: 40–50 MB at 10k articles); [`Page::line_of`] then finds nothing.
+    /// Drops the source text and the body's plain text once the page is rendered, for a
+    /// one-shot build that will not render it again or ask for a line: a third of the memory
+    /// a site takes. [`Page::line_of`] then finds nothing, and [`Page::plain_text`] reads
+    /// the file again.
     pub fn forget_source(&mut self) {
         self.source = String::new();
-        self.body_start = 0;
+        self.rendered.text = String::new();
+        self.text_dropped = true;
+    }
+
+    /// Whether [`Page::forget_source`] dropped the source (the page is rendered).
+    pub fn source_dropped(&self) -> bool {
+        self.text_dropped
+    }
+
+    /// Whether the body may hold an `@/` link: rendering it then needs every page's URL.
+    pub fn links_to_content(&self) -> bool {
+        self.source[self.body_start..].contains("@/")
+    }
+
+    /// The body's plain text (for the search index): as rendered, or rendered again from
+    /// the file when [`Page::forget_source`] dropped it. The file must still be the one
+    /// loaded: one edited since is an error naming it (the build is then stopped before
+    /// anything is committed).
+    pub fn plain_text(&self, markdown: &MarkdownConfig, base_path: &str) -> Result<Cow<'_, str>> {
+        if !self.text_dropped {
+            return Ok(Cow::Borrowed(&self.rendered.text));
+        }
+        let text = crate::fsx::read_to_string(&self.file)?;
+        let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &text);
+        if hash != self.source_hash || text.len() < self.body_start {
+            anyhow::bail!(
+                "`{}` changed while the site was being built; build again",
+                self.file.display()
+            );
+        }
+        let rendered = markdown::render_with(&text[self.body_start..], markdown, base_path, None);
+        Ok(Cow::Owned(rendered.text))
+    }
+
+    /// Drops the rendered body (HTML, summary HTML, table of contents) once the page and
+    /// every list and feed showing it are written: the search index, built next, reads only
+    /// the plain text.
+    pub fn forget_body(&mut self) {
+        self.rendered.html = String::new();
+        self.rendered.summary_html = None;
+        self.rendered.toc = Vec::new();
     }
 
     /// The text of the source file, as read once.

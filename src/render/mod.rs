@@ -165,8 +165,10 @@ impl Serialize for Card<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         if fingerprinting() {
             s.serialize_u64(self.r.card_keys[self.i])
-        } else {
+        } else if self.r.share_cards {
             self.r.card_value(self.i).serialize(s)
+        } else {
+            self.r.card(self.i).serialize(s)
         }
     }
 }
@@ -276,6 +278,10 @@ pub struct Renderer<'a> {
     all: Vec<usize>,
     /// Fingerprint every output (for `serve`), or just render (for `build`).
     track: bool,
+    /// Keep each card's tera value once built, for every list and the next render
+    /// (`serve`); a one-shot build serializes each card where it is shown instead of holding
+    /// them all (4 KB an article).
+    share_cards: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -335,6 +341,7 @@ impl<'a> Renderer<'a> {
             page_fps: OnceLock::new(),
             all: (0..n).collect(),
             track: cache.is_some(),
+            share_cards: true,
         };
         if r.track {
             r.card_keys = (0..n)
@@ -380,6 +387,12 @@ impl<'a> Renderer<'a> {
                 None => Arc::new(Value::from_serializable(&self.card(i))),
             }
         })
+    }
+
+    /// For a render whose [`Renderer::memo`] is not wanted: cards are not kept.
+    pub fn one_shot(mut self) -> Self {
+        self.share_cards = false;
+        self
     }
 
     /// Page `i`'s card on a list.

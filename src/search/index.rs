@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::config::{Config, SearchField};
+use crate::config::{Config, MarkdownConfig, SearchField};
 use crate::content::{Library, Page};
 use crate::dates::Dates;
 use crate::output::Output;
@@ -114,6 +114,9 @@ pub struct Indexer {
     fields: Vec<SearchField>,
     snippet_chars: usize,
     shard_bytes: usize,
+    /// How bodies are rendered: what [`Page::plain_text`] needs when a build dropped them.
+    markdown: MarkdownConfig,
+    base_path: String,
     /// Article path → (fingerprint of what is indexed, its terms).
     cache: TermCache,
     /// Every term seen, by key.
@@ -159,6 +162,8 @@ impl Indexer {
             fields: config.search.fields.clone(),
             snippet_chars: config.search.snippet_chars,
             shard_bytes: config.search.shard_bytes,
+            markdown: config.markdown.clone(),
+            base_path: config.base_path(),
             cache: HashMap::new(),
             vocab: IdMap::default(),
             cache_stale: 0,
@@ -222,16 +227,18 @@ impl Indexer {
     pub fn index(&mut self, library: &Library) -> SearchIndex {
         let plan = self.plan(library);
         self.index_planned(library, plan, None)
+            .expect("nothing is written without an output")
     }
 
     /// [`Indexer::index`] with the plan already made. Files of doc records that `held`
-    /// already holds from the same key ([`Output::reuse`]) are not built again.
+    /// already holds from the same key ([`Output::reuse`]) are not built again; the others
+    /// are written into `held` as they are made (the returned index has no bytes for them).
     pub fn index_planned(
         &mut self,
         library: &Library,
         plan: Plan<'_>,
         held: Option<&dyn Output>,
-    ) -> SearchIndex {
+    ) -> Result<SearchIndex> {
         let Plan {
             pages,
             fingerprints,
@@ -241,21 +248,26 @@ impl Indexer {
         let vocab = &self.vocab;
         let cache = &self.cache;
         let (fields, aliases, words) = (&self.fields, &self.aliases, &self.words);
+        let (markdown, base_path) = (&self.markdown, self.base_path.as_str());
         let (terms, new_vocab): Tokenized = pages
             .par_iter()
             .zip(&fingerprints)
-            .fold(
+            .try_fold(
                 || (Vec::new(), IdMap::default()),
                 |(mut docs, mut new), (page, &fp)| {
                     let terms = match cache.get(&page.path) {
                         Some((f, t)) if *f == fp => t.clone(),
-                        _ => Arc::new(doc_terms(page, (fields, aliases, words), vocab, &mut new)),
+                        _ => {
+                            let text = page.plain_text(markdown, base_path)?;
+                            let rules = (fields.as_slice(), aliases, words);
+                            Arc::new(doc_terms(page, &text, rules, vocab, &mut new))
+                        }
                     };
                     docs.push((fp, terms));
-                    (docs, new)
+                    Ok::<_, anyhow::Error>((docs, new))
                 },
             )
-            .reduce(
+            .try_reduce(
                 || (Vec::new(), IdMap::default()),
                 |(mut a, mut va), (b, mut vb)| {
                     a.extend(b);
@@ -263,9 +275,9 @@ impl Indexer {
                         std::mem::swap(&mut va, &mut vb);
                     }
                     va.extend(vb);
-                    (a, va)
+                    Ok((a, va))
                 },
-            );
+            )?;
         let reused = pages
             .iter()
             .zip(&terms)
@@ -289,19 +301,27 @@ impl Indexer {
             .enumerate()
             .map(|(n, (chunk, &key))| {
                 if held.is_some_and(|out| out.reuse(&doc_file(n), key)) {
-                    return DocChunk { key, bytes: None };
+                    return Ok(DocChunk { key, bytes: None });
                 }
                 let recs: Vec<DocRecord> = chunk
                     .iter()
-                    .map(|p| doc_record(p, &index_of, dates, self.snippet_chars))
-                    .collect();
+                    .map(|p| {
+                        let text = p.plain_text(markdown, base_path)?;
+                        Ok(doc_record(p, &text, &index_of, dates, self.snippet_chars))
+                    })
+                    .collect::<Result<_>>()?;
                 let bytes = serde_json::to_vec(&recs).expect("doc records serialize");
-                DocChunk {
+                // Written as soon as made: the records of a large site are never all held.
+                if let Some(out) = held {
+                    out.write_keyed(&doc_file(n), key, &bytes)?;
+                    return Ok(DocChunk { key, bytes: None });
+                }
+                Ok(DocChunk {
                     key,
                     bytes: Some(bytes),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
 
         let mut h = std::hash::DefaultHasher::new();
         FORMAT.hash(&mut h);
@@ -316,11 +336,11 @@ impl Indexer {
             stop_words: self.words.stop_words.list().to_vec(),
             plural_endings: self.words.plurals.rules().to_vec(),
         };
-        SearchIndex {
+        Ok(SearchIndex {
             meta,
             shards,
             docs: records,
-        }
+        })
     }
 }
 
@@ -414,7 +434,7 @@ fn fingerprint(page: &Page) -> u64 {
     page.meta.title.hash(&mut h);
     page.meta.description.hash(&mut h);
     page.meta.taxonomies.hash(&mut h);
-    page.rendered.text.hash(&mut h);
+    page.text_hash.hash(&mut h);
     h.finish()
 }
 
@@ -423,6 +443,7 @@ type TermRules<'a> = (&'a [SearchField], &'a Aliases, &'a SearchRules);
 
 fn doc_terms(
     page: &Page,
+    text: &str,
     (fields, aliases, words): TermRules<'_>,
     vocab: &IdMap<Box<str>>,
     new: &mut IdMap<Box<str>>,
@@ -430,7 +451,7 @@ fn doc_terms(
     // id → (boosted count, shard hash)
     // Sized up front: growing a map of ~1k terms rehashes it many times per article.
     let mut counts: IdMap<(u16, u32)> =
-        IdMap::with_capacity_and_hasher(page.rendered.text.len() / 4 + 64, Default::default());
+        IdMap::with_capacity_and_hasher(text.len() / 4 + 64, Default::default());
     let mut len = 0u32;
     let mut add = |text: &str, field: SearchField, len: &mut u32| {
         let b = boost(field);
@@ -456,13 +477,12 @@ fn doc_terms(
             SearchField::Description => {
                 // A description that only repeats the body's opening is counted once.
                 if let Some(d) = &page.meta.description
-                    && !(fields.contains(&SearchField::Body)
-                        && repeats_opening(d, &page.rendered.text))
+                    && !(fields.contains(&SearchField::Body) && repeats_opening(d, text))
                 {
                     add(d, field, &mut len);
                 }
             }
-            SearchField::Body => add(&page.rendered.text, field, &mut len),
+            SearchField::Body => add(text, field, &mut len),
             SearchField::Taxonomies => {
                 for names in page.meta.taxonomies.values() {
                     for name in names {
@@ -599,6 +619,7 @@ fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> V
 
 fn doc_record(
     page: &Page,
+    text: &str,
     terms: &crate::content::library::TermIndex,
     dates: &Dates,
     snippet_chars: usize,
@@ -611,7 +632,7 @@ fn doc_record(
             }
         }
     }
-    let body = page.rendered.text.trim();
+    let body = text.trim();
     // The description often repeats the first sentence (with other punctuation): keep one.
     let lead = match page.meta.description.as_deref().map(str::trim) {
         Some(d) if !d.is_empty() && !repeats_opening(d, body) => Some(d),

@@ -13,6 +13,7 @@ use anyhow::Result;
 
 use crate::config::Config;
 use crate::content::Library;
+use crate::content::library::Sources;
 use crate::output::MemoryOutput;
 use crate::render::{Manifest, RenderMemo};
 use crate::site::{self, LoadError, RenderedSite, SiteRules};
@@ -65,7 +66,7 @@ impl State {
     /// A full build into memory. Content warnings are on `state.library.warnings`.
     pub fn build(root: &Path, base_url: &str, drafts: bool) -> Result<(State, Files)> {
         let (config, library) =
-            site::load_site(root, Some(base_url), drafts).map_err(load_error)?;
+            site::load_site(root, Some(base_url), drafts, Sources::Keep).map_err(load_error)?;
         let rules = SiteRules::load(root)?;
         let out = MemoryOutput::default();
         let fresh = (&Manifest::default(), &RenderMemo::default());
@@ -125,7 +126,8 @@ impl State {
     /// Config, templates or rules changed: load everything again, render what changed.
     fn reload(&mut self, files: &RwLock<Files>) -> Result<usize> {
         let (config, library) =
-            site::load_site(&self.root, Some(&self.base_url), self.drafts).map_err(load_error)?;
+            site::load_site(&self.root, Some(&self.base_url), self.drafts, Sources::Keep)
+                .map_err(load_error)?;
         let rules = SiteRules::load(&self.root)?;
         let out = MemoryOutput::default();
         let prev = (&self.manifest, &self.memo);
