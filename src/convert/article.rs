@@ -57,7 +57,12 @@ fn analyze_blocks(
         .map(|b| boilerplate::match_rules(&b.text, rules))
         .collect();
     let all_text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
-    let day_first = metadata::detect_language(&all_text.join("\n")) != "en";
+    // Numeric dates (`08/06/2023`) are read in the page's locale: its language tag, else the
+    // language of its text.
+    let day_first = match head.and_then(|h| h.lang.as_deref()) {
+        Some(tag) => rules.dates.day_first(tag),
+        None => metadata::detect_language(&all_text.join("\n")) != "en",
+    };
 
     let title = choose_title(&blocks, &hits, head, rules);
     let title_key = title.map(|t| key(&blocks[t].text));
@@ -80,7 +85,11 @@ fn analyze_blocks(
         rules,
         &mut meta,
     );
-    meta.date = publication_date(head, &dates, day_first, &rules.dates);
+    let url = opts
+        .url
+        .as_deref()
+        .or_else(|| head.and_then(|h| h.url.as_deref()));
+    meta.date = publication_date(head, &dates, url, day_first, &rules.dates);
     if let Some(h) = head {
         apply_head_credits(h, rules, &mut meta);
     }
@@ -306,10 +315,13 @@ fn take_poster(
 }
 
 /// The page's declared publication date (HTML meta, JSON-LD), else the best date line: one
-/// labelled as published, then an unlabelled one, then an update date; the earliest first.
+/// labelled as published, then an unlabelled one, then an update date; the earliest first;
+/// else the date in the page's URL (`/2019/11/20/`, `20191120`). A date no article can have
+/// (before 1990, after tomorrow: a CMS placeholder such as `0001-01-01`) is no evidence.
 fn publication_date(
     head: Option<&html::Head>,
     dates: &[(DateHit, usize)],
+    url: Option<&str>,
     day_first: bool,
     words: &DateWords,
 ) -> Option<Date> {
@@ -319,12 +331,24 @@ fn publication_date(
                 .ok()
                 .or_else(|| metadata::find_date(p, day_first, words).map(|h| h.date))
         })
+        .filter(plausible)
         .or_else(|| {
             dates
                 .iter()
+                .filter(|(h, _)| plausible(&h.date))
                 .min_by_key(|(h, i)| (h.priority, *i))
                 .map(|(h, _)| h.date)
         })
+        .or_else(|| url.and_then(metadata::url_date).filter(plausible))
+}
+
+/// Whether an article can have been published on `d`: from 1990 to tomorrow.
+fn plausible(d: &Date) -> bool {
+    let today = jiff::tz::Offset::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    let tomorrow = today.tomorrow().unwrap_or(jiff::civil::Date::MAX);
+    d.date.year() >= 1990 && d.date <= tomorrow
 }
 
 /// Credits from the markup. Structured authors (JSON-LD, `<meta name=author>`, `rel`/`itemprop`

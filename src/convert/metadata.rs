@@ -40,6 +40,30 @@ fn num<T: std::str::FromStr>(caps: &regex::Captures, name: &str) -> Option<T> {
     caps.name(name)?.as_str().parse().ok()
 }
 
+/// The date a URL's path gives: `/2019/11/20/`, `/2019-11-20-title`, `/20191120/`,
+/// `_20191120.html` (year 19xx or 20xx, a real day). The host and query are not read.
+pub fn url_date(url: &str) -> Option<Date> {
+    static PATH_YMD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:[/._-]|$)",
+        )
+        .unwrap()
+    });
+    static PATH_COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"[/_-](?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?:[/._-]|$)",
+        )
+        .unwrap()
+    });
+    let after_scheme = url.find("://").map_or(url, |i| &url[i + 3..]);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let c = PATH_YMD
+        .captures(path)
+        .or_else(|| PATH_COMPACT.captures(path))?;
+    Date::from_ymd(num(&c, "y")?, num(&c, "m")?, num(&c, "d")?)
+}
+
 /// The first absolute date in `line`, if any. `day_first` resolves `08/06/2023` (the page's
 /// locale: day first outside English pages).
 pub fn find_date(line: &str, day_first: bool, words: &DateWords) -> Option<DateHit> {
@@ -437,6 +461,22 @@ mod tests {
             .priority,
             0
         );
+    }
+
+    #[test]
+    fn dates_in_urls() {
+        let ymd = |u: &str| url_date(u).map(|d| d.ymd());
+        let day = Some("2019-11-20".to_string());
+        assert_eq!(ymd("https://a.com/2019/11/20/chip-maker/"), day);
+        assert_eq!(ymd("https://a.com/news/2019-11-20-chip-maker"), day);
+        assert_eq!(ymd("https://a.com/tech/20191120/story.html"), day);
+        assert_eq!(ymd("https://a.com/c/story_20191120.html"), day);
+        // Not dates: an id, a month without a day, a date in the host or the query.
+        assert_eq!(ymd("https://a.com/news/1201911201/"), None);
+        assert_eq!(ymd("https://a.com/2019/11/story"), None);
+        assert_eq!(ymd("https://20191120.a.com/story"), None);
+        assert_eq!(ymd("https://a.com/story?d=2019/11/20/"), None);
+        assert_eq!(ymd("https://a.com/2019/13/40/x"), None);
     }
 
     #[test]

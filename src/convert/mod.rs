@@ -165,6 +165,7 @@ pub fn convert(input: &Input<'_>, knowledge: &Knowledge, opts: &Options) -> Resu
             text: d.text.clone(),
         })
         .collect();
+    let undated = front_matter.date.is_none();
     Ok(Converted {
         content: front_matter.to_file_string(&markdown),
         file_name: write::file_name(&front_matter, &stem),
@@ -176,6 +177,10 @@ pub fn convert(input: &Input<'_>, knowledge: &Knowledge, opts: &Options) -> Resu
             .warning
             .into_iter()
             .chain(article.warnings)
+            .chain(undated.then(|| {
+                "no publication date found (none is guessed): set `date` in the front matter"
+                    .to_string()
+            }))
             .collect(),
     })
 }

@@ -35,6 +35,8 @@ struct RawRead {
     relative_zh: Vec<String>,
     #[serde(default)]
     relative_en: Vec<String>,
+    #[serde(default)]
+    month_first_locales: Vec<String>,
 }
 
 /// Compiled `[read]` of `rules/dates.toml`.
@@ -54,6 +56,8 @@ pub struct DateWords {
     pub line_words: Regex,
     /// A relative date (`3小时前`, `2 days ago`, `yesterday`).
     pub relative: Regex,
+    /// Language tags (lower case, `-`) whose pages write `08/06/2023` month first.
+    month_first_locales: Vec<String>,
 }
 
 fn add(dst: &mut Vec<String>, src: Vec<String>) {
@@ -87,6 +91,7 @@ impl DateWords {
             add(&mut r.ago_en, l.ago_en);
             add(&mut r.relative_zh, l.relative_zh);
             add(&mut r.relative_en, l.relative_en);
+            add(&mut r.month_first_locales, l.month_first_locales);
         }
         let months: Vec<Vec<String>> = r
             .months
@@ -122,7 +127,19 @@ impl DateWords {
             updated: regex(&format!("(?i){}", alternation(&r.updated, "{}")), "updated")?,
             line_words: regex(&line_words, "line_words")?,
             relative: regex(&relative, "relative")?,
+            month_first_locales: r
+                .month_first_locales
+                .iter()
+                .map(|l| l.to_ascii_lowercase().replace('_', "-"))
+                .collect(),
         })
+    }
+
+    /// Whether a page in language `tag` (`en-GB`, `en_US`, `de`) writes numeric dates day
+    /// first: every tag but the month-first ones does.
+    pub fn day_first(&self, tag: &str) -> bool {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        !self.month_first_locales.contains(&tag)
     }
 
     /// The month (1–12) a matched month name stands for.

@@ -31,6 +31,8 @@ struct Selectors {
     time_pubdate: Selector,
     /// A `<time>` in the article's header or byline.
     header_times: [Selector; 2],
+    /// `<time datetime>` in the article's container, then anywhere.
+    article_times: [Selector; 2],
     a_rel: Selector,
     itemprop_name: Selector,
     /// Elements with a class, inside `<article>` and then anywhere.
@@ -49,6 +51,10 @@ static SEL: LazyLock<Selectors> = LazyLock::new(|| {
         itemprop: p("[itemprop]"),
         time_pubdate: p("time[pubdate]"),
         header_times: [p("article header time"), p("[class*=byline] time")],
+        article_times: [
+            p("article time[datetime], main time[datetime]"),
+            p("time[datetime]"),
+        ],
         a_rel: p("a[rel]"),
         itemprop_name: p("[itemprop=name]"),
         classed: [p("article [class]"), p("body [class]")],
@@ -257,6 +263,31 @@ fn published(doc: &Html, metas: &Metas, ld: &JsonLd, rules: &Rules) -> Option<St
                 .filter(|e| !is_update_marker(e, updated))
                 .filter_map(element_date),
         );
+    }
+    // Last, a machine-readable `<time datetime>` that is not an update: the first in the
+    // article's container, else the page's only one (a page listing other articles' times
+    // says nothing about its own). It beats the visible dates of the text, whose day/month
+    // order is a guess.
+    let datetimes = |s: &Selector| -> Vec<String> {
+        let mut v: Vec<String> = doc
+            .select(s)
+            .filter(|e| !is_update_marker(e, updated))
+            .filter_map(|e| e.value().attr("datetime"))
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .collect();
+        v.dedup();
+        v
+    };
+    let [in_article, anywhere] = &SEL.article_times;
+    match datetimes(in_article).into_iter().next() {
+        Some(first) => candidates.push(first),
+        None => {
+            let all = datetimes(anywhere);
+            if all.len() == 1 {
+                candidates.extend(all);
+            }
+        }
     }
     candidates
         .iter()
