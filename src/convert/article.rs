@@ -438,8 +438,10 @@ fn language(blocks: &[Block], meta: &Meta, head: Option<&html::Head>, opts: &Opt
 
 /// `--source`, else the brand of `--url`, of the page's canonical URL (a known domain is the
 /// surest sign of the site, and rules/sources.toml gives its canonical brand: `Binance Square`
-/// for a page whose `og:site_name` says `Binance`), of its `og:site_name` or JSON-LD publisher
-/// (as written when no known brand), else the brand named most in the page's own chrome.
+/// for a page whose `og:site_name` says `Binance`), of its `og:site_name` or JSON-LD publisher,
+/// of the other addresses the page gives itself ([`html::Head::site_urls`]), of its
+/// `og:site_name` or publisher as written (no known brand), else the brand named most in the
+/// page's own chrome.
 fn source(
     blocks: &[Block],
     head: Option<&html::Head>,
@@ -470,6 +472,11 @@ fn source(
         .or_else(|| from_url(head.and_then(|h| h.url.as_deref())))
         .or(site_name)
         .or(publisher)
+        .or_else(|| {
+            head.into_iter()
+                .flat_map(|h| &h.site_urls)
+                .find_map(|u| from_url(Some(u)))
+        })
         .or(raw_site_name)
         .or(raw_publisher)
         .or_else(|| metadata::source_from_chrome(chrome_lines(blocks), rules))

@@ -8,6 +8,7 @@
 //! a `javascript:` image) loses that piece of evidence, never the conversion. The body (which
 //! element is the article, its blocks) is not this module's business.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -34,6 +35,8 @@ struct Selectors {
     /// `<time datetime>` in the article's container, then anywhere.
     article_times: [Selector; 2],
     a_rel: Selector,
+    base_href: Selector,
+    a_href: Selector,
     itemprop_name: Selector,
     /// Elements with a class, inside `<article>` and then anywhere.
     classed: [Selector; 2],
@@ -56,6 +59,8 @@ static SEL: LazyLock<Selectors> = LazyLock::new(|| {
             p("time[datetime]"),
         ],
         a_rel: p("a[rel]"),
+        base_href: p("base[href]"),
+        a_href: p("a[href]"),
         itemprop_name: p("[itemprop=name]"),
         classed: [p("article [class]"), p("body [class]")],
         html: p("html"),
@@ -78,6 +83,11 @@ pub struct Head {
     pub publisher: Option<String>,
     /// The absolute canonical link, else `og:url` (http or https only).
     pub url: Option<String>,
+    /// Where else the page says it lives, surest first: `<base href>`, the address a browser
+    /// noted when saving it (`<!-- saved from url=… -->`), its `hreflang` alternates, and the
+    /// host most of its absolute links go to (at least 3 links and a third of them: a saved
+    /// page's own navigation). For the source brand of a page without `url`.
+    pub site_urls: Vec<String>,
     /// The publication date as written, the first that reads as a date: `article:published_time`,
     /// JSON-LD `datePublished`, `itemprop=datePublished`, `<time pubdate>`, Dublin Core /
     /// Parse.ly / Sailthru meta, a `<time>` in the article's header. Never a modified date.
@@ -134,6 +144,7 @@ pub fn read_head(doc: &Html, rules: &Rules) -> Head {
         titles,
         site_name: metas.first(&["og:site_name"]),
         publisher,
+        site_urls: site_urls(doc),
         url,
         published: published(doc, &metas, &ld, rules),
         authors: authors(doc, &metas, &ld),
@@ -204,6 +215,57 @@ impl Metas {
     fn first(&self, keys: &[&str]) -> Option<String> {
         keys.iter().find_map(|k| self.raw(k).find_map(text))
     }
+}
+
+/// See [`Head::site_urls`].
+fn site_urls(doc: &Html) -> Vec<String> {
+    let mut out: Vec<String> = doc
+        .select(&SEL.base_href)
+        .filter_map(|b| b.value().attr("href"))
+        .filter_map(|u| absolute_url(u, None))
+        .collect();
+    for node in doc.tree.root().descendants().take(64) {
+        if let Some(c) = node.value().as_comment()
+            && let Some(rest) = c.trim().strip_prefix("saved from url=")
+        {
+            // `(0045)https://…`: the length in parentheses, then the address.
+            let u = rest.split_once(')').map_or(rest, |(_, u)| u);
+            out.extend(absolute_url(u.trim(), None));
+        }
+    }
+    for l in doc.select(&SEL.link_rel) {
+        let v = l.value();
+        if v.attr("hreflang").is_some()
+            && v.attr("rel")
+                .is_some_and(|r| r.eq_ignore_ascii_case("alternate"))
+        {
+            out.extend(v.attr("href").and_then(|u| absolute_url(u, None)));
+        }
+    }
+    let mut hosts: HashMap<String, (usize, String)> = HashMap::new();
+    let mut absolute = 0;
+    for a in doc.select(&SEL.a_href) {
+        let Some(u) = a.value().attr("href").and_then(|u| absolute_url(u, None)) else {
+            continue;
+        };
+        let Some(host) = Url::parse(&u)
+            .ok()
+            .and_then(|p| p.host_str().map(str::to_string))
+        else {
+            continue;
+        };
+        absolute += 1;
+        let host = host.trim_start_matches("www.").to_ascii_lowercase();
+        hosts.entry(host).or_insert((0, u)).0 += 1;
+    }
+    if let Some((_, (n, u))) = hosts.into_iter().max_by_key(|(h, (n, _))| (*n, h.clone()))
+        && n >= 3
+        && n * 3 >= absolute
+    {
+        out.push(u);
+    }
+    out.dedup();
+    out
 }
 
 /// `<link rel=canonical>` when absolute, else `og:url`; http(s) only.

@@ -1,0 +1,72 @@
+//! Dates that make sense (issue 14): every page of `tests/fixtures/html-dates` gets the date
+//! its `expected.toml` names. Machine-readable `datetime` beats visible text, numeric dates are
+//! read in the page's locale (`en-GB` day first, `en-US` month first), a placeholder or
+//! impossible date (before 1990, after tomorrow) is no date, the URL's date is the last
+//! evidence, and a page with none gets none and a warning naming its file. Sources too: a
+//! page whose metadata names no site gets its brand from its own domain.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// Each page of a fixture folder, its expected value, the front matter line with `key`'s
+/// value (empty when absent), and what `convert` printed on stderr.
+fn convert_each(folder: &str, key: &str) -> Vec<(String, String, String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+    let expected: BTreeMap<String, String> =
+        toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).unwrap()).unwrap();
+    let prefix = format!("{key} = ");
+    expected
+        .into_iter()
+        .map(|(file, want)| {
+            let out = Command::new(env!("CARGO_BIN_EXE_newsroom"))
+                .args(["convert", "--dry-run"])
+                .arg(dir.join(&file))
+                .output()
+                .expect("run newsroom");
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert!(out.status.success(), "{file}: {stderr}");
+            let md = String::from_utf8(out.stdout).expect("utf-8");
+            let got = md
+                .lines()
+                .find_map(|l| l.strip_prefix(prefix.as_str()))
+                .unwrap_or("")
+                .trim_matches('"')
+                .to_string();
+            (file, want, got, stderr)
+        })
+        .collect()
+}
+
+#[test]
+fn every_fixture_page_gets_the_expected_date_and_an_undated_one_a_warning() {
+    let cases = convert_each("tests/fixtures/html-dates", "date");
+    assert!(cases.len() >= 6);
+    let mut wrong = Vec::new();
+    for (file, want, got, stderr) in &cases {
+        if !got.starts_with(want.as_str()) || (want.is_empty() && !got.is_empty()) {
+            wrong.push(format!("{file}: date `{got}`, expected `{want}`"));
+        }
+        let warned = stderr.contains(&format!("{file}: no publication date found"));
+        if want.is_empty() != warned {
+            wrong.push(format!(
+                "{file}: warning {warned}, expected {}",
+                want.is_empty()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_page_without_a_site_name_gets_its_source_from_its_own_domain() {
+    let cases = convert_each("tests/fixtures/html-sources", "source");
+    assert!(cases.len() >= 3);
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(_, want, got, _)| want != got)
+        .map(|(file, want, got, _)| format!("{file}: source `{got}`, expected `{want}`"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
