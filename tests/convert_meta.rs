@@ -70,3 +70,26 @@ fn a_page_without_a_site_name_gets_its_source_from_its_own_domain() {
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn a_portal_page_in_tables_gets_its_headline_byline_and_date_from_the_rows_above_the_body() {
+    // No <h1>; a greeting <title>; the headline in <font size=4><b>, then a row
+    // `作者：张明　来源：本站　发布日期：2008-3-9 10:05:12` above the body's cell.
+    let page =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/html-portal/byline-table.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .args(["convert", "--dry-run"])
+        .arg(&page)
+        .output()
+        .expect("run newsroom");
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "title = \"全市中小学开展安全教育周活动\"",
+        "date = 2008-03-09T10:05:12",
+        "authors = [\"张明\"]",
+    ] {
+        assert!(md.lines().any(|l| l == line), "no `{line}` in\n{md}");
+    }
+    assert!(!md.contains("欢迎访问"), "{md}");
+}

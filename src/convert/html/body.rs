@@ -20,6 +20,10 @@ use rustc_hash::FxHashMap;
 static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").expect("selector"));
 static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("selector"));
 
+/// How many elements with text of their own before the body may hold the headline of a page
+/// with no `<h1>` (the headline, then a byline and a breadcrumb row, at most a few more).
+const HEADLINE_LOOKBACK: usize = 4;
+
 /// The roots of the article body, in document order.
 pub(super) fn choose(page: &Page) -> Vec<NodeId> {
     let named = page.named_body();
@@ -231,6 +235,70 @@ impl<'a> Page<'a> {
             w -= 25.0;
         }
         base + w
+    }
+
+    /// On a page with no `<h1>`: the headline before `body`, among the last
+    /// [`HEADLINE_LOOKBACK`] elements with text of their own before it. It is a short line
+    /// (4–80 characters, no sentence end, not a link) that is emphasised: bold, a large
+    /// `<font>`, an `<h2>`–`<h4>`, a class or id saying `title`, or the head's title itself.
+    pub fn headline_box(&self, body: NodeId, title: Option<&str>) -> Option<NodeRef<'a, Node>> {
+        if self.doc.select(&H1).next().is_some() {
+            return None;
+        }
+        let want = title.map(squash).unwrap_or_default();
+        let mut before: Vec<NodeRef<'a, Node>> = Vec::new();
+        for n in self.doc.tree.root().descendants() {
+            if n.id() == body {
+                break;
+            }
+            let Some(el) = n.value().as_element() else {
+                continue;
+            };
+            let own_text = n
+                .children()
+                .any(|c| c.value().as_text().is_some_and(|t| !t.trim().is_empty()));
+            if own_text
+                && !self.is_dropped(n.id())
+                && !n.ancestors().any(|a| self.is_dropped(a.id()))
+                && el.name() != "a"
+            {
+                before.push(n);
+            }
+        }
+        let emphasised = |n: NodeRef<'a, Node>| {
+            std::iter::once(n)
+                .chain(n.ancestors().take(2))
+                .filter_map(|a| a.value().as_element())
+                .any(|e| {
+                    let big_font = e.name() == "font"
+                        && e.attr("size").is_some_and(|s| {
+                            s.trim().starts_with('+')
+                                || s.trim().parse::<u8>().is_ok_and(|v| v >= 4)
+                        });
+                    let titled = ["class", "id"].iter().any(|k| {
+                        e.attr(k)
+                            .is_some_and(|v| v.to_ascii_lowercase().contains("title"))
+                    });
+                    matches!(e.name(), "b" | "strong" | "h2" | "h3" | "h4") || big_font || titled
+                })
+        };
+        before
+            .iter()
+            .rev()
+            .take(HEADLINE_LOOKBACK)
+            .copied()
+            .find(|&n| {
+                let text = squash(&self.visible_text(n, ""));
+                let chars = text.chars().count();
+                let in_link = n
+                    .ancestors()
+                    .take(3)
+                    .any(|a| a.value().as_element().is_some_and(|e| e.name() == "a"));
+                (4..=80).contains(&chars)
+                    && !in_link
+                    && !text.ends_with(['。', '.', '！', '!', '？', '?', '：', ':'])
+                    && (emphasised(n) || (!want.is_empty() && want.contains(&text)))
+            })
     }
 
     /// The `<h1>` that is the article's headline: the one matching the page title, else the

@@ -104,7 +104,12 @@ fn extract(
     let roots = body::choose(&page);
     let mut em = emit::Emitter::new(&page, base, &roots);
     em.title_key = title.map(tree::squash).unwrap_or_default();
-    if let Some(h1) = page.title_h1(title)
+    // No `<h1>` at all (a portal page laid out in tables and `<font>`): the headline is the
+    // emphasised short line just before the body.
+    let headline = page
+        .title_h1(title)
+        .or_else(|| roots.first().and_then(|r| page.headline_box(*r, title)));
+    if let Some(h1) = headline
         && !roots.iter().any(|r| tree::is_ancestor(*r, h1))
     {
         em.emit_title(h1);
