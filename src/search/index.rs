@@ -72,7 +72,9 @@ fn term_text<'v>(id: u64, vocab: &'v IdMap<Box<str>>, buf: &'v mut String) -> &'
 }
 
 /// Per-article terms, and the new words they brought to the vocabulary.
-type Tokenized = (Vec<(u64, Arc<DocTerms>)>, IdMap<Box<str>>);
+/// What one pass over the articles gives: each article's terms, the files of doc records,
+/// and the terms the vocabulary did not have.
+type Indexed = (Vec<(u64, Arc<DocTerms>)>, Vec<DocChunk>, IdMap<Box<str>>);
 
 /// The index files, in memory.
 #[derive(Debug)]
@@ -249,33 +251,65 @@ impl Indexer {
         let cache = &self.cache;
         let (fields, aliases, words) = (&self.fields, &self.aliases, &self.words);
         let (markdown, base_path) = (&self.markdown, self.base_path.as_str());
-        let (terms, new_vocab): Tokenized = pages
-            .par_iter()
-            .zip(&fingerprints)
+        let index_of = library.term_index();
+        let dates = &self.dates;
+        let rules = (fields.as_slice(), aliases, words);
+        // One pass per file of doc records: each article's text is had once (rendered again
+        // from its file when the build dropped it), for its terms when the cache lacks them
+        // and for its record when the file is not reused; the file is written as soon as
+        // made, so the records of a large site are never all held.
+        let (terms, records, new_vocab): Indexed = pages
+            .par_chunks(DOC_CHUNK)
+            .zip(fingerprints.par_chunks(DOC_CHUNK))
+            .zip(&chunk_keys)
+            .enumerate()
             .try_fold(
-                || (Vec::new(), IdMap::default()),
-                |(mut docs, mut new), (page, &fp)| {
-                    let terms = match cache.get(&page.path) {
-                        Some((f, t)) if *f == fp => t.clone(),
-                        _ => {
-                            let text = page.plain_text(markdown, base_path)?;
-                            let rules = (fields.as_slice(), aliases, words);
-                            Arc::new(doc_terms(page, &text, rules, vocab, &mut new))
+                || (Vec::new(), Vec::new(), IdMap::default()),
+                |(mut docs, mut chunks, mut new), (n, ((chunk, fps), &key))| {
+                    let reused = held.is_some_and(|out| out.reuse(&doc_file(n), key));
+                    let mut recs: Vec<DocRecord> = Vec::new();
+                    for (page, &fp) in chunk.iter().zip(fps) {
+                        let cached = cache.get(&page.path).filter(|(f, _)| *f == fp);
+                        let text = match (cached, reused) {
+                            (Some(_), true) => None,
+                            _ => Some(page.plain_text(markdown, base_path)?),
+                        };
+                        // Without cached terms the text was had above.
+                        let terms = match cached {
+                            Some((_, t)) => t.clone(),
+                            None => {
+                                let text = text.as_deref().unwrap_or_default();
+                                Arc::new(doc_terms(page, text, rules, vocab, &mut new))
+                            }
+                        };
+                        if let (false, Some(text)) = (reused, text.as_deref()) {
+                            recs.push(doc_record(page, text, &index_of, dates, self.snippet_chars));
                         }
+                        docs.push((fp, terms));
+                    }
+                    let bytes = (!reused)
+                        .then(|| serde_json::to_vec(&recs).expect("doc records serialize"));
+                    let bytes = match (bytes, held) {
+                        (Some(b), Some(out)) => {
+                            out.write_keyed(&doc_file(n), key, &b)?;
+                            None
+                        }
+                        (b, _) => b,
                     };
-                    docs.push((fp, terms));
-                    Ok::<_, anyhow::Error>((docs, new))
+                    chunks.push(DocChunk { key, bytes });
+                    Ok::<_, anyhow::Error>((docs, chunks, new))
                 },
             )
             .try_reduce(
-                || (Vec::new(), IdMap::default()),
-                |(mut a, mut va), (b, mut vb)| {
+                || (Vec::new(), Vec::new(), IdMap::default()),
+                |(mut a, mut ca, mut va), (b, cb, mut vb)| {
                     a.extend(b);
+                    ca.extend(cb);
                     if va.len() < vb.len() {
                         std::mem::swap(&mut va, &mut vb);
                     }
                     va.extend(vb);
-                    Ok((a, va))
+                    Ok((a, ca, va))
                 },
             )?;
         let reused = pages
@@ -293,35 +327,6 @@ impl Indexer {
 
         let docs: Vec<&DocTerms> = terms.iter().map(|(_, t)| t.as_ref()).collect();
         let shards = build_shards(&docs, &self.vocab, self.shard_bytes);
-        let index_of = library.term_index();
-        let dates = &self.dates;
-        let records: Vec<DocChunk> = pages
-            .par_chunks(DOC_CHUNK)
-            .zip(&chunk_keys)
-            .enumerate()
-            .map(|(n, (chunk, &key))| {
-                if held.is_some_and(|out| out.reuse(&doc_file(n), key)) {
-                    return Ok(DocChunk { key, bytes: None });
-                }
-                let recs: Vec<DocRecord> = chunk
-                    .iter()
-                    .map(|p| {
-                        let text = p.plain_text(markdown, base_path)?;
-                        Ok(doc_record(p, &text, &index_of, dates, self.snippet_chars))
-                    })
-                    .collect::<Result<_>>()?;
-                let bytes = serde_json::to_vec(&recs).expect("doc records serialize");
-                // Written as soon as made: the records of a large site are never all held.
-                if let Some(out) = held {
-                    out.write_keyed(&doc_file(n), key, &bytes)?;
-                    return Ok(DocChunk { key, bytes: None });
-                }
-                Ok(DocChunk {
-                    key,
-                    bytes: Some(bytes),
-                })
-            })
-            .collect::<Result<_>>()?;
 
         let mut h = std::hash::DefaultHasher::new();
         FORMAT.hash(&mut h);
