@@ -15,8 +15,8 @@ use crate::fsx;
 use crate::output::Output;
 use crate::output::dir::Writer;
 use crate::output::manifest::{Kind, Stamp};
-use crate::render::templates;
-use crate::render::{Manifest, RenderMemo, Renderer, Rules, Stats, hash_of};
+use crate::render::templates::{self, Theme};
+use crate::render::{Manifest, MemoUpdate, RenderMemo, Renderer, Rules, Stats, hash_of};
 use crate::search::{Indexer, SearchRules};
 use crate::tagging::Vocabulary;
 
@@ -92,7 +92,7 @@ pub fn render_site(
 ) -> Result<Stats> {
     let rules = SiteRules::load(root)?;
     let mut theme = templates::load(root)?;
-    unknown_templates(library, &theme.tera)?;
+    unknown_templates(library, None, &theme.tera)?;
     let renderer = Renderer::new(config, library, &mut theme, rules.render());
     let mut stats = renderer.render_all(out)?;
     stats.files +=
@@ -103,7 +103,8 @@ pub fn render_site(
 
 /// Every page and section naming a `template` the theme does not have, as one error
 /// listing each `file:line` (checked before anything is rendered).
-fn unknown_templates(library: &Library, tera: &tera::Tera) -> Result<()> {
+/// With `only` (an in-place update), just the pages at those indices: nothing else changed.
+fn unknown_templates(library: &Library, only: Option<&[usize]>, tera: &tera::Tera) -> Result<()> {
     let known: Vec<&str> = tera.get_template_names().collect();
     let mut problems: Vec<String> = Vec::new();
     let mut check = |name: Option<&String>, file: &Path, line: Option<usize>| {
@@ -117,11 +118,17 @@ fn unknown_templates(library: &Library, tera: &tera::Tera) -> Result<()> {
             ));
         }
     };
-    for p in &library.pages {
-        check(p.meta.template.as_ref(), &p.file, p.key_lines.template);
-    }
-    for s in &library.sections {
-        check(s.meta.template.as_ref(), &s.file, s.template_line);
+    if let Some(only) = only {
+        for p in only.iter().filter_map(|&i| library.pages.get(i)) {
+            check(p.meta.template.as_ref(), &p.file, p.key_lines.template);
+        }
+    } else {
+        for p in &library.pages {
+            check(p.meta.template.as_ref(), &p.file, p.key_lines.template);
+        }
+        for s in &library.sections {
+            check(s.meta.template.as_ref(), &s.file, s.template_line);
+        }
     }
     if problems.is_empty() {
         return Ok(());
@@ -133,50 +140,53 @@ fn unknown_templates(library: &Library, tera: &tera::Tera) -> Result<()> {
 /// What rendering the pages gives besides the files: what `serve` keeps for the next edit.
 pub struct RenderedSite {
     pub stats: Stats,
+    /// Every templated file's fingerprint; after an in-place update only those it looked at
+    /// ([`RenderedSite::keep`] merges them).
     pub manifest: Manifest,
-    pub memo: RenderMemo,
+    pub memo: MemoUpdate,
+    partial: bool,
+}
+
+impl RenderedSite {
+    /// Makes `manifest` and `memo` what this render leaves for the next one.
+    pub fn keep(self, manifest: &mut Manifest, memo: &mut RenderMemo) -> Stats {
+        if self.partial {
+            manifest.merge(self.manifest);
+        } else {
+            *manifest = self.manifest;
+        }
+        memo.apply(self.memo);
+        self.stats
+    }
 }
 
 /// Renders the templated files whose views changed since `prev` (everything for an empty
-/// manifest), fingerprinting each. Static files and the search index are not touched.
+/// manifest), fingerprinting each. With `changed` (the pages of a
+/// [`crate::content::library::Delta::InPlace`] update), only the outputs that show those
+/// pages are looked at. Static files and the search index are not touched.
 pub fn render_pages(
-    root: &Path,
+    theme: &mut Theme,
     config: &Config,
     library: &Library,
     rules: &SiteRules,
     prev: (&Manifest, &RenderMemo),
+    changed: Option<&[usize]>,
     out: &dyn Output,
 ) -> Result<RenderedSite> {
-    render_tracked(root, config, library, rules, prev, out, true)
-}
-
-/// [`render_pages`]; the memo (which holds every card and an entry per article) only when
-/// `want_memo`: a one-shot build frees it all before the search index is built.
-fn render_tracked(
-    root: &Path,
-    config: &Config,
-    library: &Library,
-    rules: &SiteRules,
-    prev: (&Manifest, &RenderMemo),
-    out: &dyn Output,
-    want_memo: bool,
-) -> Result<RenderedSite> {
-    let mut theme = templates::load(root)?;
-    unknown_templates(library, &theme.tera)?;
-    let mut renderer = Renderer::tracking(config, library, &mut theme, rules.render(), prev.1);
-    if !want_memo {
-        renderer = renderer.one_shot();
-    }
-    let (stats, manifest) = renderer.render_changed(prev.0, out)?;
-    let memo = if want_memo {
-        renderer.memo()
-    } else {
-        RenderMemo::default()
+    unknown_templates(library, changed, &theme.tera)?;
+    let renderer = match changed {
+        Some(changed) => {
+            Renderer::in_place(config, library, theme, rules.render(), prev.1, changed)
+        }
+        None => Renderer::tracking(config, library, theme, rules.render(), prev.1),
     };
+    let partial = renderer.scoped();
+    let (stats, manifest) = renderer.render_changed(prev.0, out)?;
     Ok(RenderedSite {
         stats,
         manifest,
-        memo,
+        memo: renderer.memo_update(),
+        partial,
     })
 }
 
@@ -206,18 +216,17 @@ pub fn render_into(
     let rules = SiteRules::load(root)?;
     clock.lap("rules");
     let prev = Manifest::from_pairs(writer.known_keys(Kind::Template));
-    let pages = render_tracked(
-        root,
-        config,
-        library,
-        &rules,
-        (&prev, &RenderMemo::default()),
-        &writer.part(Kind::Template),
-        false,
-    )?;
+    let mut theme = templates::load(root)?;
+    unknown_templates(library, None, &theme.tera)?;
+    let memo = RenderMemo::default();
+    // A build keeps no memo: its cards are serialized where they are shown.
+    let renderer =
+        Renderer::tracking(config, library, &mut theme, rules.render(), &memo).one_shot();
+    let (page_stats, manifest) = renderer.render_changed(&prev, &writer.part(Kind::Template))?;
+    drop(renderer);
     library.forget_bodies();
     clock.lap("pages");
-    let mut stats = pages.stats;
+    let mut stats = page_stats;
     let search = if config.search.enabled {
         let (key, files) = update_search(config, library, &rules, writer)?;
         stats.files += files;
@@ -230,7 +239,7 @@ pub fn render_into(
     clock.lap("assets");
     Ok(Rendered {
         stats,
-        manifest: pages.manifest,
+        manifest,
         search,
         timings: clock.laps,
     })

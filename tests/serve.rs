@@ -448,3 +448,179 @@ fn the_running_server_updates_its_search_index_after_an_edit() {
     let _ = child.wait();
     assert_ne!(after, before, "the edit reached the search index");
 }
+
+/// Two sections (one sorted by title, one by date), pagers of 3, feeds of 5, aliases and an
+/// `@/` link: every kind of output that can show an article.
+fn make_paged_site(dir: &Path) {
+    for s in ["news", "blog"] {
+        std::fs::create_dir_all(dir.join("content").join(s)).unwrap();
+    }
+    std::fs::write(
+        dir.join("config.toml"),
+        "title = \"Paged\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\npaginate_by = 3\nfeed_limit = 5\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("content/news/_index.md"),
+        "+++\ntitle = \"News\"\nsort_by = \"title\"\n+++\n",
+    )
+    .unwrap();
+    for i in 0..24 {
+        let section = if i % 3 == 0 { "blog" } else { "news" };
+        let aliases = if i % 7 == 0 {
+            format!("aliases = [\"old/{i}/\"]\n")
+        } else {
+            String::new()
+        };
+        let link = if i == 5 {
+            " See [the first](@/news/a01.md)."
+        } else {
+            ""
+        };
+        let text = format!(
+            "+++\ntitle = \"Article {}\"\ndate = 2024-02-{:02}\n{aliases}[taxonomies]\ncompanies = [\"Company {}\"]\ntopics = [\"Topic {}\"]\n+++\nBody of article {i}.{link}\n",
+            (b'A' + (i * 7 % 24) as u8) as char,
+            i + 1,
+            i % 4,
+            i % 3,
+        );
+        std::fs::write(dir.join(format!("content/{section}/a{i:02}.md")), text).unwrap();
+    }
+}
+
+/// Runs `edit` on the site, updates `state` with the changed files, and checks the live
+/// site against a fresh build (nothing stale, nothing changed without being re-rendered).
+/// Returns how many files were rendered.
+fn edit_and_check(
+    root: &Path,
+    state: &mut State,
+    files: &RwLock<newsroom::serve::http::Files>,
+    what: &str,
+    edit: impl FnOnce(&Path) -> Vec<std::path::PathBuf>,
+) -> usize {
+    let before = files.read().unwrap().clone();
+    let changed = edit(root);
+    let change = Change {
+        full: false,
+        articles: changed,
+        assets: vec![],
+    };
+    state.update(&change, files).unwrap();
+    let rendered: std::collections::BTreeSet<String> = state.rendered.iter().cloned().collect();
+    let live = files.read().unwrap();
+    let (_, fresh) = State::build(root, &state.base_url, false).unwrap();
+    let index = |k: &String| {
+        k.starts_with("search/") && !k.starts_with("search/index") && !k.ends_with(".js")
+    };
+    for (k, v) in fresh.iter().filter(|(k, _)| !index(k)) {
+        assert_eq!(
+            live.get(k).map(|b| String::from_utf8_lossy(b).into_owned()),
+            Some(String::from_utf8_lossy(v).into_owned()),
+            "after {what}: {k} is stale"
+        );
+        if before.get(k).is_none_or(|b| b != v) {
+            assert!(
+                rendered.contains(k),
+                "after {what}: {k} changed but was not re-rendered"
+            );
+        }
+    }
+    let live_keys = live.keys().filter(|k| !index(k)).count();
+    let fresh_keys = fresh.keys().filter(|k| !index(k)).count();
+    assert_eq!(
+        live_keys, fresh_keys,
+        "after {what}: files left over or missing"
+    );
+    rendered.len()
+}
+
+fn replace_in(root: &Path, rel: &str, from: &str, to: &str) -> Vec<std::path::PathBuf> {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel}: no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    vec![path]
+}
+
+#[test]
+fn a_run_of_edits_in_place_and_not_always_leaves_the_site_a_fresh_build_would_make() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    make_paged_site(&root);
+    let (mut state, files) = State::build(&root, "http://127.0.0.1:1111/", false).unwrap();
+    let total = files.len();
+    let files = RwLock::new(files);
+    let mut run = |what: &str, edit: &dyn Fn(&Path) -> Vec<std::path::PathBuf>| {
+        edit_and_check(&root, &mut state, &files, what, edit)
+    };
+
+    // Bodies, in place: an article deep in the site, then its neighbour (whose memo the first
+    // edit patched), then the page the `@/` link points to.
+    let n = run("a body", &|r| {
+        replace_in(r, "content/news/a10.md", "Body of", "New body of")
+    });
+    assert!(n < total / 4, "{n} of {total} files rendered for one body");
+    run("the neighbour's body", &|r| {
+        replace_in(r, "content/news/a11.md", "Body of", "Other body of")
+    });
+    run("a linked page's body", &|r| {
+        replace_in(r, "content/news/a01.md", "Body", "Text")
+    });
+    // A title in the date-sorted section (in place: the neighbours' links change) and in the
+    // title-sorted one (the section's order changes).
+    run("a blog title", &|r| {
+        replace_in(r, "content/blog/a09.md", "title = \"", "title = \"Z ")
+    });
+    run("a news title", &|r| {
+        replace_in(r, "content/news/a10.md", "title = \"", "title = \"0 ")
+    });
+    run("a summary", &|r| {
+        replace_in(
+            r,
+            "content/news/a23.md",
+            "[taxonomies]",
+            "description = \"Short.\"\n[taxonomies]",
+        )
+    });
+    // Structure: a new date, new terms, a new article, an alias, a deletion; then in place again.
+    run("a date", &|r| {
+        replace_in(r, "content/news/a16.md", "2024-02-17", "2024-03-30")
+    });
+    run("a term", &|r| {
+        replace_in(r, "content/news/a16.md", "Company 0", "Company 9")
+    });
+    run("a body after a move", &|r| {
+        replace_in(r, "content/news/a16.md", "Body", "Moved body")
+    });
+    run("an alias", &|r| {
+        replace_in(
+            r,
+            "content/news/a17.md",
+            "[taxonomies]",
+            "aliases = [\"gone/17/\"]\n[taxonomies]",
+        )
+    });
+    run("a new article", &|r| {
+        let p = r.join("content/blog/new.md");
+        std::fs::write(&p, "+++\ntitle = \"New\"\ndate = 2024-02-10T12:00:00Z\n[taxonomies]\ncompanies = [\"Company 1\"]\n+++\nFresh.\n").unwrap();
+        vec![p]
+    });
+    run("a deletion", &|r| {
+        let p = r.join("content/news/a04.md");
+        std::fs::remove_file(&p).unwrap();
+        vec![p]
+    });
+    run("two bodies at once", &|r| {
+        let mut v = replace_in(r, "content/news/a02.md", "Body", "Twice");
+        v.extend(replace_in(r, "content/blog/new.md", "Fresh.", "Fresher."));
+        v
+    });
+    run("a draft", &|r| {
+        replace_in(
+            r,
+            "content/news/a13.md",
+            "[taxonomies]",
+            "draft = true\n[taxonomies]",
+        )
+    });
+}

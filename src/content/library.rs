@@ -319,19 +319,115 @@ impl Library {
     /// created, edited or deleted) parsed again, and the articles that link to them rendered
     /// again (the URL they link to may have moved); every other page is shared with `self`.
     /// A changed `_index.md` reloads everything.
+    ///
+    /// The [`Delta`] says which pages stayed in place: when every changed file is an article
+    /// that keeps its URL and everything the site's structure is made of, only those pages
+    /// are replaced (at the cost of parsing them, not of reassembling the site), and the
+    /// renderer need look only at what shows them.
     pub fn update(
         &self,
         content_dir: &Path,
         config: &Config,
         drafts: bool,
         changed: &[PathBuf],
-    ) -> Result<Library, Vec<Diagnostic>> {
+    ) -> Result<(Library, Delta), Vec<Diagnostic>> {
         if changed
             .iter()
             .any(|p| p.file_name().is_some_and(|n| n == "_index.md"))
         {
-            return load(content_dir, config, drafts, Sources::Keep);
+            return load(content_dir, config, drafts, Sources::Keep)
+                .map(|l| (l, Delta::Restructured));
         }
+        if let Some(done) = self.update_in_place(content_dir, config, drafts, changed) {
+            return done.map(|(lib, pages)| (lib, Delta::InPlace(pages)));
+        }
+        self.reassemble(content_dir, config, drafts, changed)
+            .map(|l| (l, Delta::Restructured))
+    }
+
+    /// [`Library::update`] when every changed file is an article already in the library that
+    /// stays in place ([`same_place`]): a new library sharing everything but those pages, and
+    /// their indices. `None` when that does not hold (then the site is reassembled).
+    fn update_in_place(
+        &self,
+        content_dir: &Path,
+        config: &Config,
+        drafts: bool,
+        changed: &[PathBuf],
+    ) -> Option<Result<(Library, Vec<usize>), Errors>> {
+        let mut at = Vec::with_capacity(changed.len());
+        let mut rels = Vec::with_capacity(changed.len());
+        for p in changed {
+            let rel = p.strip_prefix(content_dir).ok()?;
+            let content_path = rel.to_string_lossy().replace('\\', "/");
+            let i = self
+                .pages
+                .iter()
+                .position(|page| page.content_path == content_path)?;
+            if !p.is_file() {
+                return None;
+            }
+            at.push(i);
+            rels.push(rel.to_path_buf());
+        }
+        let (fresh, sections, new_drafts, errors) =
+            parse_files(content_dir, &rels, config, drafts, Sources::Keep);
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        if !sections.is_empty() || !new_drafts.is_empty() || fresh.len() != rels.len() {
+            return None;
+        }
+        // Parsed in the order asked for: fresh[k] is the page at at[k].
+        for (k, page) in fresh.iter().enumerate() {
+            let old = &self.pages[at[k]];
+            if page.content_path != old.content_path
+                || !same_place(old, page, &self.sections, config)
+            {
+                return None;
+            }
+        }
+        let mut errors = Vec::new();
+        // The URL map is made only when a changed page links to content (most do not).
+        let urls = if fresh.iter().any(Page::links_to_content) {
+            LinkTargets::new(self.pages.iter().map(AsRef::as_ref), &self.sections, config)
+        } else {
+            LinkTargets::new(std::iter::empty(), &[], config)
+        };
+        let rendered = render_pages(fresh, &urls, config, Sources::Keep, &mut errors);
+        drop(urls);
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        let mut pages = self.pages.clone();
+        for (&i, page) in at.iter().zip(rendered) {
+            pages[i] = page;
+        }
+        let mut at_sorted = at;
+        at_sorted.sort_unstable();
+        at_sorted.dedup();
+        Some(Ok((
+            Library {
+                pages,
+                sections: self.sections.clone(),
+                taxonomies: self.taxonomies.clone(),
+                warnings: self.warnings.clone(),
+                drafts: self.drafts,
+                draft_files: self.draft_files.clone(),
+            },
+            at_sorted,
+        )))
+    }
+
+    /// [`Library::update`] in general: the changed articles parsed again (or dropped), the
+    /// pages that link to them rendered again, and the site assembled anew.
+    fn reassemble(
+        &self,
+        content_dir: &Path,
+        config: &Config,
+        drafts: bool,
+        changed: &[PathBuf],
+    ) -> Result<Library, Vec<Diagnostic>> {
         let changed_set: FxHashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let rels: Vec<PathBuf> = changed
             .iter()
@@ -389,6 +485,49 @@ impl Library {
             ..l
         })
     }
+}
+
+/// The problems a load or an update found, each naming its file (and line).
+type Errors = Vec<Diagnostic>;
+
+/// How an updated library differs from the one it was made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delta {
+    /// The pages at these indices (sorted) were replaced by new versions in the same place:
+    /// every page has the index, URL, date, `updated`, terms and aliases it had, and every
+    /// section and term lists the same pages in the same order. Whatever is made from those
+    /// alone (the sitemap, term lists, redirects, which pages a listing holds) is unchanged.
+    InPlace(Vec<usize>),
+    /// Anything else: pages added, removed, moved or re-dated, terms changed, sections read
+    /// again.
+    Restructured,
+}
+
+/// Whether `new` can replace `old` without moving anything: same URL, same dates, same terms,
+/// same aliases, and the same keys in every section that holds it and sorts by title or
+/// weight.
+fn same_place(old: &Page, new: &Page, sections: &[Section], config: &Config) -> bool {
+    let sort_keys_same = || {
+        sections
+            .iter()
+            .filter(|s| !s.path.is_empty() && old.path.starts_with(&s.path))
+            .all(|s| match s.meta.sort_by {
+                SortBy::Title => old.meta.title == new.meta.title,
+                SortBy::Weight => old.meta.weight == new.meta.weight,
+                SortBy::Date | SortBy::UpdateDate | SortBy::None => true,
+            })
+    };
+    old.path == new.path
+        && old.sort_key == new.sort_key
+        && old.date == new.date
+        && old.meta.updated == new.meta.updated
+        && old.meta.aliases == new.meta.aliases
+        && old.is_draft() == new.is_draft()
+        && config
+            .taxonomies
+            .keys()
+            .all(|t| old.meta.terms(t) == new.meta.terms(t))
+        && sort_keys_same()
 }
 
 /// Orders pages, finds URL collisions, fills sections and builds the term index.
@@ -626,9 +765,10 @@ mod tests {
             "news/b.md",
             "+++\ntitle = \"B\"\nslug = \"moved\"\n+++\nbody\n",
         );
-        let lib = lib
+        let (lib, delta) = lib
             .update(content, &config, false, &[content.join("news/b.md")])
             .unwrap();
+        assert_eq!(delta, Delta::Restructured, "a new URL moves the page");
         assert!(
             a(&lib).contains(r#"href="/news/moved/#part-two""#),
             "{}",
@@ -646,6 +786,49 @@ mod tests {
                 .message
                 .contains("`@/news/b.md` points to no content file")
         );
+    }
+
+    #[test]
+    fn an_edit_that_moves_nothing_replaces_only_its_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        std::fs::create_dir_all(content.join("news")).unwrap();
+        let write = |rel: &str, text: &str| std::fs::write(content.join(rel), text).unwrap();
+        for (f, d) in [("a", "01"), ("b", "02"), ("c", "03")] {
+            write(
+                &format!("news/{f}.md"),
+                &format!(
+                    "+++\ntitle = \"{f}\"\ndate = 2024-01-{d}\n[taxonomies]\ntopics = [\"T\"]\n+++\nbody\n"
+                ),
+            );
+        }
+        let config = Config::default();
+        let lib = load(content, &config, false, Sources::Keep).unwrap();
+        let b = [content.join("news/b.md")];
+        write(
+            "news/b.md",
+            "+++\ntitle = \"B!\"\ndate = 2024-01-02\n[taxonomies]\ntopics = [\"T\"]\n+++\nnew body\n",
+        );
+        let (new, delta) = lib.update(content, &config, false, &b).unwrap();
+        assert_eq!(delta, Delta::InPlace(vec![1]));
+        assert!(new.pages[1].rendered.html.contains("new body"));
+        assert!(
+            Arc::ptr_eq(&new.pages[0], &lib.pages[0]) && Arc::ptr_eq(&new.pages[2], &lib.pages[2])
+        );
+        let topics = new.taxonomies.iter().find(|t| t.name == "topics").unwrap();
+        assert_eq!(topics.terms[0].pages, vec![0, 1, 2]);
+        // A new date, new terms or a broken file are not in place.
+        for text in [
+            "+++\ntitle = \"B\"\ndate = 2024-01-09\n[taxonomies]\ntopics = [\"T\"]\n+++\nx\n",
+            "+++\ntitle = \"B\"\ndate = 2024-01-02\n[taxonomies]\ntopics = [\"U\"]\n+++\nx\n",
+        ] {
+            write("news/b.md", text);
+            let (_, delta) = new.update(content, &config, false, &b).unwrap();
+            assert_eq!(delta, Delta::Restructured, "{text}");
+        }
+        write("news/b.md", "+++\ntitle = 3\n+++\nx\n");
+        let errs = new.update(content, &config, false, &b).unwrap_err();
+        assert!(errs[0].file.ends_with("news/b.md"), "{errs:?}");
     }
 
     #[test]

@@ -77,6 +77,15 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
             specs.push((name, cfg.title.clone(), String::new(), &r.all));
         }
     }
+    // An in-place update looks at the feeds whose entries hold a changed page.
+    let limit = cfg.feed_limit.max(1);
+    if r.scoped() {
+        specs.retain(|(_, _, _, pages)| {
+            let newest = &pages[..pages.len().min(limit)];
+            r.changed_positions(newest, true)
+                .is_none_or(|at| !at.is_empty())
+        });
+    }
     let items = specs
         .into_par_iter()
         .map(|(template, title, path, pages)| feed(r, template, title, &path, pages));

@@ -97,6 +97,8 @@ pub(super) fn first_page_redirect<'t>(
 struct Listing<'a> {
     path: &'a str,
     items: &'a [usize],
+    /// Whether `items` are in reading order (ascending page indices).
+    ascending: bool,
     per: usize,
     meta: Option<&'a SectionMeta>,
     template: &'a str,
@@ -108,6 +110,7 @@ fn listings<'a>(r: &'a Renderer) -> Vec<Listing<'a>> {
     let mut out = vec![Listing {
         path: "",
         items: &r.all,
+        ascending: true,
         per: r.config.paginate_by,
         meta: root.map(|s| &s.meta),
         template: "index.html",
@@ -119,6 +122,7 @@ fn listings<'a>(r: &'a Renderer) -> Vec<Listing<'a>> {
         out.push(Listing {
             path: &s.path,
             items: &s.pages,
+            ascending: s.meta.sort_by == crate::content::library::SortBy::Date,
             per: s.meta.paginate_by.unwrap_or(r.config.paginate_by).max(1),
             meta: Some(&s.meta),
             template: s.meta.template.as_deref().unwrap_or("section.html"),
@@ -131,7 +135,7 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
     let mut pages = Vec::new();
     let mut redirects = Vec::new();
     for l in listings(r) {
-        for pager in 0..pagers(l.items.len(), l.per) {
+        for pager in r.pagers_to_render(l.items, l.per, l.ascending) {
             let view = ListingView {
                 section: SectionView {
                     description: l.meta.and_then(|m| m.description.as_deref()),
@@ -144,7 +148,9 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
             let path = format!("{}index.html", pager_path(l.path, pager));
             pages.push(Item::new(path, l.template, &r.config.language, view));
         }
-        redirects.extend(first_page_redirect(r, l.path, l.items.len(), l.per));
+        if !r.scoped() {
+            redirects.extend(first_page_redirect(r, l.path, l.items.len(), l.per));
+        }
     }
     r.emit_templates(pages, run);
     super::redirect::emit_items(r, redirects, run);

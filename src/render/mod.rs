@@ -92,11 +92,47 @@ pub struct RenderMemo {
     cards: HashMap<u64, Arc<Value>>,
     /// The context the keys below were made in.
     context: u64,
-    /// By the address of the article (kept alive here, so the address is not reused).
-    pages: FxHashMap<usize, PageMemo>,
+    /// By the article's index in the library the memo was made for.
+    pages: Vec<PageMemo>,
+    /// The address of each article in `pages` (kept alive there, so an address is not
+    /// reused) → its index.
+    at: FxHashMap<usize, usize>,
 }
 
-struct PageMemo {
+/// How a render changes the memo the next render gets: a whole new one, or (after an
+/// in-place update) the entries of the articles it looked at.
+pub enum MemoUpdate {
+    Whole(RenderMemo),
+    Patch {
+        pages: Vec<(usize, PageMemo)>,
+        cards: Vec<(u64, Arc<Value>)>,
+    },
+}
+
+impl RenderMemo {
+    /// Applies what a render left (see [`Renderer::memo_update`]).
+    pub fn apply(&mut self, update: MemoUpdate) {
+        match update {
+            MemoUpdate::Whole(memo) => *self = memo,
+            MemoUpdate::Patch { pages, cards } => {
+                for (i, new) in pages {
+                    let Some(old) = self.pages.get_mut(i) else {
+                        continue;
+                    };
+                    if old.card != new.card {
+                        self.cards.remove(&old.card);
+                    }
+                    self.at.remove(&(Arc::as_ptr(&old.page) as usize));
+                    self.at.insert(Arc::as_ptr(&new.page) as usize, i);
+                    *old = new;
+                }
+                self.cards.extend(cards);
+            }
+        }
+    }
+}
+
+pub struct PageMemo {
     page: Arc<crate::content::Page>,
     newer: Option<Arc<crate::content::Page>>,
     older: Option<Arc<crate::content::Page>>,
@@ -197,6 +233,11 @@ impl Manifest {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+    /// Takes the entries of a render that looked at part of the site only (an in-place
+    /// update): they replace those of the same files.
+    pub fn merge(&mut self, part: Manifest) {
+        self.files.extend(part.files);
+    }
 }
 
 /// What a build produced.
@@ -272,8 +313,13 @@ pub struct Renderer<'a> {
     memo: Option<&'a RenderMemo>,
     /// The context of this render's keys (see [`RenderMemo`]).
     context: u64,
-    /// Per page: its article page's fingerprint, once [`page::emit`] made it.
-    page_fps: OnceLock<Vec<u64>>,
+    /// The article pages [`page::emit`] fingerprinted (every page, in order, unless the
+    /// render is scoped) and their fingerprints.
+    page_fps: OnceLock<Vec<(usize, u64)>>,
+    /// For an in-place update ([`crate::content::library::Delta::InPlace`]): the pages that
+    /// changed (sorted). Only the outputs that show them are looked at; every other file
+    /// keeps its entry in the previous manifest.
+    scope: Option<&'a [usize]>,
     /// Every page index, in reading order: the index listing.
     all: Vec<usize>,
     /// Fingerprint every output (for `serve`), or just render (for `build`).
@@ -292,7 +338,7 @@ impl<'a> Renderer<'a> {
         theme: &'a mut Theme,
         rules: Rules<'a>,
     ) -> Renderer<'a> {
-        Self::build(config, library, theme, rules, None)
+        Self::build(config, library, theme, rules, None, None)
     }
 
     /// A renderer that fingerprints every output, reusing the cards of an earlier render.
@@ -303,7 +349,23 @@ impl<'a> Renderer<'a> {
         rules: Rules<'a>,
         cache: &'a RenderMemo,
     ) -> Renderer<'a> {
-        Self::build(config, library, theme, rules, Some(cache))
+        Self::build(config, library, theme, rules, Some(cache), None)
+    }
+
+    /// A renderer for an in-place update: the pages at `changed` were replaced and nothing
+    /// moved (see [`crate::content::library::Delta::InPlace`]), so only the outputs that show
+    /// them are fingerprinted, and the rest of the previous manifest stands. When `cache` was
+    /// made in another context (theme, config, terms) or for another number of pages, this
+    /// is [`Renderer::tracking`].
+    pub fn in_place(
+        config: &'a Config,
+        library: &'a Library,
+        theme: &'a mut Theme,
+        rules: Rules<'a>,
+        cache: &'a RenderMemo,
+        changed: &'a [usize],
+    ) -> Renderer<'a> {
+        Self::build(config, library, theme, rules, Some(cache), Some(changed))
     }
 
     fn build(
@@ -312,6 +374,7 @@ impl<'a> Renderer<'a> {
         theme: &'a mut Theme,
         rules: Rules<'a>,
         cache: Option<&'a RenderMemo>,
+        scope: Option<&'a [usize]>,
     ) -> Renderer<'a> {
         let urls = Urls::new(config);
         let site = SiteView::new(config, &urls);
@@ -339,11 +402,21 @@ impl<'a> Renderer<'a> {
             memo: cache.filter(|m| m.context == context),
             context,
             page_fps: OnceLock::new(),
+            scope: None,
             all: (0..n).collect(),
             track: cache.is_some(),
             share_cards: true,
         };
-        if r.track {
+        if let (Some(memo), Some(scope)) = (r.memo, scope)
+            && memo.pages.len() == n
+            && scope.iter().all(|&i| i < n)
+        {
+            r.scope = Some(scope);
+            r.card_keys = memo.pages.iter().map(|m| m.card).collect();
+            for &i in scope {
+                r.card_keys[i] = hash_of(&r.card(i));
+            }
+        } else if r.track {
             r.card_keys = (0..n)
                 .into_par_iter()
                 .map(|i| match r.remembered(i) {
@@ -403,10 +476,9 @@ impl<'a> Renderer<'a> {
     /// What the previous render remembers of page `i`, if it is the same article.
     fn remembered(&self, i: usize) -> Option<&PageMemo> {
         let page = &self.library.pages[i];
-        self.memo?
-            .pages
-            .get(&(Arc::as_ptr(page) as usize))
-            .filter(|m| Arc::ptr_eq(&m.page, page))
+        let memo = self.memo?;
+        let at = *memo.at.get(&(Arc::as_ptr(page) as usize))?;
+        memo.pages.get(at).filter(|m| Arc::ptr_eq(&m.page, page))
     }
 
     /// The fingerprint of page `i`'s article page from the previous render, when the page and
@@ -433,26 +505,96 @@ impl<'a> Renderer<'a> {
                 Some((*key, value.clone()))
             })
             .collect();
-        let pages = &self.library.pages;
-        let page_memo = match self.page_fps.get() {
-            Some(fps) if self.track => (0..pages.len())
-                .map(|i| {
-                    let memo = PageMemo {
-                        page: pages[i].clone(),
-                        newer: i.checked_sub(1).map(|j| pages[j].clone()),
-                        older: pages.get(i + 1).cloned(),
-                        card: self.card_keys[i],
-                        item: fps[i],
-                    };
-                    (Arc::as_ptr(&pages[i]) as usize, memo)
-                })
-                .collect(),
-            _ => FxHashMap::default(),
+        let (pages, at) = match self.page_fps.get() {
+            Some(fps) if self.track && fps.len() == self.library.pages.len() => {
+                let pages: Vec<PageMemo> =
+                    fps.iter().map(|&(i, fp)| self.page_memo(i, fp)).collect();
+                let at = pages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (Arc::as_ptr(&m.page) as usize, i))
+                    .collect();
+                (pages, at)
+            }
+            _ => Default::default(),
         };
         RenderMemo {
             cards,
             context: self.context,
-            pages: page_memo,
+            pages,
+            at,
+        }
+    }
+
+    /// What this render changes in the memo the next one gets: after an in-place update,
+    /// the entries of the articles it looked at and the cards it built; else a whole memo.
+    pub fn memo_update(&self) -> MemoUpdate {
+        let Some(scope) = self.scope else {
+            return MemoUpdate::Whole(self.memo());
+        };
+        let pages = self
+            .page_fps
+            .get()
+            .map(|fps| {
+                fps.iter()
+                    .map(|&(i, fp)| (i, self.page_memo(i, fp)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let cards = scope
+            .iter()
+            .filter_map(|&i| Some((self.card_keys[i], self.cards[i].get()?.clone())))
+            .collect();
+        MemoUpdate::Patch { pages, cards }
+    }
+
+    fn page_memo(&self, i: usize, item: u64) -> PageMemo {
+        let pages = &self.library.pages;
+        PageMemo {
+            page: pages[i].clone(),
+            newer: i.checked_sub(1).map(|j| pages[j].clone()),
+            older: pages.get(i + 1).cloned(),
+            card: self.card_keys[i],
+            item,
+        }
+    }
+
+    /// Whether this render looks only at what shows the changed pages (an in-place update).
+    pub fn scoped(&self) -> bool {
+        self.scope.is_some()
+    }
+
+    /// The positions in `items` (page indices, ascending when `ascending`) of the changed
+    /// pages of an in-place update; `None` for a whole render.
+    fn changed_positions(&self, items: &[usize], ascending: bool) -> Option<Vec<usize>> {
+        let scope = self.scope?;
+        let mut at: Vec<usize> = if ascending {
+            scope
+                .iter()
+                .filter_map(|i| items.binary_search(i).ok())
+                .collect()
+        } else {
+            items
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| scope.binary_search(i).is_ok())
+                .map(|(k, _)| k)
+                .collect()
+        };
+        at.sort_unstable();
+        Some(at)
+    }
+
+    /// The pagers (0-based) of a listing of `items`, `per` to a page, to look at: all of them,
+    /// or those that show a changed page.
+    fn pagers_to_render(&self, items: &[usize], per: usize, ascending: bool) -> Vec<usize> {
+        match self.changed_positions(items, ascending) {
+            None => (0..pagers(items.len(), per)).collect(),
+            Some(at) => {
+                let mut p: Vec<usize> = at.into_iter().map(|k| k / per.max(1)).collect();
+                p.dedup();
+                p
+            }
         }
     }
 
@@ -478,9 +620,13 @@ impl<'a> Renderer<'a> {
         listing::emit(self, &mut run);
         term::emit(self, &mut run);
         feed::emit(self, &mut run);
-        sitemap::emit(self, &mut run);
-        static_pages::emit(self, &mut run);
-        redirect::emit(self, &mut run);
+        // Made from the pages' URLs, dates and aliases and the theme alone: an in-place
+        // update changes none of them.
+        if !self.scoped() {
+            sitemap::emit(self, &mut run);
+            static_pages::emit(self, &mut run);
+            redirect::emit(self, &mut run);
+        }
         if !run.errors.is_empty() {
             let n = run.errors.len();
             let mut msg = run
@@ -498,7 +644,7 @@ impl<'a> Renderer<'a> {
         let mut gone: Vec<&String> = prev
             .files
             .keys()
-            .filter(|k| !run.manifest.files.contains_key(*k))
+            .filter(|k| !self.scoped() && !run.manifest.files.contains_key(*k))
             .collect();
         gone.sort();
         for path in gone {
@@ -509,7 +655,7 @@ impl<'a> Renderer<'a> {
         let stats = Stats {
             pages: self.library.pages.len(),
             terms: self.library.taxonomies.iter().map(|t| t.terms.len()).sum(),
-            files: run.files,
+            files: if self.scoped() { prev.len() } else { run.files },
             rendered: run.count,
             removed,
             rendered_paths: run.rendered,

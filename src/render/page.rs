@@ -44,16 +44,36 @@ pub(super) fn emit<'r>(r: &'r Renderer<'r>, run: &mut Run) {
         }
     };
     if r.track {
-        let fps: Vec<u64> = (0..lib.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                r.remembered_page(i)
-                    .unwrap_or_else(|| Renderer::fingerprint(r.theme_id, &item(i)))
-            })
-            .collect();
+        // Whole render: every page, its fingerprint remembered when it and its neighbours are
+        // the same articles. In-place update: the changed pages and their neighbours (whose
+        // newer/older links show them).
+        let fps: Vec<(usize, u64)> = match r.scope {
+            None => (0..lib.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let fp = r
+                        .remembered_page(i)
+                        .unwrap_or_else(|| Renderer::fingerprint(r.theme_id, &item(i)));
+                    (i, fp)
+                })
+                .collect(),
+            Some(changed) => {
+                let mut at: Vec<usize> = changed
+                    .iter()
+                    .flat_map(|&i| [i.checked_sub(1), Some(i), Some(i + 1)])
+                    .flatten()
+                    .filter(|&i| i < lib.pages.len())
+                    .collect();
+                at.sort_unstable();
+                at.dedup();
+                at.into_par_iter()
+                    .map(|i| (i, Renderer::fingerprint(r.theme_id, &item(i))))
+                    .collect()
+            }
+        };
         let fps = r.page_fps.get_or_init(|| fps);
-        let items = (0..lib.pages.len()).into_par_iter().map(|i| Item {
-            fingerprint: Some(fps[i]),
+        let items = fps.par_iter().map(|&(i, fp)| Item {
+            fingerprint: Some(fp),
             ..item(i)
         });
         r.emit_templates(items, run);

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::listing::{Paginator, first_page_redirect, pager_path};
 use super::views::{self, TermView};
-use super::{Item, Renderer, Run, pagers};
+use super::{Item, Renderer, Run};
 
 /// `taxonomy` in the taxonomy templates. Fields in alphabetical order, as the map it replaces.
 #[derive(Serialize)]
@@ -45,17 +45,33 @@ pub(super) fn has_feed(r: &Renderer, taxonomy: &str) -> bool {
 
 pub(super) fn emit<'r>(r: &'r Renderer<'r>, run: &mut Run) {
     let lang = r.config.language.as_str();
+    // Per taxonomy, the terms to look at with their pagers: every term and pager, or (in an
+    // in-place update) the pagers that show a changed page.
+    let todo: Vec<Vec<(usize, Vec<usize>)>> = r
+        .library
+        .taxonomies
+        .iter()
+        .map(|tax| {
+            let per = r.config.taxonomy_paginate_by(&tax.name);
+            tax.terms
+                .iter()
+                .enumerate()
+                .map(|(k, t)| (k, r.pagers_to_render(&t.pages, per, true)))
+                .filter(|(_, pagers)| !pagers.is_empty())
+                .collect()
+        })
+        .collect();
     // Each term's view and its taxonomy's, made once and shared by all of the term's pagers.
     let heads: Vec<(TaxonomyView, Vec<TermView>)> = r
         .library
         .taxonomies
         .iter()
-        .map(|tax| {
+        .zip(&todo)
+        .map(|(tax, todo)| {
             let feed = has_feed(r, &tax.name);
-            let terms = tax
-                .terms
+            let terms = todo
                 .iter()
-                .map(|t| r.term_view(&tax.name, t, feed))
+                .map(|(k, _)| r.term_view(&tax.name, &tax.terms[*k], feed))
                 .collect();
             (taxonomy(r, &tax.name), terms)
         })
@@ -63,24 +79,29 @@ pub(super) fn emit<'r>(r: &'r Renderer<'r>, run: &mut Run) {
     let mut lists = Vec::new();
     let mut pages = Vec::new();
     let mut redirects = Vec::new();
-    for (tax, (tax_view, term_views)) in r.library.taxonomies.iter().zip(&heads) {
-        // Most articles first, then by name: the browsing order readers expect.
-        let mut order: Vec<&TermView> = term_views.iter().collect();
-        order.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
-        let view = TermListView {
-            taxonomy: tax_view,
-            terms: order,
-        };
-        lists.push(Item::new(
-            format!("{}/index.html", tax.name),
-            "taxonomy_list.html",
-            lang,
-            view,
-        ));
+    for ((tax, (tax_view, term_views)), todo) in r.library.taxonomies.iter().zip(&heads).zip(&todo)
+    {
+        // The list of terms shows their names and counts, which an in-place update keeps.
+        if !r.scoped() {
+            // Most articles first, then by name: the browsing order readers expect.
+            let mut order: Vec<&TermView> = term_views.iter().collect();
+            order.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
+            let view = TermListView {
+                taxonomy: tax_view,
+                terms: order,
+            };
+            lists.push(Item::new(
+                format!("{}/index.html", tax.name),
+                "taxonomy_list.html",
+                lang,
+                view,
+            ));
+        }
         let per = r.config.taxonomy_paginate_by(&tax.name);
-        for (t, term_view) in tax.terms.iter().zip(term_views) {
+        for ((k, to_render), term_view) in todo.iter().zip(term_views) {
+            let t = &tax.terms[*k];
             let path = format!("{}/{}/", tax.name, t.slug);
-            for pager in 0..pagers(t.pages.len(), per) {
+            for &pager in to_render {
                 let view = TermPageView {
                     taxonomy: tax_view,
                     term: term_view,
@@ -89,7 +110,9 @@ pub(super) fn emit<'r>(r: &'r Renderer<'r>, run: &mut Run) {
                 let file = format!("{}index.html", pager_path(&path, pager));
                 pages.push(Item::new(file, "taxonomy_single.html", lang, view));
             }
-            redirects.extend(first_page_redirect(r, &path, t.pages.len(), per));
+            if !r.scoped() {
+                redirects.extend(first_page_redirect(r, &path, t.pages.len(), per));
+            }
         }
     }
     r.emit_templates(lists, run);

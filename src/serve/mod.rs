@@ -13,8 +13,9 @@ use anyhow::Result;
 
 use crate::config::Config;
 use crate::content::Library;
-use crate::content::library::Sources;
+use crate::content::library::{Delta, Sources};
 use crate::output::MemoryOutput;
+use crate::render::templates::{self, Theme};
 use crate::render::{Manifest, RenderMemo};
 use crate::site::{self, LoadError, RenderedSite, SiteRules};
 use http::Files;
@@ -30,6 +31,8 @@ pub struct State {
     pub library: Arc<Library>,
     pub manifest: Manifest,
     pub memo: RenderMemo,
+    /// The theme, loaded again when a template (or anything that reloads the site) changes.
+    pub theme: Theme,
     /// The site's rules (vocabulary, dates, search), re-read when anything under rules/ changes.
     pub rules: SiteRules,
     /// The search index builder, which keeps the terms of unchanged articles between rebuilds.
@@ -68,9 +71,19 @@ impl State {
         let (config, library) =
             site::load_site(root, Some(base_url), drafts, Sources::Keep).map_err(load_error)?;
         let rules = SiteRules::load(root)?;
+        let mut theme = templates::load(root)?;
         let out = MemoryOutput::default();
-        let fresh = (&Manifest::default(), &RenderMemo::default());
-        let r = site::render_pages(root, &config, &library, &rules, fresh, &out)?;
+        let (mut manifest, mut memo) = (Manifest::default(), RenderMemo::default());
+        let r = site::render_pages(
+            &mut theme,
+            &config,
+            &library,
+            &rules,
+            (&manifest, &memo),
+            None,
+            &out,
+        )?;
+        let stats = r.keep(&mut manifest, &mut memo);
         site::copy_assets(root, &config, &library, &out)?;
         let mut indexer = config.search.enabled.then(|| rules.indexer(&config));
         if let Some(ix) = &mut indexer {
@@ -83,11 +96,12 @@ impl State {
             drafts,
             config,
             library: Arc::new(library),
-            manifest: r.manifest,
-            memo: r.memo,
+            manifest,
+            memo,
+            theme,
             rules,
             pending: Vec::new(),
-            rendered: r.stats.rendered_paths,
+            rendered: stats.rendered_paths,
         };
         Ok((state, into_files(out)))
     }
@@ -129,10 +143,12 @@ impl State {
             site::load_site(&self.root, Some(&self.base_url), self.drafts, Sources::Keep)
                 .map_err(load_error)?;
         let rules = SiteRules::load(&self.root)?;
+        let mut theme = templates::load(&self.root)?;
         let out = MemoryOutput::default();
         let prev = (&self.manifest, &self.memo);
-        let r = site::render_pages(&self.root, &config, &library, &rules, prev, &out)?;
+        let r = site::render_pages(&mut theme, &config, &library, &rules, prev, None, &out)?;
         apply(out, files);
+        self.theme = theme;
         self.indexer = config.search.enabled.then(|| rules.indexer(&config));
         (self.config, self.library, self.rules) = (config, Arc::new(library), rules);
         self.pending.clear();
@@ -153,7 +169,7 @@ impl State {
             return Ok(0);
         }
         let content = self.root.join("content");
-        let lib = match self
+        let (lib, delta) = match self
             .library
             .update(&content, &self.config, self.drafts, &articles)
         {
@@ -166,17 +182,28 @@ impl State {
         self.pending.clear();
         let out = MemoryOutput::default();
         let prev = (&self.manifest, &self.memo);
-        let r = site::render_pages(&self.root, &self.config, &lib, &self.rules, prev, &out)?;
+        let changed = match &delta {
+            Delta::InPlace(pages) => Some(pages.as_slice()),
+            Delta::Restructured => None,
+        };
+        let r = site::render_pages(
+            &mut self.theme,
+            &self.config,
+            &lib,
+            &self.rules,
+            prev,
+            changed,
+            &out,
+        )?;
         apply(out, files);
         self.library = Arc::new(lib);
         Ok(self.keep(r))
     }
 
     fn keep(&mut self, r: RenderedSite) -> usize {
-        self.manifest = r.manifest;
-        self.memo = r.memo;
-        self.rendered = r.stats.rendered_paths;
-        r.stats.rendered
+        let stats = r.keep(&mut self.manifest, &mut self.memo);
+        self.rendered = stats.rendered_paths;
+        stats.rendered
     }
 
     /// Re-indexes the library for search (after the pages are served: readers see the edit
