@@ -93,3 +93,54 @@ fn a_portal_page_in_tables_gets_its_headline_byline_and_date_from_the_rows_above
     }
     assert!(!md.contains("欢迎访问"), "{md}");
 }
+
+/// `convert --dry-run PAGE` → the Markdown it would write.
+fn dry_run(page: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .args(["convert", "--dry-run"])
+        .arg(page)
+        .output()
+        .expect("run newsroom");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn chinese_html_prose_gets_full_width_marks_unless_its_publisher_typeset_them() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/html-punctuation");
+    // Flattened on its way (no full-width mark anywhere): every ASCII mark next to Chinese is
+    // widened, in the title and the body alike; Latin text keeps its own.
+    let md = dry_run(&dir.join("flattened.html"));
+    for want in [
+        "title = '苹果AI入华寻找\"搭档\"，百度与阿里谁能胜出'",
+        "6月10日，苹果在年度开发者大会上发布了Apple Intelligence，把生成式AI能力嵌入iPhone的系统层面；",
+        "需要完成备案（即\"算法备案\"）：苹果必须",
+    ] {
+        assert!(md.contains(want), "no `{want}` in\n{md}");
+    }
+    assert!(
+        !md.contains(",百度") && !md.contains("Intelligence,"),
+        "{md}"
+    );
+    // Typeset in Chinese style with ASCII parentheses as house style: the parentheses stay,
+    // a stray ASCII comma among full-width ones is widened.
+    let md = dry_run(&dir.join("typeset.html"));
+    for want in [
+        "等10个设区市演出(此前已在保定市演出多场)，引起强烈反响。",
+        "果树93(01)班毕业生群体学习的热潮正在全省各地深入开展，各地纷纷组织座谈会。",
+    ] {
+        assert!(md.contains(want), "no `{want}` in\n{md}");
+    }
+    // `--keep-punctuation` keeps every mark as the page has it.
+    let out = Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .args(["convert", "--dry-run", "--keep-punctuation"])
+        .arg(dir.join("flattened.html"))
+        .output()
+        .expect("run newsroom");
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("6月10日,苹果"), "{md}");
+}

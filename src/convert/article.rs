@@ -908,6 +908,7 @@ mod body_tests {
             crate::convert::write::Style {
                 keep_punctuation: false,
                 punctuation: &site.text,
+                house: &[],
             },
         );
         assert!(

@@ -66,7 +66,7 @@ impl Input<'_> {
 pub struct Options {
     /// URL, source brand and language given on the command line (override detection).
     pub article: article::Options,
-    /// Keep ASCII punctuation between Chinese characters as it is (HTML pages always do).
+    /// Keep ASCII punctuation next to Chinese characters as it is (`--keep-punctuation`).
     pub keep_punctuation: bool,
 }
 
@@ -148,10 +148,17 @@ pub fn convert(input: &Input<'_>, knowledge: &Knowledge, opts: &Options) -> Resu
     }
     article.meta.tags = tag_article(&article, &knowledge.vocab);
     let input_hash = write::input_hash(input.bytes);
-    // An HTML page is typeset by its publisher: its punctuation is kept as it is.
+    // One rule for text scrapes and HTML pages: Chinese prose gets full-width marks, except
+    // those the prose itself writes in ASCII by house style.
+    let prose = article
+        .kept()
+        .map(|(_, t)| t)
+        .chain(article.meta.title.as_deref());
+    let house = normalize::house_marks(prose, &rules.text);
     let style = write::Style {
-        keep_punctuation: opts.keep_punctuation || decoded.kind == Kind::Html,
+        keep_punctuation: opts.keep_punctuation,
         punctuation: &rules.text,
+        house: &house,
     };
     let stem = input.stem();
     let front_matter = write::front_matter(&article, &input_hash, &stem, style);

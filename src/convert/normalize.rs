@@ -62,18 +62,62 @@ fn is_chinese(c: char) -> bool {
     is_cjk(c) || crate::text::is_cjk_punct(c)
 }
 
+/// The ASCII marks of `[widen]` an article's Chinese prose writes as its house style, to be
+/// kept by [`widen_punctuation`]: one rule for text scrapes and HTML pages, read from the
+/// prose itself.
+///
+/// Prose with no full-width mark at all was flattened on its way here (a scraper, an NFKC
+/// pass, an ASCII-only CMS): every mark is widened. Prose that writes full-width marks was
+/// typeset in Chinese style; an ASCII mark whose full-width form it never writes is the
+/// publisher's choice (Xinhua's `(…)` beside its `，`) and stays, while one whose full-width
+/// form it also writes (a stray `,` among `，`) is a slip and is widened. `(` and `)` go
+/// together.
+pub fn house_marks<'t>(prose: impl Iterator<Item = &'t str>, p: &Punctuation) -> Vec<char> {
+    let wide: Vec<char> = p.widen.values().copied().collect();
+    let mut seen: Vec<char> = Vec::new();
+    for text in prose {
+        for c in text.chars().filter(|c| wide.contains(c)) {
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+    }
+    if seen.is_empty() {
+        return Vec::new();
+    }
+    let written = |ascii: char| p.widen.get(&ascii).is_some_and(|w| seen.contains(w));
+    let mut keep: Vec<char> = p
+        .widen
+        .keys()
+        .copied()
+        .filter(|&c| !matches!(c, '(' | ')') && !written(c))
+        .collect();
+    if !written('(') && !written(')') {
+        keep.extend(['(', ')']);
+    }
+    keep.sort_unstable();
+    keep
+}
+
 /// ASCII marks touching Chinese text become full-width (`rules/text.toml` `[widen]`), for
 /// Chinese articles.
 ///
 /// A mark is widened when the character before or after it is Chinese (`OpenAI,远` → `OpenAI，远`;
 /// `来源:The` → `来源：The`). Parentheses are widened as a pair when either neighbour outside or
 /// anything inside is Chinese. Marks between ASCII characters (`8,192`, `14:20`, `https://`) stay.
-pub fn widen_punctuation(text: &str, p: &Punctuation) -> String {
+///
+/// `keep` lists the ASCII marks the article writes by its own house style ([`house_marks`]):
+/// they stay as they are in a text that is typeset itself (writes a full-width mark); a text
+/// with none was flattened, and every mark in it is widened.
+pub fn widen_punctuation(text: &str, p: &Punctuation, keep: &[char]) -> String {
+    let typeset = text.chars().any(|c| p.widen.values().any(|&w| w == c));
+    let keep = if typeset { keep } else { &[] };
     let chars: Vec<char> = text.chars().collect();
     let mut out: Vec<char> = chars.clone();
     // Pair parentheses first.
     let mut stack: Vec<usize> = Vec::new();
-    let (open_w, close_w) = (p.widen.get(&'('), p.widen.get(&')'));
+    let widen = |c: char| p.widen.get(&c).filter(|_| !keep.contains(&c));
+    let (open_w, close_w) = (widen('('), widen(')'));
     for (i, &c) in chars.iter().enumerate() {
         match c {
             '(' if open_w.is_some() && close_w.is_some() => stack.push(i),
@@ -95,7 +139,7 @@ pub fn widen_punctuation(text: &str, p: &Punctuation) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = out[i];
-        if let Some(&wide) = p.widen.get(&c).filter(|_| !matches!(c, '(' | ')')) {
+        if let Some(&wide) = widen(c).filter(|_| !matches!(c, '(' | ')')) {
             let before = i.checked_sub(1).map(|j| chars[j]);
             let after = chars.get(i + 1).copied();
             let after_space = after == Some(' ');
@@ -152,24 +196,25 @@ mod tests {
         assert_eq!(
             widen_punctuation(
                 "微软与 OpenAI,远没有看起来「亲密无间」",
-                Punctuation::defaults()
+                Punctuation::defaults(),
+                &[]
             ),
             "微软与 OpenAI，远没有看起来「亲密无间」"
         );
         assert_eq!(
-            widen_punctuation("交付节奏:从爬坡到满产", Punctuation::defaults()),
+            widen_punctuation("交付节奏:从爬坡到满产", Punctuation::defaults(), &[]),
             "交付节奏：从爬坡到满产"
         );
         assert_eq!(
-            widen_punctuation("深度求索(DeepSeek)上周发布", Punctuation::defaults()),
+            widen_punctuation("深度求索(DeepSeek)上周发布", Punctuation::defaults(), &[]),
             "深度求索（DeepSeek）上周发布"
         );
         assert_eq!(
-            widen_punctuation("约17%,市值", Punctuation::defaults()),
+            widen_punctuation("约17%,市值", Punctuation::defaults(), &[]),
             "约17%，市值"
         );
         assert_eq!(
-            widen_punctuation("什么是零知识证明?一文读懂", Punctuation::defaults()),
+            widen_punctuation("什么是零知识证明?一文读懂", Punctuation::defaults(), &[]),
             "什么是零知识证明？一文读懂"
         );
     }
@@ -183,10 +228,10 @@ mod tests {
             "GPT-4 (2023)",
             "A, B: C!",
         ] {
-            assert_eq!(widen_punctuation(s, Punctuation::defaults()), s);
+            assert_eq!(widen_punctuation(s, Punctuation::defaults(), &[]), s);
         }
         assert_eq!(
-            widen_punctuation("时间 2024-03-05 14:20", Punctuation::defaults()),
+            widen_punctuation("时间 2024-03-05 14:20", Punctuation::defaults(), &[]),
             "时间 2024-03-05 14:20"
         );
     }
@@ -194,15 +239,55 @@ mod tests {
     #[test]
     fn a_site_text_file_widens_another_mark() {
         let p = Punctuation::defaults();
-        assert_eq!(widen_punctuation("涨幅约17%，市值", p), "涨幅约17%，市值");
+        assert_eq!(
+            widen_punctuation("涨幅约17%，市值", p, &[]),
+            "涨幅约17%，市值"
+        );
         let site = Punctuation::from_layers(vec![
             toml::from_str(include_str!("../../rules/text.toml")).unwrap(),
             toml::from_str("[widen]\n\"%\" = \"％\"\n").unwrap(),
         ]);
         assert_eq!(
-            widen_punctuation("涨幅约17%，市值", &site),
+            widen_punctuation("涨幅约17%，市值", &site, &[]),
             "涨幅约17％，市值"
         );
-        assert_eq!(widen_punctuation("OpenAI,远", &site), "OpenAI，远");
+        assert_eq!(widen_punctuation("OpenAI,远", &site, &[]), "OpenAI，远");
+    }
+
+    #[test]
+    fn a_house_style_is_read_from_the_prose_and_kept() {
+        let p = Punctuation::defaults();
+        // Flattened prose (no full-width mark anywhere): every mark is widened.
+        let flat = [
+            "苹果AI入华寻找\"搭档\",百度与阿里谁能胜出",
+            "深度求索(DeepSeek)发布:R1",
+        ];
+        let keep = house_marks(flat.into_iter(), p);
+        assert!(keep.is_empty(), "{keep:?}");
+        assert_eq!(
+            widen_punctuation(flat[1], p, &keep),
+            "深度求索（DeepSeek）发布：R1"
+        );
+        // Typeset prose with ASCII parentheses and full-width commas: the parentheses are the
+        // publisher's style; a stray ASCII comma among full-width ones is a slip.
+        let typeset = [
+            "演出(此前已在保定市演出多场)，引起强烈反响。",
+            "毕业生群体,学习",
+        ];
+        let keep = house_marks(typeset.into_iter(), p);
+        assert!(keep.contains(&'(') && keep.contains(&')') && !keep.contains(&','));
+        assert_eq!(
+            widen_punctuation(typeset[0], p, &keep),
+            "演出(此前已在保定市演出多场)，引起强烈反响。"
+        );
+        assert_eq!(
+            widen_punctuation("群体,学习(此前)，引起", p, &keep),
+            "群体，学习(此前)，引起"
+        );
+        // A paragraph with no full-width mark of its own was flattened: all of it is widened.
+        assert_eq!(
+            widen_punctuation("深度求索(DeepSeek)发布", p, &keep),
+            "深度求索（DeepSeek）发布"
+        );
     }
 }

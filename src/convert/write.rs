@@ -19,6 +19,9 @@ pub struct Style<'p> {
     pub keep_punctuation: bool,
     /// The site's punctuation (`rules/text.toml`): bullet marks, widening.
     pub punctuation: &'p Punctuation,
+    /// The ASCII marks this article's prose writes as its house style
+    /// ([`super::normalize::house_marks`]): not widened.
+    pub house: &'p [char],
 }
 
 /// A stable hex hash of the input bytes (FNV-1a, 128 bit): recorded as `extra.input_hash` so
@@ -41,7 +44,7 @@ fn is_chinese(lang: &str) -> bool {
 
 fn prose(text: &str, zh: bool, style: Style<'_>) -> String {
     if zh && !style.keep_punctuation {
-        widen_punctuation(text, style.punctuation)
+        widen_punctuation(text, style.punctuation, style.house)
     } else {
         text.to_string()
     }
