@@ -175,6 +175,13 @@ pub fn apply_structure(
         }
         last_body = Some(j - 1);
     }
+    // A title with no prose under it does not head the article (a headline repeated in a
+    // page's last box, a body laid out above its `<h1>`): what is above it is not chrome.
+    let title_heads_body = title.is_some_and(|t| {
+        blocks[t + 1..]
+            .iter()
+            .any(|b| b.is_open() && is_prose(m, &b.text))
+    });
     for (i, b) in blocks.iter_mut().enumerate() {
         if !b.is_open() {
             continue;
@@ -193,7 +200,7 @@ pub fn apply_structure(
         if furniture {
             continue;
         }
-        if title.is_some_and(|t| i < t) {
+        if title_heads_body && title.is_some_and(|t| i < t) {
             b.drop("structure.before-title", "site chrome above the title");
         } else if first_body.is_some_and(|f| i < f)
             // HTML: a sentence the extractor put in the body is not byline chrome.

@@ -144,7 +144,27 @@ pub fn convert(input: &Input<'_>, knowledge: &Knowledge, opts: &Options) -> Resu
         Kind::Text => article::analyze(&decoded.text, rules, &opts.article),
     };
     if article.kept().next().is_none() {
-        bail!("no article text found (every line looks like page chrome)");
+        // Say what was dropped, by rule, most lines first: the curator sees why.
+        let mut by_rule: Vec<(String, usize)> = Vec::new();
+        for (_, d) in article.drops() {
+            match by_rule.iter_mut().find(|(r, _)| *r == d.rule) {
+                Some((_, n)) => *n += 1,
+                None => by_rule.push((d.rule.clone(), 1)),
+            }
+        }
+        by_rule.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let why: Vec<String> = by_rule
+            .iter()
+            .take(5)
+            .map(|(r, n)| format!("{n} × {r}"))
+            .collect();
+        if why.is_empty() {
+            bail!("no article text found (no text block in the page's body)");
+        }
+        bail!(
+            "no article text found (every line looks like page chrome: dropped {})",
+            why.join(", ")
+        );
     }
     article.meta.tags = tag_article(&article, &knowledge.vocab);
     let input_hash = write::input_hash(input.bytes);

@@ -364,7 +364,12 @@ mod tests {
     fn chosen(html: &str) -> Vec<String> {
         let rules = crate::rules::Rules::defaults().unwrap();
         let doc = Html::parse_document(html);
-        let page = Page::new(&doc, &rules.html, &rules.text.blocks);
+        let page = Page::new(
+            &doc,
+            &rules.html,
+            &rules.text.blocks,
+            crate::convert::html::tree::Reading::Strict,
+        );
         choose(&page)
             .into_iter()
             .map(|id| {

@@ -23,8 +23,12 @@ pub mod url;
 
 use std::sync::LazyLock;
 
+use self::tree::Reading;
+
+use ego_tree::NodeId;
 use regex::Regex;
-use scraper::{Html, Selector};
+use rustc_hash::FxHashMap;
+use scraper::{Html, Node, Selector};
 
 pub use self::depth::nesting_depth;
 pub use self::head::Head;
@@ -54,13 +58,39 @@ pub fn parse(html: &str, url: Option<&str>, rules: &Rules) -> Parsed {
         .or(head.url.as_deref())
         .and_then(|u| ::url::Url::parse(u).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
-    let mut ex = extract(&doc, base.as_ref(), head.title.as_deref(), rules);
+    let mut ex = extract(
+        &doc,
+        base.as_ref(),
+        head.title.as_deref(),
+        rules,
+        Reading::Strict,
+    );
+    // No article under the strict reading: the page may keep it in a box its markup calls
+    // chrome (`<aside>`, `role=complementary`); read it again judging those by their text.
+    if ex.chars < 200 {
+        let ex2 = extract(
+            &doc,
+            base.as_ref(),
+            head.title.as_deref(),
+            rules,
+            Reading::Lenient,
+        );
+        if ex2.chars >= 200 && ex2.chars > ex.chars * 2 {
+            ex = ex2;
+        }
+    }
     // A page that renders its article with script keeps a copy in `<noscript>` (Blogger):
     // when the page itself yields little, read it with the `<noscript>` parts opened up.
     if ex.chars < 500 && html.contains("<noscript") {
         let opened = NOSCRIPT.replace_all(html, "<${1}div>");
         let doc2 = Html::parse_document(&opened);
-        let ex2 = extract(&doc2, base.as_ref(), head.title.as_deref(), rules);
+        let ex2 = extract(
+            &doc2,
+            base.as_ref(),
+            head.title.as_deref(),
+            rules,
+            Reading::Strict,
+        );
         if ex2.chars > ex.chars * 2 {
             ex = ex2;
         }
@@ -94,15 +124,113 @@ struct Extraction {
 
 /// Extracts the article body of a parsed page. `base` resolves relative links and images;
 /// `title` (the head's) picks the headline among several `<h1>`s.
+///
+/// Two passes, as trafilatura does: the precise one (the chosen body, pruned), then a
+/// baseline of every paragraph the page shows. When the precise body holds much less text
+/// than the baseline (under [`BASELINE_SHARE`]), it missed the article (a second body
+/// container, a lead outside it, an article in a box judged chrome): the baseline's
+/// paragraphs it does not hold are added, in document order.
 fn extract(
     doc: &Html,
     base: Option<&::url::Url>,
     title: Option<&str>,
     rules: &Rules,
+    reading: Reading,
 ) -> Extraction {
-    let page = tree::Page::new(doc, &rules.html, &rules.text.blocks);
+    let page = tree::Page::new(doc, &rules.html, &rules.text.blocks, reading);
     let roots = body::choose(&page);
-    let mut em = emit::Emitter::new(&page, base, &roots);
+    let (mut blocks, mut chars) = emit_body(&page, base, title, &roots);
+    let paragraphs = baseline(&page);
+    let baseline_chars: usize = paragraphs.iter().map(|(_, n)| n).sum();
+    if (chars as f64) < BASELINE_SHARE * baseline_chars as f64 {
+        let held: String = blocks.iter().map(|b| tree::squash(&b.text)).collect();
+        let mut more: Vec<NodeId> = paragraphs
+            .iter()
+            .filter(|(id, _)| {
+                let text = doc
+                    .tree
+                    .get(*id)
+                    .map(|n| tree::squash(&page.visible_text(n, " ")))
+                    .unwrap_or_default();
+                !held.contains(&text)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        if !more.is_empty() {
+            if page.debug {
+                eprintln!(
+                    "extract: body {chars} chars < {BASELINE_SHARE} x baseline {baseline_chars}: \
+                     {} paragraphs added",
+                    more.len()
+                );
+            }
+            more.extend(roots.iter().copied());
+            let order: FxHashMap<NodeId, usize> = doc
+                .tree
+                .root()
+                .descendants()
+                .enumerate()
+                .map(|(i, n)| (n.id(), i))
+                .collect();
+            // Outermost first: a paragraph inside a chosen root is emitted by that root.
+            more.retain(|id| {
+                !roots
+                    .iter()
+                    .any(|r| r != id && doc.tree.get(*id).is_some_and(|n| tree::is_ancestor(*r, n)))
+            });
+            more.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
+            more.dedup();
+            (blocks, chars) = emit_body(&page, base, title, &more);
+        }
+    }
+    let warning = (chars < 200).then(|| {
+        "no article text found (a login, index or error page?); the output is a best effort"
+            .to_string()
+    });
+    Extraction {
+        blocks,
+        chars,
+        warning,
+    }
+}
+
+/// The share of the baseline's text below which the precise body missed the article.
+const BASELINE_SHARE: f64 = 0.3;
+
+/// Fewest characters (letters and digits) of a baseline paragraph: shorter ones are labels,
+/// buttons and teasers as often as prose.
+const BASELINE_MIN_CHARS: usize = 40;
+
+/// The baseline: every `<p>`, `<blockquote>` and `<pre>` the cleaned page shows (outermost
+/// only) with [`BASELINE_MIN_CHARS`] of text, not mostly links, and its size.
+fn baseline(page: &tree::Page) -> Vec<(NodeId, usize)> {
+    let mut out = Vec::new();
+    page.walk(page.doc.tree.root(), |n| {
+        let Node::Element(el) = n.value() else {
+            return true;
+        };
+        if !matches!(el.name(), "p" | "blockquote" | "pre") {
+            return true;
+        }
+        let s = page.stats(n.id());
+        if s.chars as usize >= BASELINE_MIN_CHARS && page.link_density(n.id()) < 0.5 {
+            out.push((n.id(), s.chars as usize));
+        }
+        false
+    });
+    out
+}
+
+/// Emits the headline, the byline area under it and the body `roots`: the blocks and their
+/// characters.
+fn emit_body(
+    page: &tree::Page,
+    base: Option<&::url::Url>,
+    title: Option<&str>,
+    roots: &[NodeId],
+) -> (Vec<Block>, usize) {
+    let doc = page.doc;
+    let mut em = emit::Emitter::new(page, base, roots);
     em.title_key = title.map(tree::squash).unwrap_or_default();
     // No `<h1>` at all (a portal page laid out in tables and `<font>`): the headline is the
     // emphasised short line just before the body.
@@ -119,22 +247,14 @@ fn extract(
             em.header_area(h1, *first);
         }
     }
-    for r in &roots {
+    for r in roots {
         if let Some(n) = doc.tree.get(*r) {
             em.block(n, 0);
         }
     }
     em.flush();
     let chars: usize = em.out.iter().map(|b| b.text.chars().count()).sum();
-    let warning = (chars < 200).then(|| {
-        "no article text found (a login, index or error page?); the output is a best effort"
-            .to_string()
-    });
-    Extraction {
-        blocks: em.out,
-        chars,
-        warning,
-    }
+    (em.out, chars)
 }
 
 #[cfg(test)]

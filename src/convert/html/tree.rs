@@ -27,6 +27,23 @@ const DROP_TAGS: &[&str] = &[
     "param", "base", "rt", "rp",
 ];
 
+/// Of [`DROP_TAGS`] and [`CHROME_ROLES`], the ones that say where a part of the page sits
+/// (not what it is made of): a [`Reading::Lenient`] reading keeps them, for pages that put
+/// their article in an `<aside>` or a `role=complementary` box.
+const LAYOUT_TAGS: &[&str] = &["nav", "aside", "footer", "menu"];
+const LAYOUT_ROLES: &[&str] = &["complementary", "contentinfo", "banner"];
+
+/// How a page is cleaned before the body is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// Layout elements that mark chrome (`<nav>`, `<aside>`, `<footer>`, chrome roles) are
+    /// dropped with everything under them.
+    Strict,
+    /// They are kept and judged by their text like any element: the fallback when the strict
+    /// reading finds no article.
+    Lenient,
+}
+
 /// ARIA roles that mark chrome.
 const CHROME_ROLES: &[&str] = &[
     "navigation",
@@ -83,7 +100,12 @@ pub(super) struct Page<'a> {
 
 impl<'a> Page<'a> {
     /// Cleans and measures `doc`.
-    pub fn new(doc: &'a Html, rules: &'a HtmlRules, marks: &'a Marks) -> Page<'a> {
+    pub fn new(
+        doc: &'a Html,
+        rules: &'a HtmlRules,
+        marks: &'a Marks,
+        reading: Reading,
+    ) -> Page<'a> {
         let mut page = Page {
             doc,
             rules,
@@ -93,7 +115,7 @@ impl<'a> Page<'a> {
             debug: std::env::var_os("NEWSROOM_DEBUG_EXTRACT").is_some(),
             chrome_cache: Default::default(),
         };
-        page.clean();
+        page.clean(reading);
         page.measure(doc.tree.root());
         page
     }
@@ -103,7 +125,8 @@ impl<'a> Page<'a> {
     }
 
     /// Elements that are never article text.
-    fn clean(&mut self) {
+    fn clean(&mut self, reading: Reading) {
+        let lenient = reading == Reading::Lenient;
         for node in self.doc.tree.root().descendants() {
             let Node::Element(el) = node.value() else {
                 continue;
@@ -113,11 +136,12 @@ impl<'a> Page<'a> {
                 || el.attr("aria-hidden") == Some("true")
                 || attr_has_hidden_style(el);
             let role = el.attr("role").map(str::to_ascii_lowercase);
-            let chrome_role = role.as_deref().is_some_and(|r| CHROME_ROLES.contains(&r));
+            let chrome_role = role.as_deref().is_some_and(|r| {
+                CHROME_ROLES.contains(&r) && !(lenient && LAYOUT_ROLES.contains(&r))
+            });
+            let drop_tag = DROP_TAGS.contains(&name) && !(lenient && LAYOUT_TAGS.contains(&name));
             // Never drop the page itself (a `<body role=…>`).
-            if (DROP_TAGS.contains(&name) || hidden || chrome_role)
-                && !matches!(name, "html" | "body")
-            {
+            if (drop_tag || hidden || chrome_role) && !matches!(name, "html" | "body") {
                 self.dropped.insert(node.id());
             }
         }
