@@ -143,14 +143,14 @@ pub struct RenderedSite {
     /// Every templated file's fingerprint; after an in-place update only those it looked at
     /// ([`RenderedSite::keep`] merges them).
     pub manifest: Manifest,
+    /// A [`MemoUpdate::Patch`] after an in-place update, which looked at only some files.
     pub memo: MemoUpdate,
-    partial: bool,
 }
 
 impl RenderedSite {
     /// Makes `manifest` and `memo` what this render leaves for the next one.
     pub fn keep(self, manifest: &mut Manifest, memo: &mut RenderMemo) -> Stats {
-        if self.partial {
+        if matches!(self.memo, MemoUpdate::Patch { .. }) {
             manifest.merge(self.manifest);
         } else {
             *manifest = self.manifest;
@@ -180,13 +180,11 @@ pub fn render_pages(
         }
         None => Renderer::tracking(config, library, theme, rules.render(), prev.1),
     };
-    let partial = renderer.scoped();
     let (stats, manifest) = renderer.render_changed(prev.0, out)?;
     Ok(RenderedSite {
         stats,
         manifest,
         memo: renderer.memo_update(),
-        partial,
     })
 }
 
