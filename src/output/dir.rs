@@ -7,12 +7,15 @@
 //!
 //! * An output directory that does not exist yet is built in a private staging directory
 //!   beside it and renamed into place: no one ever sees half of it.
-//! * An existing one is updated in place. Each changed file is written to a temporary file in
-//!   its own directory (`.<file>.nr-<pid>.tmp`); files whose bytes did not change are not
-//!   touched. Nothing final changes until every file is rendered: then the journal lists the
-//!   renames and deletions, and they are made. A build killed before the journal is complete
-//!   is rolled back by the next one (its temporary files deleted); one killed after is rolled
-//!   forward. Either way the output is a whole old or a whole new site.
+//! * An existing one is updated in place. Each changed file is written to a spare file of the
+//!   state directory ([`Spares`]: no inode or block is allocated or freed, which on ext4 is
+//!   most of a rebuild's cost) or, when the state directory is on another file system, to a
+//!   temporary file in its own directory (`.<file>.nr-<pid>.tmp`); files whose bytes did not
+//!   change are not touched. Nothing final changes until every file is rendered: then the
+//!   journal lists the exchanges, renames and deletions, and they are made. A build killed
+//!   before the journal is complete is rolled back by the next one (its spares are spares
+//!   again, its temporary files deleted); one killed after is rolled forward. Either way the
+//!   output is a whole old or a whole new site.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -23,6 +26,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::manifest::{Entry, Kind, Record, Stamp, hash_bytes};
+use super::placement;
+use super::spares::{Spares, swap_into};
 use super::{Output, check_path};
 use crate::fsx;
 
@@ -127,15 +132,24 @@ impl OutputDir {
         self.state.join("journal")
     }
 
+    fn spares_path(&self) -> PathBuf {
+        self.state.join("spare")
+    }
+
     /// A writer for this build: into a staging directory when the output does not exist,
     /// else in place.
     pub fn writer(&self) -> Result<Writer<'_>> {
+        self.writer_with(same_device(&self.state, &self.path))
+    }
+
+    fn writer_with(&self, spares: bool) -> Result<Writer<'_>> {
         if !self.path.exists() {
             let staging = staging_name(&self.path, "staging");
             if staging.exists() {
                 fsx::remove_dir_all(&staging)?;
             }
             fsx::create_dir_all(&staging)?;
+            placement::mark_top(&staging);
             return Ok(Writer::new(
                 self,
                 staging,
@@ -150,7 +164,11 @@ impl OutputDir {
                 Mode::Compare(existing_files(&self.path)?),
             ),
         };
-        Ok(Writer::new(self, self.path.clone(), mode, known))
+        let mut writer = Writer::new(self, self.path.clone(), mode, known);
+        if spares {
+            writer.spares = Some(Spares::open(self.spares_path())?);
+        }
+        Ok(writer)
     }
 
     /// The key of the search inputs the last build wrote its index from.
@@ -188,7 +206,7 @@ impl OutputDir {
         };
         match Journal::parse(&text) {
             Some(j) => {
-                j.apply(&self.path)?;
+                j.apply(&self.path, &self.spares_path())?;
                 let new = self.state.join("record.new");
                 if new.exists() {
                     fsx::rename(&new, &self.record_path())?;
@@ -255,6 +273,23 @@ fn is_empty_or_absent(dir: &Path) -> Result<bool> {
         Ok(mut entries) => Ok(entries.next().is_none()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
         Err(e) => Err(e).with_context(|| format!("failed to read `{}`", dir.display())),
+    }
+}
+
+/// Whether a rename from `a` to `b` stays on one file system.
+fn same_device(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
     }
 }
 
@@ -331,11 +366,20 @@ enum Mode {
     Compare(FxHashSet<String>),
 }
 
+/// Where a changed file's new bytes wait for the commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Temp {
+    /// A temporary file beside the target (site-relative), renamed over it.
+    Beside(String),
+    /// A spare file of the state directory, exchanged with the target.
+    Spare(u32),
+}
+
 /// A file this build produced.
 struct Produced {
     entry: Entry,
-    /// The temporary file holding its new bytes (in place; site-relative), renamed at commit.
-    temp: Option<String>,
+    /// Where its new bytes are, when they must be moved into place at commit.
+    temp: Option<Temp>,
 }
 
 /// Writes one build's files (through [`Writer::part`]) and commits them.
@@ -345,6 +389,10 @@ pub struct Writer<'d> {
     mode: Mode,
     known: FxHashMap<String, Entry>,
     produced: Mutex<FxHashMap<String, Produced>>,
+    /// The state directory's spare files, when it is on the output's file system.
+    spares: Option<Spares>,
+    /// The top-level directories a fresh build has made (see [`placement`]).
+    tops: Mutex<FxHashSet<String>>,
     /// Set once the first temporary file is about to be made: the journal says "staging".
     staging: OnceLock<Result<(), String>>,
     committed: bool,
@@ -379,6 +427,8 @@ impl<'d> Writer<'d> {
             mode,
             known,
             produced: Mutex::new(FxHashMap::default()),
+            spares: None,
+            tops: Mutex::new(FxHashSet::default()),
             staging: OnceLock::new(),
             committed: false,
         }
@@ -462,9 +512,20 @@ impl<'d> Writer<'d> {
         let mut produced = self.produced.lock().expect("writer poisoned");
         let prev = produced.insert(path.to_string(), Produced { entry, temp });
         if let Some(t) = prev.and_then(|p| p.temp) {
-            let _ = std::fs::remove_file(self.root.join(t));
+            self.discard(&t);
         }
         Ok(())
+    }
+
+    /// Drops new bytes that will not be committed.
+    fn discard(&self, temp: &Temp) {
+        match (temp, &self.spares) {
+            (Temp::Beside(t), _) => {
+                let _ = std::fs::remove_file(self.root.join(t));
+            }
+            (Temp::Spare(n), Some(spares)) => spares.give_back(*n),
+            (Temp::Spare(_), None) => {}
+        }
     }
 
     /// Without a record, a file already holding these bytes is left alone.
@@ -485,22 +546,39 @@ impl<'d> Writer<'d> {
         Ok((on_disk == bytes).then(|| Stamp::of(&meta)))
     }
 
-    /// Writes `bytes` for `target`: directly in a fresh staging directory, else into a new
-    /// temporary file beside it. Returns the stamp the file will have once in place.
-    fn write_file(
-        &self,
-        rel: &str,
-        target: &Path,
-        bytes: &[u8],
-    ) -> Result<(Stamp, Option<String>)> {
+    /// Writes `bytes` for `target`: directly in a fresh staging directory, else into a spare
+    /// or a new temporary file beside it. Returns the stamp the file will have once in place.
+    fn write_file(&self, rel: &str, target: &Path, bytes: &[u8]) -> Result<(Stamp, Option<Temp>)> {
         use std::io::Write;
+        if !matches!(self.mode, Mode::Fresh) {
+            self.mark_staging()?;
+            if let Some(spares) = &self.spares {
+                // A new file's directory is made now, so that the commit cannot fail on it.
+                if !self.known.contains_key(rel)
+                    && let Some(parent) = target.parent()
+                {
+                    fsx::create_dir_all(parent)?;
+                }
+                let (n, file) = spares.write(bytes)?;
+                let meta = file
+                    .metadata()
+                    .with_context(|| format!("failed to read `{}`", spares.path(n).display()))?;
+                return Ok((Stamp::of(&meta), Some(Temp::Spare(n))));
+            }
+        }
+        if let (Mode::Fresh, Some((top, _))) = (&self.mode, rel.split_once('/')) {
+            let mut tops = self.tops.lock().expect("writer poisoned");
+            if !tops.contains(top) {
+                placement::create_spread(&self.root, top)?;
+                tops.insert(top.to_string());
+            }
+        }
         if let Some(parent) = target.parent() {
             fsx::create_dir_all(parent)?;
         }
         let temp = match self.mode {
             Mode::Fresh => None,
             _ => {
-                self.mark_staging()?;
                 let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
                 let temp = format!(".{name}.nr-{}.tmp", std::process::id());
                 Some(if dir.is_empty() {
@@ -530,7 +608,7 @@ impl<'d> Writer<'d> {
         let meta = file
             .metadata()
             .with_context(|| format!("failed to read `{}`", path.display()))?;
-        Ok((Stamp::of(&meta), temp))
+        Ok((Stamp::of(&meta), temp.map(Temp::Beside)))
     }
 
     /// Before the first temporary file: a journal saying a build is staging, so a kill from
@@ -580,7 +658,7 @@ impl<'d> Writer<'d> {
         journal.write(&self.dir.journal_path())?;
         // From here on the journal is whole: a failure or a kill is rolled forward.
         self.committed = true;
-        journal.apply(&self.root)?;
+        journal.apply(&self.root, &self.dir.spares_path())?;
         fsx::rename(&new_record, &self.dir.record_path())?;
         let path = self.dir.journal_path();
         std::fs::remove_file(&path)
@@ -620,11 +698,35 @@ impl<'d> Writer<'d> {
         };
         gone.retain(|p| !produced.contains_key(p));
         gone.sort_unstable();
-        let mut moves: Vec<(String, String)> = produced
-            .iter()
-            .filter_map(|(p, f)| f.temp.clone().map(|t| (t, p.clone())))
+        // A deleted file becomes a spare while the pool is smaller than the site.
+        let mut room = match &self.spares {
+            Some(s) => record.files.len().saturating_sub(s.available()),
+            None => 0,
+        };
+        let gone = gone
+            .into_iter()
+            .map(|path| {
+                let spare = match &self.spares {
+                    Some(s) if room > 0 => {
+                        room -= 1;
+                        Some(s.fresh())
+                    }
+                    _ => None,
+                };
+                Gone { path, spare }
+            })
             .collect();
-        moves.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+        let mut moves: Vec<Move> = produced
+            .iter()
+            .filter_map(|(p, f)| {
+                f.temp.clone().map(|from| Move {
+                    from,
+                    to: p.clone(),
+                    ino: f.entry.stamp.ino,
+                })
+            })
+            .collect();
+        moves.sort_unstable_by(|a, b| a.to.cmp(&b.to));
         Ok((record, Journal { moves, gone }))
     }
 }
@@ -640,10 +742,10 @@ impl Drop for Writer<'_> {
             let _ = std::fs::remove_dir_all(&self.root);
             return;
         }
-        let produced = self.produced.get_mut().expect("writer poisoned");
+        let produced = std::mem::take(self.produced.get_mut().expect("writer poisoned"));
         for p in produced.values() {
             if let Some(t) = &p.temp {
-                let _ = std::fs::remove_file(self.root.join(t));
+                self.discard(t);
             }
         }
         if self.staging.get().is_some() {
@@ -681,22 +783,46 @@ impl Output for Part<'_, '_> {
     }
 }
 
-/// The renames and deletions that make a staged build the output.
+/// The exchanges, renames and deletions that make a staged build the output.
 #[derive(Clone)]
 struct Journal {
-    /// Temporary file → final path (both site-relative).
-    moves: Vec<(String, String)>,
-    gone: Vec<String>,
+    moves: Vec<Move>,
+    gone: Vec<Gone>,
+}
+
+/// New bytes moved into place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Move {
+    from: Temp,
+    /// Site-relative.
+    to: String,
+    /// The inode holding the new bytes: once `to` has it, the move is done.
+    ino: u64,
+}
+
+/// A file no longer produced: deleted, or moved into the spares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Gone {
+    path: String,
+    spare: Option<u32>,
 }
 
 impl Journal {
     fn write(&self, path: &Path) -> Result<()> {
         let mut text = format!("{JOURNAL_HEADER} commit\n");
-        for (temp, to) in &self.moves {
-            text.push_str(&format!("R {}\t{}\n", esc(temp), esc(to)));
+        for m in &self.moves {
+            match &m.from {
+                Temp::Beside(t) => text.push_str(&format!("R {}\t{}\n", esc(t), esc(&m.to))),
+                Temp::Spare(n) => {
+                    text.push_str(&format!("X {n}\t{}\t{}\n", esc(&m.to), m.ino));
+                }
+            }
         }
-        for p in &self.gone {
-            text.push_str(&format!("D {}\n", esc(p)));
+        for g in &self.gone {
+            match g.spare {
+                None => text.push_str(&format!("D {}\n", esc(&g.path))),
+                Some(n) => text.push_str(&format!("G {}\t{n}\n", esc(&g.path))),
+            }
         }
         text.push_str("end\n");
         write_synced(path, &text)
@@ -712,30 +838,49 @@ impl Journal {
             moves: Vec::new(),
             gone: Vec::new(),
         };
+        let path = |s: &str| unesc(s).filter(|p| check_path(p).is_ok());
         for line in lines {
             if line == "end" {
                 return Some(j);
             }
-            if let Some(m) = line.strip_prefix("R ") {
-                let (from, to) = m.split_once('\t')?;
-                let (from, to) = (unesc(from)?, unesc(to)?);
-                check_path(&from).ok()?;
-                check_path(&to).ok()?;
-                j.moves.push((from, to));
-            } else {
-                let p = unesc(line.strip_prefix("D ")?)?;
-                check_path(&p).ok()?;
-                j.gone.push(p);
+            let (tag, rest) = line.split_once(' ')?;
+            let mut fields = rest.split('\t');
+            let mut field = || fields.next();
+            match tag {
+                "R" => j.moves.push(Move {
+                    from: Temp::Beside(path(field()?)?),
+                    to: path(field()?)?,
+                    ino: 0,
+                }),
+                "X" => j.moves.push(Move {
+                    from: Temp::Spare(field()?.parse().ok()?),
+                    to: path(field()?)?,
+                    ino: field()?.parse().ok()?,
+                }),
+                "D" => j.gone.push(Gone {
+                    path: path(field()?)?,
+                    spare: None,
+                }),
+                "G" => j.gone.push(Gone {
+                    path: path(field()?)?,
+                    spare: Some(field()?.parse().ok()?),
+                }),
+                _ => return None,
             }
         }
         None
     }
 
-    /// Makes the renames and deletions (again, after a kill: what is done is skipped).
-    fn apply(&self, root: &Path) -> Result<()> {
-        for p in &self.gone {
-            let path = root.join(p);
-            match std::fs::remove_file(&path) {
+    /// Makes the exchanges, renames and deletions (again, after a kill: what is done is
+    /// skipped).
+    fn apply(&self, root: &Path, spares: &Path) -> Result<()> {
+        for g in &self.gone {
+            let path = root.join(&g.path);
+            let done = match g.spare {
+                Some(n) => std::fs::rename(&path, spares.join(n.to_string())),
+                None => std::fs::remove_file(&path),
+            };
+            match done {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(e)
                         .with_context(|| format!("failed to remove `{}`", path.display()));
@@ -743,19 +888,43 @@ impl Journal {
                 _ => {}
             }
         }
-        remove_empty_dirs(root, &self.gone);
-        self.moves.par_iter().try_for_each(|(temp, to)| {
-            let temp = root.join(temp);
-            if !temp.exists() {
-                return Ok(()); // moved before the kill
+        let gone: Vec<&str> = self.gone.iter().map(|g| g.path.as_str()).collect();
+        remove_empty_dirs(root, &gone);
+        self.moves.par_iter().try_for_each(|m| {
+            let to = root.join(&m.to);
+            match &m.from {
+                Temp::Beside(t) => {
+                    let temp = root.join(t);
+                    if !temp.exists() {
+                        return Ok(()); // moved before the kill
+                    }
+                    fsx::rename(&temp, &to)
+                }
+                Temp::Spare(n) => {
+                    if holds(&to, m.ino) {
+                        return Ok(()); // moved before the kill
+                    }
+                    let spare = spares.join(n.to_string());
+                    if !spare.exists() {
+                        bail!(
+                            "cannot finish the interrupted build: `{}` is missing",
+                            spare.display()
+                        );
+                    }
+                    swap_into(&spare, &to).map(|_| ())
+                }
             }
-            fsx::rename(&temp, &root.join(to))
         })
     }
 }
 
+/// Whether `path` is the file with inode `ino`.
+fn holds(path: &Path, ino: u64) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| Stamp::of(&m).ino == ino)
+}
+
 /// Removes the directories left empty by deleted files, deepest first.
-fn remove_empty_dirs(root: &Path, gone: &[String]) {
+fn remove_empty_dirs(root: &Path, gone: &[&str]) {
     let mut dirs: FxHashSet<PathBuf> = FxHashSet::default();
     for p in gone {
         let mut d = Path::new(p).parent();
@@ -841,8 +1010,12 @@ mod tests {
     /// Writes `files` over the last build and stops as a kill would: before the journal is
     /// complete (`moved: None`) or after `moved` of its renames.
     fn killed(out: &Path, files: &[(&str, &str)], moved: Option<usize>) {
+        killed_with(out, files, moved, true);
+    }
+
+    fn killed_with(out: &Path, files: &[(&str, &str)], moved: Option<usize>, spares: bool) {
         let dir = OutputDir::open(out, Claim::None, || {}).unwrap();
-        let mut w = dir.writer().unwrap();
+        let mut w = dir.writer_with(spares).unwrap();
         for (p, b) in files {
             w.part(Kind::Template).write(p, b.as_bytes()).unwrap();
         }
@@ -856,7 +1029,7 @@ mod tests {
                 moves: journal.moves[..n].to_vec(),
                 gone: Vec::new(),
             };
-            partial.apply(&w.root).unwrap();
+            partial.apply(&w.root, &dir.spares_path()).unwrap();
         }
         std::mem::forget(w);
     }
@@ -868,9 +1041,11 @@ mod tests {
         let old = [("a/index.html", "one"), ("b.html", "b")];
         build(&out, &old);
         killed(&out, &[("a/index.html", "two"), ("c.html", "c")], None);
+        let spares = std::fs::read_dir(tmp.path().join(".public.newsroom/spare")).unwrap();
+        assert_eq!(spares.count(), 2, "the new bytes wait in spares");
         assert!(
-            files(&out).iter().any(|(p, _)| p.contains(".nr-")),
-            "temps were left"
+            files(&out).iter().all(|(p, _)| !p.contains(".nr-")),
+            "and not in the output"
         );
         let dir = OutputDir::open(&out, Claim::None, || {}).unwrap();
         assert_eq!(dir.recovered.len(), 1, "{:?}", dir.recovered);
@@ -901,6 +1076,71 @@ mod tests {
     }
 
     #[test]
+    fn without_spares_temporary_files_beside_the_targets_are_rolled_back_or_forward() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let old = [("a/index.html", "one"), ("b.html", "b")];
+        build(&out, &old);
+        killed_with(
+            &out,
+            &[("a/index.html", "two"), ("c.html", "c")],
+            None,
+            false,
+        );
+        assert!(
+            files(&out).iter().any(|(p, _)| p.contains(".nr-")),
+            "temporary files beside their targets"
+        );
+        drop(OutputDir::open(&out, Claim::None, || {}).unwrap());
+        assert_eq!(files(&out), pairs(&old), "rolled back: the old site, whole");
+
+        let new = [("a/index.html", "two"), ("b.html", "bb"), ("c.html", "c")];
+        killed_with(&out, &new, Some(1), false);
+        drop(OutputDir::open(&out, Claim::None, || {}).unwrap());
+        assert_eq!(
+            files(&out),
+            pairs(&new),
+            "rolled forward: the new site, whole"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_linked_elsewhere_is_never_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let snapshot = tmp.path().join("snapshot.html");
+        build(&out, &[("a.html", "one")]);
+        // A deploy script keeps yesterday's site as hard links (`cp -al`).
+        std::fs::hard_link(out.join("a.html"), &snapshot).unwrap();
+        build(&out, &[("a.html", "two")]);
+        build(&out, &[("a.html", "three")]);
+        build(&out, &[("a.html", "four")]);
+        assert_eq!(std::fs::read_to_string(&snapshot).unwrap(), "one");
+        assert_eq!(files(&out), pairs(&[("a.html", "four")]));
+    }
+
+    #[test]
+    fn replaced_and_deleted_files_become_spares_and_spares_are_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let spares = || {
+            std::fs::read_dir(tmp.path().join(".public.newsroom/spare"))
+                .unwrap()
+                .count()
+        };
+        build(&out, &[("a.html", "1"), ("b.html", "1"), ("c/d.html", "1")]);
+        build(&out, &[("a.html", "2"), ("b.html", "2"), ("c/d.html", "2")]);
+        assert_eq!(spares(), 3, "the old files, kept for the next build");
+        build(&out, &[("a.html", "3"), ("b.html", "3"), ("c/d.html", "3")]);
+        assert_eq!(spares(), 3, "reused, not multiplied");
+        build(&out, &[("a.html", "4")]);
+        assert_eq!(files(&out), pairs(&[("a.html", "4")]));
+        assert!(!out.join("c").exists(), "an emptied directory is removed");
+        assert!(spares() <= 3, "the pool is no larger than the site was");
+    }
+
+    #[test]
     fn temporary_names_are_recognised_and_nothing_else() {
         assert!(is_temp_name(".index.html.nr-123.tmp"));
         assert!(!is_temp_name("index.html.nr-123.tmp"));
@@ -911,8 +1151,28 @@ mod tests {
     #[test]
     fn a_journal_reads_back_and_a_cut_one_does_not() {
         let j = Journal {
-            moves: vec![("a/.b c.nr-1.tmp".into(), "a/b c".into())],
-            gone: vec!["old%\tx".into()],
+            moves: vec![
+                Move {
+                    from: Temp::Beside("a/.b c.nr-1.tmp".into()),
+                    to: "a/b c".into(),
+                    ino: 0,
+                },
+                Move {
+                    from: Temp::Spare(7),
+                    to: "x/index.html".into(),
+                    ino: 1234,
+                },
+            ],
+            gone: vec![
+                Gone {
+                    path: "old%\tx".into(),
+                    spare: None,
+                },
+                Gone {
+                    path: "old/y.html".into(),
+                    spare: Some(8),
+                },
+            ],
         };
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("journal");
@@ -923,5 +1183,10 @@ mod tests {
         assert_eq!(back.gone, j.gone);
         assert!(Journal::parse(&text[..text.len() - 4]).is_none());
         assert!(Journal::parse(&format!("{JOURNAL_HEADER} staging\n")).is_none());
+        let bad = text.replace("x/index.html", "../escape");
+        assert!(
+            Journal::parse(&bad).is_none(),
+            "paths stay inside the output"
+        );
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod dir;
 pub mod manifest;
+pub mod placement;
+pub mod spares;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
