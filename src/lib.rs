@@ -5,6 +5,7 @@
 //! build:    content/**/*.md → FrontMatter + body → Page → Library → views → tera → public/
 //! ```
 
+pub mod binary;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::content::bodies::BodyCache;
 use crate::content::{Diagnostic, Library, library};
 use crate::dates::Dates;
 use crate::fsx;
@@ -49,6 +50,31 @@ pub fn load_site(
     let library = library::load(&root.join("content"), &config, drafts, sources)
         .map_err(LoadError::Content)?;
     Ok((config, library))
+}
+
+/// [`load_site`] for a one-shot build: bodies are dropped once measured, and the measures of
+/// unchanged files are taken from the last build's [`BodyCache`] (`saved`, its bytes) instead
+/// of rendering them. Returns the cache read, for saving the new measures.
+pub fn load_site_cached(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    saved: Option<&[u8]>,
+) -> Result<(Config, Library, BodyCache), LoadError> {
+    let mut config = Config::load(root)?;
+    if let Some(b) = base_url {
+        config.base_url = b.to_string();
+    }
+    let bodies = BodyCache::read(saved, BodyCache::key(&config, program_key()));
+    let library = library::load_with(
+        &root.join("content"),
+        &config,
+        drafts,
+        library::Sources::Drop,
+        Some(&bodies),
+    )
+    .map_err(LoadError::Content)?;
+    Ok((config, library, bodies))
 }
 
 /// Every `rules/*.toml` rendering reads, loaded once per build (embedded defaults, then the
@@ -223,6 +249,7 @@ pub fn render_into(
     let (page_stats, manifest) = renderer.render_changed(&prev, &writer.part(Kind::Template))?;
     drop(renderer);
     library.forget_bodies();
+    release_freed_memory();
     clock.lap("pages");
     let mut stats = page_stats;
     let search = if config.search.enabled {
@@ -241,6 +268,18 @@ pub fn render_into(
         search,
         timings: clock.laps,
     })
+}
+
+/// Hands the pages of memory freed by the last step (the rendered pages, their views) back to
+/// the system, so the next step's peak is not stacked on them: glibc keeps freed memory in
+/// its arenas, where the search index, made of small allocations of other sizes, cannot use
+/// most of it.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator's own heaps.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Step timings: each lap is the time since the previous one (or the start).

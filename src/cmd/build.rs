@@ -10,15 +10,21 @@ use anyhow::{Context, Result, bail};
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::content::Library;
-use crate::content::library::Sources;
+use crate::content::bodies::{self, BodyCache};
 use crate::output::dir::{Claim, Keys, OutputDir};
 use crate::render::Stats;
 use crate::site::{self, LoadError};
 
-/// Loads the site: config (with CLI overrides) and the library. Content errors are all
+/// Loads the site: config (with CLI overrides) and the library, the bodies measured by the
+/// last build taken from `saved` (see [`site::load_site_cached`]). Content errors are all
 /// printed, then one error says how many there were; warnings are printed.
-pub fn load_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<(Config, Library)> {
-    let (config, library) = match site::load_site(root, base_url, drafts, Sources::Drop) {
+pub fn load_site(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    saved: Option<&[u8]>,
+) -> Result<(Config, Library, BodyCache)> {
+    let (config, library, bodies) = match site::load_site_cached(root, base_url, drafts, saved) {
         Ok(loaded) => loaded,
         Err(LoadError::Other(e)) => return Err(e),
         Err(LoadError::Content(diags)) => {
@@ -35,7 +41,7 @@ pub fn load_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<(C
     for w in &library.warnings {
         eprintln!("warning: {w}");
     }
-    Ok((config, library))
+    Ok((config, library, bodies))
 }
 
 /// Renders the whole site into `out` (kept here for `check`; the work is [`site::render_site`]).
@@ -108,7 +114,14 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
         return Ok(());
     }
     clock.lap("sources");
-    let (config, mut library) = load_site(root, args.base_url.as_deref(), args.drafts)?;
+    let saved = dir.as_ref().and_then(|d| d.read_cache(bodies::FILE));
+    let (config, mut library, bodies) = load_site(
+        root,
+        args.base_url.as_deref(),
+        args.drafts,
+        saved.as_deref(),
+    )?;
+    drop(saved);
     clock.lap("load");
     let dir = match dir.take() {
         Some(d) => d,
@@ -128,6 +141,9 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
         search: rendered.search,
     };
     let changes = writer.commit(rendered.manifest.pairs(), keys)?;
+    if let Some(bytes) = bodies.save(library.pages.iter().map(|p| p.as_ref())) {
+        dir.write_cache(bodies::FILE, &bytes)?;
+    }
     clock.lap("commit");
     if args.timings {
         for lap in &clock.laps {

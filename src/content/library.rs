@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::content::bodies::BodyCache;
 use crate::content::page::{Diagnostic, Page};
 pub use crate::content::section::{Section, SectionMeta, SortBy, parse_section};
 use crate::slug::slugify;
@@ -144,6 +145,7 @@ fn parse_files(
     config: &Config,
     drafts: bool,
     sources: Sources,
+    bodies: Option<&BodyCache>,
 ) -> Parsed {
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .par_iter()
@@ -174,8 +176,16 @@ fn parse_files(
                 return Ok(Loaded::Skipped);
             }
             if sources == Sources::Drop && !page.links_to_content() {
-                page.render_body(config, None)?;
-                page.forget_source();
+                // Its text measures are all a build needs of it until it is shown: its body
+                // is rendered again then (it needs no URL), so no body is held in between.
+                match bodies.and_then(|b| b.get(page.source_hash)) {
+                    Some(m) => page.take_measures(m),
+                    None => {
+                        page.render_body(config, None)?;
+                        page.forget_source();
+                        page.forget_body();
+                    }
+                }
             }
             Ok(Loaded::Page(Box::new(page)))
         })
@@ -291,9 +301,21 @@ pub fn load(
     drafts: bool,
     sources: Sources,
 ) -> Result<Library, Vec<Diagnostic>> {
+    load_with(content_dir, config, drafts, sources, None)
+}
+
+/// [`load`], taking the measures of unchanged bodies from `bodies` (a build's
+/// [`BodyCache`]: with [`Sources::Drop`], those bodies are not rendered now).
+pub fn load_with(
+    content_dir: &Path,
+    config: &Config,
+    drafts: bool,
+    sources: Sources,
+    bodies: Option<&BodyCache>,
+) -> Result<Library, Vec<Diagnostic>> {
     let files = content_files(content_dir).map_err(|d| vec![d])?;
     let (pages, sections, draft_files, mut errors) =
-        parse_files(content_dir, &files, config, drafts, sources);
+        parse_files(content_dir, &files, config, drafts, sources, bodies);
     let mut urls = LinkTargets::new(std::iter::empty(), &sections, config);
     urls.add_owned(pages.iter());
     let pages = render_pages(pages, &urls, config, sources, &mut errors);
@@ -371,7 +393,7 @@ impl Library {
             rels.push(rel.to_path_buf());
         }
         let (fresh, sections, new_drafts, errors) =
-            parse_files(content_dir, &rels, config, drafts, Sources::Keep);
+            parse_files(content_dir, &rels, config, drafts, Sources::Keep, None);
         if !errors.is_empty() {
             return Some(Err(errors));
         }
@@ -456,7 +478,7 @@ impl Library {
             })
             .collect();
         let (mut fresh, _, new_drafts, mut errors) =
-            parse_files(content_dir, &existing, config, drafts, Sources::Keep);
+            parse_files(content_dir, &existing, config, drafts, Sources::Keep, None);
         let mut draft_files: Vec<PathBuf> = self
             .draft_files
             .iter()
@@ -851,10 +873,12 @@ mod tests {
         let base = config.base_path();
         for (k, d) in kept.pages.iter().zip(&dropped.pages) {
             assert_eq!(k.content_path, d.content_path);
-            assert_eq!(k.rendered.html, d.rendered.html, "{}", k.content_path);
+            let body = d.body(&config.markdown, &base).unwrap();
+            assert_eq!(k.rendered.html, body.html, "{}", k.content_path);
+            assert_eq!(k.rendered.toc, body.toc, "{}", k.content_path);
             assert_eq!(
-                (&k.summary, k.words, k.text_hash),
-                (&d.summary, d.words, d.text_hash)
+                (&k.summary, k.words, k.text_hash, k.body_key),
+                (&d.summary, d.words, d.text_hash, d.body_key)
             );
             assert!(d.source().is_empty() && d.rendered.text.is_empty());
             let again = d.plain_text(&config.markdown, &base).unwrap();
@@ -864,8 +888,11 @@ mod tests {
             dropped.pages[0]
                 .rendered
                 .html
-                .contains(r#"href="/news/b/""#)
+                .contains(r#"href="/news/b/""#),
+            "a body with an `@/` link is held, rendered with the library's URLs"
         );
+        let b = &dropped.pages[1];
+        assert!(b.rendered.html.is_empty(), "a body without one is not held");
 
         // A file edited after loading is not read as if it were the loaded one.
         write("news/b.md", "+++\ntitle = \"B\"\n+++\nEdited.\n");
@@ -880,6 +907,11 @@ mod tests {
             .to_string();
         assert!(
             err.contains("b.md` changed while the site was being built"),
+            "{err}"
+        );
+        let err = b.body(&config.markdown, &base).unwrap_err().to_string();
+        assert!(
+            err.contains("changed while the site was being built"),
             "{err}"
         );
     }

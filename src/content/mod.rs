@@ -1,6 +1,7 @@
 //! The content model: front matter, pages, the library of pages and terms. No tera here.
 
 pub mod assets;
+pub mod bodies;
 pub mod check;
 pub mod front_matter;
 pub mod library;

@@ -83,6 +83,13 @@ pub struct Page {
     pub source_hash: u64,
     /// Hash of the body's plain text (what the search index reads of it).
     pub text_hash: u64,
+    /// Hash of the rendered body (HTML, summary HTML, table of contents): what a view that
+    /// shows the body is fingerprinted by, so the body itself need not be held.
+    pub body_key: u64,
+    /// Whether `rendered` holds the body (HTML, summary HTML, contents). A one-shot build
+    /// drops it once the text measures are taken ([`Page::forget_body`]);
+    /// [`Page::body`] then renders it again from the file.
+    body_held: bool,
     /// Whether `rendered.text` was dropped by a one-shot build ([`Page::forget_source`]);
     /// [`Page::plain_text`] then renders it again from the file.
     text_dropped: bool,
@@ -94,6 +101,31 @@ pub struct Page {
     /// Lines of the front-matter keys the library and the renderer check after the source is
     /// gone: `path`, `slug`, `aliases`, `template`.
     pub key_lines: KeyLines,
+    /// Whether the body may hold an `@/` link (see [`Page::links_to_content`]).
+    links: bool,
+}
+
+/// The key of a rendered body: its HTML, summary HTML and table of contents, hashed.
+fn body_key(r: &Rendered) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(r.html.as_bytes());
+    h.write_u8(0xff);
+    match &r.summary_html {
+        Some(s) => {
+            h.write_u8(1);
+            h.write(s.as_bytes());
+        }
+        None => h.write_u8(0),
+    }
+    for t in &r.toc {
+        h.write_u8(t.level);
+        h.write(t.id.as_bytes());
+        h.write_u8(0xff);
+        h.write(t.title.as_bytes());
+        h.write_u8(0xff);
+    }
+    h.finish()
 }
 
 /// Where some front-matter keys stand in the file (1-based), for messages.
@@ -217,6 +249,7 @@ impl Page {
             .unwrap_or_else(|| config.language.clone());
         let date = meta.date.or(prefix_date);
         let key_lines = KeyLines::of(&text, &meta);
+        let links = text[body_start..].contains("@/");
         Ok(Page {
             file: file.to_path_buf(),
             content_path: file.to_string_lossy().replace('\\', "/"),
@@ -232,8 +265,11 @@ impl Page {
             reading_minutes: 0,
             source_hash: std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &text),
             text_hash: 0,
+            body_key: 0,
+            body_held: false,
             text_dropped: false,
             key_lines,
+            links,
             source: text,
             body_start,
         })
@@ -279,12 +315,42 @@ impl Page {
             config.reading.cjk_chars_per_minute,
             config.reading.words_per_minute,
         );
+        self.body_key = body_key(&rendered);
+        self.body_held = true;
         self.rendered = rendered;
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
         }
+    }
+
+    /// What its body gives besides the HTML (for [`super::bodies::BodyCache`]).
+    pub fn measures(&self) -> super::bodies::Measures {
+        super::bodies::Measures {
+            summary: self.summary.clone(),
+            words: self.words,
+            reading_minutes: self.reading_minutes,
+            text_hash: self.text_hash,
+            body_key: self.body_key,
+        }
+    }
+
+    /// Takes the measures an earlier build took of this very file (the same
+    /// `source_hash`) instead of rendering the body: the source, the text and the body are
+    /// then had again from the file when needed ([`Page::plain_text`], [`Page::body`]).
+    pub fn take_measures(&mut self, m: &super::bodies::Measures) {
+        debug_assert!(
+            !self.links,
+            "a body with `@/` links is rendered with the library"
+        );
+        self.summary = m.summary.clone();
+        self.words = m.words;
+        self.reading_minutes = m.reading_minutes;
+        self.text_hash = m.text_hash;
+        self.body_key = m.body_key;
+        self.forget_source();
+        self.forget_body();
     }
 
     /// Drops the source text and the body's plain text once the page is rendered, for a
@@ -304,7 +370,7 @@ impl Page {
 
     /// Whether the body may hold an `@/` link: rendering it then needs every page's URL.
     pub fn links_to_content(&self) -> bool {
-        self.source[self.body_start..].contains("@/")
+        self.links
     }
 
     /// The body's plain text (for the search index): as rendered, or rendered again from
@@ -315,6 +381,30 @@ impl Page {
         if !self.text_dropped {
             return Ok(Cow::Borrowed(&self.rendered.text));
         }
+        Ok(Cow::Owned(self.render_again(markdown, base_path)?.text))
+    }
+
+    /// The rendered body (HTML, summary HTML, table of contents): as held, or rendered again
+    /// from the file when a one-shot build dropped it ([`Page::forget_body`]). The file must
+    /// still be the one loaded (else an error naming it).
+    pub fn body(&self, markdown: &MarkdownConfig, base_path: &str) -> Result<Cow<'_, Rendered>> {
+        if self.body_held {
+            return Ok(Cow::Borrowed(&self.rendered));
+        }
+        if self.links {
+            // Its `@/` links were resolved against the whole library when it was loaded.
+            anyhow::bail!(
+                "internal error: the body of `{}` was dropped before it was shown",
+                self.file.display()
+            );
+        }
+        let mut rendered = self.render_again(markdown, base_path)?;
+        rendered.text = String::new();
+        Ok(Cow::Owned(rendered))
+    }
+
+    /// Renders the body again from the file (without resolving `@/` links).
+    fn render_again(&self, markdown: &MarkdownConfig, base_path: &str) -> Result<Rendered> {
         let text = crate::fsx::read_to_string(&self.file)?;
         let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &text);
         if hash != self.source_hash || text.len() < self.body_start {
@@ -323,17 +413,22 @@ impl Page {
                 self.file.display()
             );
         }
-        let rendered = markdown::render_with(&text[self.body_start..], markdown, base_path, None);
-        Ok(Cow::Owned(rendered.text))
+        Ok(markdown::render_with(
+            &text[self.body_start..],
+            markdown,
+            base_path,
+            None,
+        ))
     }
 
-    /// Drops the rendered body (HTML, summary HTML, table of contents) once the page and
-    /// every list and feed showing it are written: the search index, built next, reads only
-    /// the plain text.
+    /// Drops the rendered body (HTML, summary HTML, table of contents): for a one-shot build,
+    /// once its text measures are taken (a body without `@/` links, rendered again when it
+    /// is shown) or once every page and feed showing it is written.
     pub fn forget_body(&mut self) {
         self.rendered.html = String::new();
         self.rendered.summary_html = None;
         self.rendered.toc = Vec::new();
+        self.body_held = false;
     }
 
     /// The text of the source file, as read once.

@@ -37,7 +37,7 @@ fn feed<'a>(
         .take(limit)
         .map(|&i| Entry {
             card: r.card(i),
-            content: Text(&lib.pages[i].rendered.html),
+            content: Text::Article { r, i },
         })
         .collect();
     // Newest entry date, not the clock: two builds of one input are byte-identical.

@@ -172,19 +172,38 @@ fn fingerprinting() -> bool {
     FINGERPRINTING.with(Cell::get)
 }
 
-/// Text a view shows as it is (an article's HTML), hashed by its bytes when fingerprinted,
-/// without JSON escaping.
-#[derive(Debug, Clone, Copy)]
-pub struct Text<'a>(pub &'a str);
+/// An article's body as a view shows it: its HTML when rendered, its key
+/// ([`crate::content::Page::body_key`]) when fingerprinted, so a view is fingerprinted
+/// without the body being held.
+#[derive(Clone, Copy)]
+pub enum Text<'a> {
+    /// HTML at hand.
+    Html { html: &'a str, key: u64 },
+    /// Article `i`'s body, rendered again from its file when it is shown.
+    Article { r: &'a Renderer<'a>, i: usize },
+}
+
+impl std::fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Text::Html { key, .. } => write!(f, "Text::Html({key:x})"),
+            Text::Article { i, .. } => write!(f, "Text::Article({i})"),
+        }
+    }
+}
 
 impl Serialize for Text<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        if fingerprinting() {
-            let mut h = FxHasher::default();
-            h.write(self.0.as_bytes());
-            s.serialize_u64(h.finish())
-        } else {
-            s.serialize_str(self.0)
+        match *self {
+            Text::Html { key, .. } if fingerprinting() => s.serialize_u64(key),
+            Text::Article { r, i } if fingerprinting() => {
+                s.serialize_u64(r.library.pages[i].body_key)
+            }
+            Text::Html { html, .. } => s.serialize_str(html),
+            Text::Article { r, i } => {
+                let body = r.body(i).map_err(serde::ser::Error::custom)?;
+                s.serialize_str(&body.html)
+            }
         }
     }
 }
@@ -557,6 +576,13 @@ impl<'a> Renderer<'a> {
             card: self.card_keys[i],
             item,
         }
+    }
+
+    /// Article `i`'s rendered body: held, or rendered again from its file (a one-shot build
+    /// holds none; see [`crate::content::Page::body`]).
+    fn body(&self, i: usize) -> Result<std::borrow::Cow<'a, crate::markdown::Rendered>> {
+        let page: &'a crate::content::Page = &self.library.pages[i];
+        page.body(&self.config.markdown, &self.config.base_path())
     }
 
     /// Whether this render looks only at what shows the changed pages (an in-place update).

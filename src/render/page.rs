@@ -20,8 +20,21 @@ struct Article<'r> {
 impl Serialize for Article<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (r, i) = (self.r, self.i);
+        // Fingerprinted by its body's key; the body is rendered only to be shown.
+        let body = if super::fingerprinting() {
+            None
+        } else {
+            Some(r.body(i).map_err(serde::ser::Error::custom)?)
+        };
         ArticleView {
-            page: PageView::new(r.library, i, r.terms(i), &r.urls, r.rules.dates),
+            page: PageView::new(
+                r.library,
+                i,
+                body.as_deref(),
+                r.terms(i),
+                &r.urls,
+                r.rules.dates,
+            ),
         }
         .serialize(s)
     }

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::library::{Library, Term};
 use crate::content::{Date, Extra, Page};
 use crate::dates::Dates;
-use crate::markdown::Heading;
+use crate::markdown::{Heading, Rendered};
 use crate::text::WordCount;
 
 /// Turns site-relative paths (`news/foo/`) into links.
@@ -233,9 +233,12 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
+    /// `body` is the article's rendered body; `None` when the view is fingerprinted (the
+    /// body is then its key).
     pub fn new(
         library: &'a Library,
         i: usize,
+        body: Option<&'a Rendered>,
         terms: &'a PageTerms,
         urls: &Urls,
         dates: &Dates,
@@ -251,12 +254,15 @@ impl<'a> PageView<'a> {
         PageView {
             card: CardView::new(page, terms, urls, dates),
             description: page.meta.description.as_deref(),
-            content: super::Text(&page.rendered.html),
-            summary_html: page.rendered.summary_html.as_deref(),
+            content: super::Text::Html {
+                html: body.map_or("", |b| b.html.as_str()),
+                key: page.body_key,
+            },
+            summary_html: body.and_then(|b| b.summary_html.as_deref()),
             slug: &page.slug,
             path: urls.url(&page.path),
             word_count: page.words,
-            toc: &page.rendered.toc,
+            toc: body.map_or(&[], |b| b.toc.as_slice()),
             extra: &page.meta.extra,
             newer: i.checked_sub(1).map(link),
             older: (i + 1 < library.pages.len()).then(|| link(i + 1)),

@@ -12,12 +12,12 @@
 //! (varints), each article behind its byte length so articles decode in parallel; then a
 //! checksum of everything before it.
 
-use std::hash::Hasher;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::terms::{DocTerms, IdMap, TermCache};
+use crate::binary::{Reader, checked, seal, varint};
 
 const MAGIC: &[u8] = b"newsroom-search-terms 1\n";
 
@@ -78,17 +78,13 @@ pub(super) fn encode(cache: &TermCache, vocab: &IdMap<Box<str>>, key: u64) -> Ve
         varint(&mut out, b.len() as u32);
         out.extend_from_slice(b);
     }
-    let sum = checksum(&out);
-    out.extend_from_slice(&sum.to_le_bytes());
+    seal(&mut out);
     out
 }
 
 /// The cache and the words it names, when `bytes` is a whole cache written with `key`.
 pub(super) fn decode(bytes: &[u8], key: u64) -> Option<(TermCache, IdMap<Box<str>>)> {
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-    if checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
-        return None;
-    }
+    let body = checked(bytes)?;
     let mut r = Reader(body.strip_prefix(MAGIC)?);
     if r.u64()? != key {
         return None;
@@ -111,7 +107,7 @@ pub(super) fn decode(bytes: &[u8], key: u64) -> Option<(TermCache, IdMap<Box<str
         let len = r.varint()? as usize;
         blocks.push(r.take(len)?);
     }
-    if !r.0.is_empty() {
+    if !r.is_empty() {
         return None;
     }
     let docs: Option<Vec<Entry>> = blocks.par_iter().map(|b| decode_doc(b, &table)).collect();
@@ -143,50 +139,5 @@ fn decode_doc(block: &[u8], table: &[(u64, u32)]) -> Option<Entry> {
         terms.hashes.push(hash);
         terms.counts.push(u16::try_from(r.varint()?).ok()?);
     }
-    r.0.is_empty().then_some((path, (fp, Arc::new(terms))))
-}
-
-fn checksum(bytes: &[u8]) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(bytes);
-    h.finish()
-}
-
-fn varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn varint(&mut self) -> Option<u32> {
-        let mut v = 0u32;
-        for shift in (0..35).step_by(7) {
-            let (&b, rest) = self.0.split_first()?;
-            self.0 = rest;
-            v |= u32::from(b & 0x7f).checked_shl(shift)?;
-            if b < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    }
+    r.is_empty().then_some((path, (fp, Arc::new(terms))))
 }
