@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::terms::{DocTerms, IdMap, TermCache};
+use super::terms::{DocTerms, TermCache, TermTable};
 use crate::binary::{Reader, checked, seal, varint};
 
 const MAGIC: &[u8] = b"newsroom-search-terms 1\n";
@@ -24,31 +24,38 @@ const MAGIC: &[u8] = b"newsroom-search-terms 1\n";
 /// One article of the cache: its path, fingerprint and terms.
 type Entry = (String, (u64, Arc<DocTerms>));
 
-pub(super) fn encode(cache: &TermCache, vocab: &IdMap<Box<str>>, key: u64) -> Vec<u8> {
-    let mut table: Vec<(u32, u64)> = {
-        let mut seen: IdMap<u32> = IdMap::default();
-        for (_, terms) in cache.values() {
-            for (&id, &hash) in terms.ids.iter().zip(&terms.hashes) {
-                seen.insert(id, hash);
-            }
+pub(super) fn encode(cache: &TermCache, terms: &TermTable, key: u64) -> Vec<u8> {
+    // The terms the articles use, sorted as the articles' own lists are (shard hash, id).
+    let mut used = vec![false; terms.entries.len()];
+    for (_, doc) in cache.values() {
+        for &n in &doc.terms {
+            used[n as usize] = true;
         }
-        seen.into_iter().map(|(id, hash)| (hash, id)).collect()
-    };
-    table.sort_unstable();
-    let index: IdMap<u32> = table
+    }
+    let mut table: Vec<(u32, u64, u32)> = used
         .iter()
         .enumerate()
-        .map(|(i, &(_, id))| (id, i as u32))
+        .filter(|(_, u)| **u)
+        .map(|(n, _)| {
+            let (hash, id) = terms.get(n as u32);
+            (hash, id, n as u32)
+        })
         .collect();
+    table.sort_unstable();
+    // Table number → position in the saved table.
+    let mut position = vec![0u32; terms.entries.len()];
+    for (i, &(_, _, n)) in table.iter().enumerate() {
+        position[n as usize] = i as u32;
+    }
 
     let mut out = Vec::with_capacity(MAGIC.len() + 16 + table.len() * 20);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&key.to_le_bytes());
     out.extend_from_slice(&(table.len() as u32).to_le_bytes());
-    for &(hash, id) in &table {
+    for &(hash, id, _) in &table {
         out.extend_from_slice(&id.to_le_bytes());
         out.extend_from_slice(&hash.to_le_bytes());
-        let text = vocab.get(&id).map_or("", |t| t);
+        let text = terms.words.get(&id).map_or("", |t| t);
         varint(&mut out, text.len() as u32);
         out.extend_from_slice(text.as_bytes());
     }
@@ -56,16 +63,16 @@ pub(super) fn encode(cache: &TermCache, vocab: &IdMap<Box<str>>, key: u64) -> Ve
     docs.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let blocks: Vec<Vec<u8>> = docs
         .par_iter()
-        .map(|(path, (fp, terms))| {
-            let mut b = Vec::with_capacity(path.len() + 24 + terms.ids.len() * 3);
+        .map(|(path, (fp, doc))| {
+            let mut b = Vec::with_capacity(path.len() + 24 + doc.terms.len() * 3);
             varint(&mut b, path.len() as u32);
             b.extend_from_slice(path.as_bytes());
             b.extend_from_slice(&fp.to_le_bytes());
-            varint(&mut b, terms.len);
-            varint(&mut b, terms.ids.len() as u32);
+            varint(&mut b, doc.len);
+            varint(&mut b, doc.terms.len() as u32);
             let mut last = 0u32;
-            for (id, &count) in terms.ids.iter().zip(&terms.counts) {
-                let i = index[id];
+            for (&n, &count) in doc.terms.iter().zip(&doc.counts) {
+                let i = position[n as usize];
                 varint(&mut b, i - last);
                 varint(&mut b, u32::from(count));
                 last = i;
@@ -82,24 +89,22 @@ pub(super) fn encode(cache: &TermCache, vocab: &IdMap<Box<str>>, key: u64) -> Ve
     out
 }
 
-/// The cache and the words it names, when `bytes` is a whole cache written with `key`.
-pub(super) fn decode(bytes: &[u8], key: u64) -> Option<(TermCache, IdMap<Box<str>>)> {
+/// The cache and its term table, when `bytes` is a whole cache written with `key`.
+pub(super) fn decode(bytes: &[u8], key: u64) -> Option<(TermCache, TermTable)> {
     let body = checked(bytes)?;
     let mut r = Reader(body.strip_prefix(MAGIC)?);
     if r.u64()? != key {
         return None;
     }
     let n_terms = r.u32()? as usize;
-    let mut table: Vec<(u64, u32)> = Vec::with_capacity(n_terms.min(body.len() / 13));
-    let mut vocab: IdMap<Box<str>> = IdMap::default();
-    for _ in 0..n_terms {
+    let mut table = TermTable::default();
+    for i in 0..n_terms {
         let (id, hash) = (r.u64()?, r.u32()?);
-        let len = r.varint()? as usize;
-        let text = std::str::from_utf8(r.take(len)?).ok()?;
-        if !text.is_empty() {
-            vocab.insert(id, text.into());
+        let text = r.string()?;
+        let word = (!text.is_empty()).then(|| text.into());
+        if table.add(hash, id, word) as usize != i {
+            return None; // a term twice
         }
-        table.push((id, hash));
     }
     let n_docs = r.u32()? as usize;
     let mut blocks = Vec::with_capacity(n_docs.min(body.len()));
@@ -110,20 +115,20 @@ pub(super) fn decode(bytes: &[u8], key: u64) -> Option<(TermCache, IdMap<Box<str
     if !r.is_empty() {
         return None;
     }
-    let docs: Option<Vec<Entry>> = blocks.par_iter().map(|b| decode_doc(b, &table)).collect();
-    Some((docs?.into_iter().collect(), vocab))
+    let n_terms = n_terms as u32;
+    let docs: Option<Vec<Entry>> = blocks.par_iter().map(|b| decode_doc(b, n_terms)).collect();
+    Some((docs?.into_iter().collect(), table))
 }
 
-fn decode_doc(block: &[u8], table: &[(u64, u32)]) -> Option<Entry> {
+fn decode_doc(block: &[u8], n_terms: u32) -> Option<Entry> {
     let mut r = Reader(block);
     let len = r.varint()? as usize;
     let path = std::str::from_utf8(r.take(len)?).ok()?.to_string();
     let fp = r.u64()?;
     let doc_len = r.varint()?;
     let n = r.varint()? as usize;
-    let mut terms = DocTerms {
-        hashes: Vec::with_capacity(n.min(block.len())),
-        ids: Vec::with_capacity(n.min(block.len())),
+    let mut doc = DocTerms {
+        terms: Vec::with_capacity(n.min(block.len())),
         counts: Vec::with_capacity(n.min(block.len())),
         len: doc_len,
     };
@@ -134,10 +139,11 @@ fn decode_doc(block: &[u8], table: &[(u64, u32)]) -> Option<Entry> {
             return None; // a term twice
         }
         i = i.checked_add(delta)?;
-        let &(id, hash) = table.get(i as usize)?;
-        terms.ids.push(id);
-        terms.hashes.push(hash);
-        terms.counts.push(u16::try_from(r.varint()?).ok()?);
+        if i >= n_terms {
+            return None;
+        }
+        doc.terms.push(i);
+        doc.counts.push(u16::try_from(r.varint()?).ok()?);
     }
-    r.is_empty().then_some((path, (fp, Arc::new(terms))))
+    r.is_empty().then_some((path, (fp, Arc::new(doc))))
 }

@@ -22,7 +22,7 @@ use crate::slug::is_cjk;
 use super::aliases::Aliases;
 use super::format::{DOC_CHUNK, DocRecord, FORMAT, Meta, ShardReader, encode_term};
 use super::rules::SearchRules;
-use super::terms::{DocTerms, IdMap, TermCache};
+use super::terms::{DocTerms, IdMap, TermCache, TermTable};
 use super::tokenize;
 
 const K1: f64 = 1.2;
@@ -71,10 +71,8 @@ fn term_text<'v>(id: u64, vocab: &'v IdMap<Box<str>>, buf: &'v mut String) -> &'
     buf
 }
 
-/// Per-article terms, and the new words they brought to the vocabulary.
-/// What one pass over the articles gives: each article's terms, the files of doc records,
-/// and the terms the vocabulary did not have.
-type Indexed = (Vec<(u64, Arc<DocTerms>)>, Vec<DocChunk>, IdMap<Box<str>>);
+/// What one pass over the articles gives: each article's terms and the files of doc records.
+type Indexed = (Vec<(u64, Arc<DocTerms>)>, Vec<DocChunk>);
 
 /// The index files, in memory.
 #[derive(Debug)]
@@ -121,8 +119,8 @@ pub struct Indexer {
     base_path: String,
     /// Article path → (fingerprint of what is indexed, its terms).
     cache: TermCache,
-    /// Every term seen, by key.
-    vocab: IdMap<Box<str>>,
+    /// Every term seen: what the articles' terms are numbers into.
+    table: TermTable,
     /// How many articles the last [`Indexer::index`] tokenized or dropped: what a saved
     /// cache lacks or has too many of.
     cache_stale: usize,
@@ -167,7 +165,7 @@ impl Indexer {
             markdown: config.markdown.clone(),
             base_path: config.base_path(),
             cache: HashMap::new(),
-            vocab: IdMap::default(),
+            table: TermTable::default(),
             cache_stale: 0,
         }
     }
@@ -247,7 +245,8 @@ impl Indexer {
             chunk_keys,
             ..
         } = plan;
-        let vocab = &self.vocab;
+        let table = std::sync::RwLock::new(std::mem::take(&mut self.table));
+        let table = &table;
         let cache = &self.cache;
         let (fields, aliases, words) = (&self.fields, &self.aliases, &self.words);
         let (markdown, base_path) = (&self.markdown, self.base_path.as_str());
@@ -258,14 +257,14 @@ impl Indexer {
         // from its file when the build dropped it), for its terms when the cache lacks them
         // and for its record when the file is not reused; the file is written as soon as
         // made, so the records of a large site are never all held.
-        let (terms, records, new_vocab): Indexed = pages
+        let indexed: Result<Indexed> = pages
             .par_chunks(DOC_CHUNK)
             .zip(fingerprints.par_chunks(DOC_CHUNK))
             .zip(&chunk_keys)
             .enumerate()
             .try_fold(
-                || (Vec::new(), Vec::new(), IdMap::default()),
-                |(mut docs, mut chunks, mut new), (n, ((chunk, fps), &key))| {
+                || (Vec::new(), Vec::new()),
+                |(mut docs, mut chunks), (n, ((chunk, fps), &key))| {
                     let reused = held.is_some_and(|out| out.reuse(&doc_file(n), key));
                     let mut recs: Vec<DocRecord> = Vec::new();
                     for (page, &fp) in chunk.iter().zip(fps) {
@@ -279,7 +278,7 @@ impl Indexer {
                             Some((_, t)) => t.clone(),
                             None => {
                                 let text = text.as_deref().unwrap_or_default();
-                                Arc::new(doc_terms(page, text, rules, vocab, &mut new))
+                                Arc::new(doc_terms(page, text, rules, table))
                             }
                         };
                         if let (false, Some(text)) = (reused, text.as_deref()) {
@@ -297,28 +296,25 @@ impl Indexer {
                         (b, _) => b,
                     };
                     chunks.push(DocChunk { key, bytes });
-                    Ok::<_, anyhow::Error>((docs, chunks, new))
+                    Ok::<_, anyhow::Error>((docs, chunks))
                 },
             )
             .try_reduce(
-                || (Vec::new(), Vec::new(), IdMap::default()),
-                |(mut a, mut ca, mut va), (b, cb, mut vb)| {
+                || (Vec::new(), Vec::new()),
+                |(mut a, mut ca), (b, cb)| {
                     a.extend(b);
                     ca.extend(cb);
-                    if va.len() < vb.len() {
-                        std::mem::swap(&mut va, &mut vb);
-                    }
-                    va.extend(vb);
-                    Ok((a, ca, va))
+                    Ok((a, ca))
                 },
-            )?;
+            );
+        self.table = std::mem::take(&mut *table.write().expect("term table poisoned"));
+        let (terms, records) = indexed?;
         let reused = pages
             .iter()
             .zip(&terms)
             .filter(|(p, (_, t))| cache.get(&p.path).is_some_and(|(_, c)| Arc::ptr_eq(c, t)))
             .count();
         self.cache_stale = (pages.len() - reused) + (self.cache.len() - reused);
-        self.vocab.extend(new_vocab);
         self.cache = pages
             .iter()
             .zip(&terms)
@@ -326,7 +322,7 @@ impl Indexer {
             .collect();
 
         let docs: Vec<&DocTerms> = terms.iter().map(|(_, t)| t.as_ref()).collect();
-        let shards = build_shards(&docs, &self.vocab, self.shard_bytes);
+        let shards = build_shards(&docs, &self.table, self.shard_bytes);
 
         let mut h = std::hash::DefaultHasher::new();
         FORMAT.hash(&mut h);
@@ -354,16 +350,16 @@ impl Indexer {
     /// rules; a cache that does not match, or is damaged, is ignored.
     pub fn load_cache(&mut self, bytes: &[u8], salt: u64) {
         let key = self.cache_key(salt);
-        if let Some((cache, vocab)) = super::cache::decode(bytes, key) {
+        if let Some((cache, table)) = super::cache::decode(bytes, key) {
             self.cache = cache;
-            self.vocab = vocab;
+            self.table = table;
         }
     }
 
     /// The terms of every article the last [`Indexer::index`] saw, for [`Indexer::load_cache`]
     /// in a later process. `salt` names what else the terms depend on (the program).
     pub fn save_cache(&self, salt: u64) -> Vec<u8> {
-        super::cache::encode(&self.cache, &self.vocab, self.cache_key(salt))
+        super::cache::encode(&self.cache, &self.table, self.cache_key(salt))
     }
 
     /// Whether the last [`Indexer::index`] changed what [`Indexer::save_cache`] would write.
@@ -450,54 +446,66 @@ fn doc_terms(
     page: &Page,
     text: &str,
     (fields, aliases, words): TermRules<'_>,
-    vocab: &IdMap<Box<str>>,
-    new: &mut IdMap<Box<str>>,
+    table: &std::sync::RwLock<TermTable>,
 ) -> DocTerms {
     // id → (boosted count, shard hash)
     // Sized up front: growing a map of ~1k terms rehashes it many times per article.
     let mut counts: IdMap<(u16, u32)> =
         IdMap::with_capacity_and_hasher(text.len() / 4 + 64, Default::default());
+    // The words the table lacks, with their text.
+    let mut new: Vec<(u64, u32, Option<Box<str>>)> = Vec::new();
     let mut len = 0u32;
-    let mut add = |text: &str, field: SearchField, len: &mut u32| {
-        let b = boost(field);
-        tokenize::terms(text, words, |t| {
-            let id = term_id(t);
-            match counts.entry(id) {
-                Entry::Occupied(mut e) => e.get_mut().0 = e.get().0.saturating_add(b),
-                Entry::Vacant(e) => {
-                    e.insert((b, tokenize::hash32(t, 0)));
-                    if id & CJK_BIT == 0 && !vocab.contains_key(&id) {
-                        new.entry(id).or_insert_with(|| t.into());
+    {
+        let known = table.read().expect("term table poisoned");
+        let mut add = |text: &str, field: SearchField, len: &mut u32| {
+            let b = boost(field);
+            tokenize::terms(text, words, |t| {
+                let id = term_id(t);
+                match counts.entry(id) {
+                    Entry::Occupied(mut e) => e.get_mut().0 = e.get().0.saturating_add(b),
+                    Entry::Vacant(e) => {
+                        let hash = tokenize::hash32(t, 0);
+                        if known.number(id).is_none() {
+                            let word = (id & CJK_BIT == 0).then(|| t.into());
+                            new.push((id, hash, word));
+                        }
+                        e.insert((b, hash));
                     }
                 }
-            }
-            if field != SearchField::Taxonomies {
-                *len += 1;
-            }
-        });
-    };
-    for &field in fields {
-        match field {
-            SearchField::Title => add(&page.meta.title, field, &mut len),
-            SearchField::Description => {
-                // A description that only repeats the body's opening is counted once.
-                if let Some(d) = &page.meta.description
-                    && !(fields.contains(&SearchField::Body) && repeats_opening(d, text))
-                {
-                    add(d, field, &mut len);
+                if field != SearchField::Taxonomies {
+                    *len += 1;
                 }
-            }
-            SearchField::Body => add(text, field, &mut len),
-            SearchField::Taxonomies => {
-                for names in page.meta.taxonomies.values() {
-                    for name in names {
-                        add(name, field, &mut len);
-                        for alias in aliases.of(name) {
-                            add(alias, field, &mut len);
+            });
+        };
+        for &field in fields {
+            match field {
+                SearchField::Title => add(&page.meta.title, field, &mut len),
+                SearchField::Description => {
+                    // A description that only repeats the body's opening is counted once.
+                    if let Some(d) = &page.meta.description
+                        && !(fields.contains(&SearchField::Body) && repeats_opening(d, text))
+                    {
+                        add(d, field, &mut len);
+                    }
+                }
+                SearchField::Body => add(text, field, &mut len),
+                SearchField::Taxonomies => {
+                    for names in page.meta.taxonomies.values() {
+                        for name in names {
+                            add(name, field, &mut len);
+                            for alias in aliases.of(name) {
+                                add(alias, field, &mut len);
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+    if !new.is_empty() {
+        let mut t = table.write().expect("term table poisoned");
+        for (id, hash, word) in new {
+            t.add(hash, id, word);
         }
     }
     let mut entries: Vec<(u32, u64, u16)> = counts
@@ -505,9 +513,12 @@ fn doc_terms(
         .map(|(id, (count, hash))| (hash, id, count))
         .collect();
     entries.sort_unstable();
+    let known = table.read().expect("term table poisoned");
     DocTerms {
-        hashes: entries.iter().map(|e| e.0).collect(),
-        ids: entries.iter().map(|e| e.1).collect(),
+        terms: entries
+            .iter()
+            .map(|e| known.number(e.1).expect("every term was added"))
+            .collect(),
         counts: entries.iter().map(|e| e.2).collect(),
         len,
     }
@@ -538,7 +549,7 @@ pub fn idf_scaled(docs: u32, df: u32) -> u32 {
 /// Enough shard bits that an average shard stays near `target` bytes.
 fn shard_bits(docs: &[&DocTerms], target: usize) -> u32 {
     // About 2 bytes per posting, plus term headers.
-    let postings: usize = docs.iter().map(|d| d.ids.len()).sum();
+    let postings: usize = docs.iter().map(|d| d.terms.len()).sum();
     let estimate = postings * 2;
     let mut bits = 0;
     while bits < 14 && (estimate >> bits) > target {
@@ -554,7 +565,7 @@ fn shard_of_hash(hash: u32, bits: u32) -> u32 {
 /// One term of a shard being assembled: (shard, term, postings).
 type Pending = (u32, String, Vec<(u32, u8)>);
 
-fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> Vec<Vec<u8>> {
+fn build_shards(docs: &[&DocTerms], table: &TermTable, target: usize) -> Vec<Vec<u8>> {
     let bits = shard_bits(docs, target);
     let n_shards = 1usize << bits;
     let total_len: u64 = docs.iter().map(|d| u64::from(d.len)).sum();
@@ -576,8 +587,8 @@ fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> V
         .map(|d| {
             let mut b = [0u32; 65];
             let mut g = 0usize;
-            for (i, &h) in d.hashes.iter().enumerate() {
-                let of = shard_of_hash(h, group_bits) as usize;
+            for (i, &n) in d.terms.iter().enumerate() {
+                let of = shard_of_hash(table.get(n).0, group_bits) as usize;
                 while g < of {
                     g += 1;
                     b[g] = i as u32;
@@ -585,7 +596,7 @@ fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> V
             }
             while g < groups {
                 g += 1;
-                b[g] = d.hashes.len() as u32;
+                b[g] = d.terms.len() as u32;
             }
             b
         })
@@ -598,9 +609,10 @@ fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> V
             for (doc, d) in docs.iter().enumerate() {
                 let (start, end) = (bounds[doc][g] as usize, bounds[doc][g + 1] as usize);
                 for i in start..end {
+                    let (hash, id) = table.get(d.terms[i]);
                     let entry = postings
-                        .entry(d.ids[i])
-                        .or_insert_with(|| (shard_of_hash(d.hashes[i], bits), Vec::new()));
+                        .entry(id)
+                        .or_insert_with(|| (shard_of_hash(hash, bits), Vec::new()));
                     entry.1.push((doc as u32, weight(d.counts[i], norms[doc])));
                 }
             }
@@ -608,7 +620,11 @@ fn build_shards(docs: &[&DocTerms], vocab: &IdMap<Box<str>>, target: usize) -> V
             let mut terms: Vec<Pending> = postings
                 .into_iter()
                 .map(|(id, (shard, list))| {
-                    (shard, term_text(id, vocab, &mut buf).to_string(), list)
+                    (
+                        shard,
+                        term_text(id, &table.words, &mut buf).to_string(),
+                        list,
+                    )
                 })
                 .collect();
             terms.sort_unstable_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
@@ -727,8 +743,19 @@ mod tests {
         let mut later = Indexer::new(&config);
         later.load_cache(&saved, 7);
         assert_eq!(later.cache.len(), 2);
+        // The same terms, by (shard hash, id) and count: the numbers are each table's own.
+        let resolved = |ix: &Indexer, t: &DocTerms| -> Vec<((u32, u64), u16)> {
+            t.terms
+                .iter()
+                .map(|&n| ix.table.get(n))
+                .zip(t.counts.iter().copied())
+                .collect()
+        };
         for (path, (fp, terms)) in &first.cache {
-            assert_eq!(later.cache.get(path), Some(&(*fp, terms.clone())));
+            let (later_fp, later_terms) = later.cache.get(path).unwrap();
+            assert_eq!(later_fp, fp);
+            assert_eq!(resolved(&later, later_terms), resolved(&first, terms));
+            assert_eq!(later_terms.len, terms.len);
         }
         let again = later.index(&after);
         let fresh = Indexer::new(&config).index(&after);
