@@ -562,6 +562,11 @@ fn shard_of_hash(hash: u32, bits: u32) -> u32 {
     if bits == 0 { 0 } else { hash >> (32 - bits) }
 }
 
+/// Shards are filled in this many groups of neighbours, each a pass over every article's
+/// terms: few enough that the passes stay cheap at 100,000 articles (each visits every
+/// article), enough that a group's postings are a small part of the index.
+const GROUPS: usize = 16;
+
 /// One term of a shard being assembled: (shard, term, postings).
 type Pending = (u32, String, Vec<(u32, u8)>);
 
@@ -577,15 +582,15 @@ fn build_shards(docs: &[&DocTerms], table: &TermTable, target: usize) -> Vec<Vec
     let n_docs = docs.len() as u32;
     // Shards are filled in groups of neighbours: terms are sorted by hash, so a group is one
     // slice of each article's terms.
-    let groups = n_shards.min(64);
+    let groups = n_shards.min(GROUPS);
     let per_group = n_shards / groups;
     // Where each group starts in each article's terms: one pass over the terms, instead of
     // two binary searches per article per group.
     let group_bits = groups.trailing_zeros();
-    let bounds: Vec<[u32; 65]> = docs
+    let bounds: Vec<[u32; GROUPS + 1]> = docs
         .par_iter()
         .map(|d| {
-            let mut b = [0u32; 65];
+            let mut b = [0u32; GROUPS + 1];
             let mut g = 0usize;
             for (i, &n) in d.terms.iter().enumerate() {
                 let of = shard_of_hash(table.get(n).0, group_bits) as usize;
