@@ -160,10 +160,13 @@ impl Record {
             out.push_str(&format!("search {s:016x}\n"));
         }
         for p in paths {
+            use std::fmt::Write;
             let e = &self.files[p];
             let s = e.stamp;
-            out.push_str(&format!(
-                "{} {:016x} {:016x} {} {} {} {}\n",
+            // Into the one buffer: a `format!` per line was a tenth of a 100k build's commit.
+            let _ = writeln!(
+                out,
+                "{} {:016x} {:016x} {} {} {} {}",
                 e.kind.letter(),
                 e.key,
                 e.hash,
@@ -171,7 +174,7 @@ impl Record {
                 s.mtime_ns,
                 s.ino,
                 escape(p)
-            ));
+            );
         }
         out.push_str("end\n");
         out
