@@ -27,6 +27,8 @@ other's timing. Sizes in --newsroom-only-sizes run newsroom alone.
     python3 benches/rebuild_bench.py --quick              # 1k, 1 pair: a smoke test
     python3 benches/rebuild_bench.py --sizes 30000 --newsroom-only-sizes 100000 --json out.json
     python3 benches/rebuild_bench.py --cases noop,edit1 --keep /tmp/rb   # reuse corpora
+    python3 benches/rebuild_bench.py --no-hugo --sizes 30000,100000 --cases fresh,noop \
+        --alternate-fresh 5 --keep /tmp/rb          # scaling, sizes alternated
 
 Targets (issue 13), against Hugo 0.111 on the same corpus and machine:
   - no-op rebuild <= 0.1x Hugo's in-place rebuild
@@ -317,6 +319,34 @@ def scaling(results):
         prev = per
 
 
+def alternating_fresh(args, work, sizes, rounds):
+    """Fresh newsroom builds of every size in turn, `rounds` times (30k, 100k, 30k, 100k, ...):
+    on this VM a fresh build's disk time swings by 2x with what the file system freed just before,
+    so sizes measured one after the other are not comparable; alternated, they meet the same."""
+    tools = {n: prepare_corpora(args, work, n, False)[0] for n in sizes}
+    walls = {n: [] for n in sizes}
+    for r in range(rounds):
+        for n in sizes:
+            t = tools[n]
+            t.reset()
+            t.clean()
+            os.sync()
+            wall, mem = t.build()
+            walls[n].append(wall)
+            print(f"  alternating fresh round {r + 1}: {n} articles {wall:.3f} s "
+                  f"({wall / n * 1e6:.0f} µs/article, {mem:.0f} MiB)", flush=True)
+    print("\n### newsroom fresh builds, sizes alternated\n")
+    print("| articles | median s | µs/article | growth |")
+    print("|---:|---:|---:|---:|")
+    prev = None
+    for n in sizes:
+        m = median(walls[n])
+        per = m / n * 1e6
+        growth = f"{(per / prev - 1) * 100:+.0f}%" if prev else "–"
+        print(f"| {n} | {m:.3f} | {per:.0f} | {growth} |")
+        prev = per
+
+
 def sizes_arg(s):
     return [int(x) for x in s.split(",") if x.strip()]
 
@@ -333,6 +363,8 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "newsroom"))
     ap.add_argument("--hugo", default=shutil.which("hugo") or "/usr/bin/hugo")
     ap.add_argument("--json", metavar="FILE", help="write every run's numbers to FILE")
+    ap.add_argument("--alternate-fresh", type=int, default=0, metavar="ROUNDS",
+                    help="then fresh newsroom builds of all sizes in turn, ROUNDS times (scaling)")
     args = ap.parse_args()
     if args.quick:
         args.sizes, args.pairs, args.newsroom_only_sizes = "1000", 1, ""
@@ -365,6 +397,8 @@ def main():
             with_hugo[n] = h
             report(n, results[n], h)
         scaling(results)
+        if args.alternate_fresh:
+            alternating_fresh(args, work, sorted(results), args.alternate_fresh)
         if args.json:
             with open(args.json, "w") as f:
                 json.dump({"binary": args.binary, "hugo": hugo_version, "pairs": args.pairs,
