@@ -144,3 +144,17 @@ fn chinese_html_prose_gets_full_width_marks_unless_its_publisher_typeset_them() 
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.contains("6月10日,苹果"), "{md}");
 }
+
+#[test]
+fn chinese_byline_rows_give_their_names_and_stop_at_dates_counters_and_sources() {
+    // `【作者】李华`, `本报记者 陈默 通讯员 孙一`, `作者：王强　点击数：125　发布时间：…`,
+    // `文/本报记者 李华 王强`: the names, without labels, titles, counters or dates.
+    let cases = convert_each("tests/fixtures/html-bylines", "authors");
+    assert!(cases.len() >= 4);
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(_, want, got, _)| want != got)
+        .map(|(file, want, got, _)| format!("{file}: authors `{got}`, expected `{want}`"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -151,14 +151,37 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
     } else {
         return None;
     };
-    let matches: Vec<_> = re.captures_iter(line).collect();
+    // Each label match; the space a match ends with may begin the next one (`时间 编辑：X`).
+    let mut matches = Vec::new();
+    let mut at = 0;
+    while let Some(caps) = re.captures_at(line, at) {
+        let whole = caps.get(0).expect("match");
+        let back = line[..whole.end()]
+            .chars()
+            .next_back()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8);
+        at = (whole.end() - back).max(whole.start() + 1);
+        while !line.is_char_boundary(at) {
+            at += 1;
+        }
+        matches.push(caps);
+        if at >= line.len() {
+            break;
+        }
+    }
+    fn label_of<'h>(caps: &regex::Captures<'h>) -> regex::Match<'h> {
+        caps.name("label")
+            .or_else(|| caps.name("spaced"))
+            .expect("a label group")
+    }
     let mut byline = Byline::default();
     for (i, caps) in matches.iter().enumerate() {
         let whole = caps.get(0).unwrap();
-        let label = caps.name("label").unwrap().as_str();
+        let label = label_of(caps).as_str();
         let end = matches
             .get(i + 1)
-            .map_or(line.len(), |n| n.get(0).unwrap().start());
+            .map_or(line.len(), |n| label_of(n).start());
         if whole.end() > end {
             return None;
         }
@@ -179,8 +202,10 @@ pub fn parse_byline(line: &str, rules: &Rules) -> Option<Byline> {
         } else {
             words.en_role(label)
         };
-        if value.is_empty() {
-            return None;
+        // A label with nothing after it (`文/本报记者 李华`: the next label follows at once), or
+        // a date or counter label whose value was the date or the number.
+        if value.is_empty() || role == Role::Other {
+            continue;
         }
         let names = split_names(value, zh, words)?;
         for name in names {
@@ -227,10 +252,34 @@ fn strip_dates(line: &str, rules: &Rules) -> String {
 /// The separators are `rules/bylines.toml` `name_separators` and `name_joiners_*`.
 fn split_names(value: &str, zh: bool, words: &Bylines) -> Option<Vec<String>> {
     let particles = &words.name_particles;
-    let value = value.trim_matches(|c: char| c.is_whitespace() || words.name_trim.contains(&c));
+    let mut value = value.trim_matches(|c: char| c.is_whitespace() || words.name_trim.contains(&c));
     let has_cjk = value.chars().any(crate::slug::is_cjk);
+    if zh && has_cjk {
+        while let Some(rest) = words
+            .name_prefixes_zh
+            .iter()
+            .find_map(|p| value.strip_prefix(p.as_str()))
+        {
+            value = rest.trim_start();
+        }
+    }
     let parts: Vec<&str> = if zh && has_cjk {
-        words.name_split_zh.split(value).collect()
+        words
+            .name_split_zh
+            .split(value)
+            .flat_map(|p| {
+                // `李华 王强`: Chinese names side by side, a space apart (each 2–4 Han).
+                let words: Vec<&str> = p.split_whitespace().collect();
+                let han_name = |w: &&str| {
+                    (2..=4).contains(&w.chars().count()) && w.chars().all(crate::slug::is_cjk)
+                };
+                if words.len() > 1 && words.iter().all(han_name) {
+                    words
+                } else {
+                    vec![p]
+                }
+            })
+            .collect()
     } else {
         words.name_split_en.split(value).collect()
     };
@@ -508,6 +557,40 @@ mod tests {
     }
 
     #[test]
+    fn portal_byline_rows_end_each_name_list_at_the_next_label() {
+        let r = rules();
+        let row = |line: &str| {
+            let b = parse_byline(line, &r).unwrap_or_else(|| panic!("no byline in {line}"));
+            (b.authors, b.editors, b.credits)
+        };
+        let v = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            row("作者：张明　来源：本站　发布日期：2008-3-9 10:05:12　点击数：125"),
+            (v(&["张明"]), v(&[]), v(&["本站"]))
+        );
+        assert_eq!(
+            row("【作者】张明　【来源】本站　【时间】2022年02月13日 07:48"),
+            (v(&["张明"]), v(&[]), v(&["本站"]))
+        );
+        assert_eq!(
+            row("文/本报记者 李华 王强　时间：2022年02月13日 07:48　编辑：赵六"),
+            (v(&["李华", "王强"]), v(&["赵六"]), v(&[]))
+        );
+        assert_eq!(
+            row("作者: 张明 李华 来源: 新华网 发布时间: 2005-5-7 21:23:57 浏览次数: 88"),
+            (v(&["张明", "李华"]), v(&[]), v(&["新华网"]))
+        );
+        assert_eq!(
+            row("记者 陈默 通讯员 孙一　2022-02-13"),
+            (v(&["陈默", "孙一"]), v(&[]), v(&[]))
+        );
+        assert_eq!(
+            row("责任编辑：王五　作者：刘洋　日期：2019/11/20"),
+            (v(&["刘洋"]), v(&["王五"]), v(&[]))
+        );
+    }
+
+    #[test]
     fn bylines() {
         let r = rules();
         let b = parse_byline("作者 | 鱼三隹", &r).unwrap();
@@ -638,7 +721,7 @@ mod site_rules_tests {
 
     #[test]
     fn a_site_bylines_file_adds_a_counter_word() {
-        let line = "作者:陈默 点击 1,024";
+        let line = "作者:陈默 播放 1,024";
         let default = Rules::defaults().unwrap();
         assert_ne!(
             parse_byline(line, &default).map(|b| b.authors),
@@ -648,7 +731,7 @@ mod site_rules_tests {
         layers.push(
             "bylines.toml",
             "site/rules/bylines.toml",
-            "[words]\ncounter_labels = [\"点击\"]\nreading_time = [\"Minuten Lesezeit\"]\n",
+            "[words]\ncounter_labels = [\"播放\"]\nreading_time = [\"Minuten Lesezeit\"]\n",
         );
         let site = Rules::from_layers(&layers).unwrap();
         assert_eq!(parse_byline(line, &site).unwrap().authors, ["陈默"]);

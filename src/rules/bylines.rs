@@ -89,6 +89,8 @@ struct RawWords {
     name_trim: Vec<String>,
     #[serde(default)]
     date_separators: Vec<String>,
+    #[serde(default)]
+    name_prefixes_zh: Vec<String>,
 }
 
 impl RawWords {
@@ -123,6 +125,7 @@ impl RawWords {
             (&mut self.name_ends_en, other.name_ends_en),
             (&mut self.name_trim, other.name_trim),
             (&mut self.date_separators, other.date_separators),
+            (&mut self.name_prefixes_zh, other.name_prefixes_zh),
         ];
         for (dst, src) in pairs {
             for w in src {
@@ -171,6 +174,8 @@ pub struct Bylines {
     pub name_trim: Vec<char>,
     /// Separators left at the end of a line once its dates and counters are cut.
     pub date_separators: Vec<char>,
+    /// What stands before a Chinese name without being one (`本报记者 李华`), longest first.
+    pub name_prefixes_zh: Vec<String>,
 }
 
 /// The forms of an image caption and its credit; each has groups `c` (the caption) and
@@ -261,9 +266,18 @@ impl Bylines {
             .map(|(k, v)| (k.to_lowercase(), v))
             .collect();
         let w = &raw.words;
+        // `作者：` `作者 |` `【作者】`, or a label of two or more characters then a space; a
+        // label at the end is one whose date was cut off (`日期：2019/11/20`). The space after a
+        // separator is left to the value: it may be what begins the next label.
+        let long_labels: Vec<&String> = raw
+            .zh_labels
+            .keys()
+            .filter(|k| k.chars().count() >= 2)
+            .collect();
         let zh_label = format!(
-            r"(?:^|[\s|｜丨/，,;；])(?P<label>{})\s*(?:[:：|｜丨/]|\s+丨)\s*",
-            alternation(raw.zh_labels.keys(), "{}")
+            r"(?:^|[\s|｜丨/，,;；【\[])(?:(?P<label>{})\s*(?:[:：|｜丨/】\]]|\s+丨|$)|(?P<spaced>{})\s+)",
+            alternation(raw.zh_labels.keys(), "{}"),
+            alternation(long_labels, "{}")
         );
         let en_label = format!(
             r"(?i)(?:^|\s*[|·•]\s*|,\s+|\s+)(?P<label>{})(?:\s*[:：]\s*|\s+)",
@@ -287,6 +301,11 @@ impl Bylines {
             name_ends_en: w.name_ends_en.clone(),
             name_trim: w.name_trim.iter().flat_map(|s| s.chars()).collect(),
             date_separators: w.date_separators.iter().flat_map(|s| s.chars()).collect(),
+            name_prefixes_zh: {
+                let mut p = w.name_prefixes_zh.clone();
+                p.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+                p
+            },
             accounts: regex(
                 &format!(r"(?i)\b{}\b", alternation(&w.account_words, "{}")),
                 "account_words",
