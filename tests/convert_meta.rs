@@ -146,6 +146,21 @@ fn chinese_html_prose_gets_full_width_marks_unless_its_publisher_typeset_them() 
 }
 
 #[test]
+fn a_headline_is_the_page_s_own_title_not_a_section_h1_or_the_site_s_name() {
+    // An `<h1>` that shares no word with the head's title is a section name; a head title's
+    // last part after a spaced separator is a site's name, known to us or not, unless what
+    // stays is too short to be a title by itself.
+    let cases = convert_each("tests/fixtures/html-titles", "title");
+    assert!(cases.len() >= 4);
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(_, want, got, _)| want != got)
+        .map(|(file, want, got, _)| format!("{file}: title `{got}`, expected `{want}`"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
 fn chinese_byline_rows_give_their_names_and_stop_at_dates_counters_and_sources() {
     // `【作者】李华`, `本报记者 陈默 通讯员 孙一`, `作者：王强　点击数：125　发布时间：…`,
     // `文/本报记者 李华 王强`: the names, without labels, titles, counters or dates.

@@ -1,7 +1,7 @@
 //! The pipeline for one decoded text: normalise → blocks → title and metadata lines →
 //! boilerplate rules → structure → roles → [`Article`]. Pure: no I/O, no output format.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -101,11 +101,15 @@ fn analyze_blocks(
     boilerplate::keep_rest(&mut blocks);
 
     let sites = site_names(head);
-    meta.title = title
-        .map(|t| blocks[t].text.as_str())
-        .or_else(|| head.and_then(|h| h.title.as_deref()))
-        .map(|t| strip_site_suffix(t, rules, &sites))
-        .filter(|t| !t.is_empty());
+    meta.title = match title {
+        Some(t) => Some(strip_site_suffix(&blocks[t].text, rules, &sites)),
+        // A head title the page does not show: its last `| Something` goes too when what
+        // stays is a title by itself (a site's name comes last, known to us or not).
+        None => head
+            .and_then(|h| h.title.as_deref())
+            .map(|t| cut_last_part(&strip_site_suffix(t, rules, &sites), rules)),
+    }
+    .filter(|t| !t.is_empty());
     meta.language = language(&blocks, &meta, head, opts);
     meta.source_url = opts
         .url
@@ -171,19 +175,33 @@ fn choose_title(
                 && !site_keys.contains(&key(&blocks[i].text))
         })
         .collect();
+    // An `<h1>` that shares no word with the head's titles names something else (a section:
+    // `Allergies Health Center` over `Babies Who Eat Peanuts…`).
+    let head_words: HashSet<String> = head
+        .map(|h| h.titles.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|t| words_of(t))
+        .collect();
+    let about_the_head = |i: &usize| {
+        head_words.is_empty() || words_of(&blocks[*i].text).any(|w| head_words.contains(&w))
+    };
     h1s.iter()
         .copied()
         .find(|&i| matches_head(&blocks[i]))
         .or_else(|| {
             h1s.iter()
                 .copied()
+                .filter(about_the_head)
                 .find(|&i| title_shaped(rules, &blocks[i].text))
         })
-        .or_else(|| h1s.first().copied())
+        // The headline the head names, wherever the page shows it.
         .or_else(|| {
             (0..blocks.len())
                 .find(|&i| title_shaped(rules, &blocks[i].text) && matches_head(&blocks[i]))
         })
+        // An `<h1>` unlike the head's title (`Lorem`, a section name) loses to it.
+        .or_else(|| head_keys.is_empty().then(|| h1s.first().copied()).flatten())
         // A title the markup declares beats guessing one from the layout: the caller takes it.
         .or_else(|| {
             head_keys
@@ -554,6 +572,44 @@ fn strip_site_suffix(title: &str, rules: &Rules, sites: &[String]) -> String {
         }
         return t.to_string();
     }
+}
+
+/// The content words of a title, for asking whether two titles speak of the same thing:
+/// Latin words of four letters or more (`and`, `the`, `der` say nothing), lower case, and
+/// each pair of neighbouring CJK characters.
+fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).flat_map(|w| {
+        let chars: Vec<char> = w.nfkc().flat_map(char::to_lowercase).collect();
+        if chars.iter().any(|&c| crate::slug::is_cjk(c)) {
+            chars
+                .windows(2)
+                .map(|p| p.iter().collect())
+                .collect::<Vec<String>>()
+        } else if chars.len() >= 4 {
+            vec![chars.into_iter().collect()]
+        } else {
+            Vec::new()
+        }
+    })
+}
+
+/// `Headline – Some Site` → `Headline`: the part before the last separator, when it has three
+/// words or more (or six CJK characters) and what follows is short (a name, not half a title).
+fn cut_last_part(title: &str, rules: &Rules) -> String {
+    let last = rules
+        .text
+        .title_separators
+        .iter()
+        .filter(|sep| sep.starts_with(' ') || !sep.is_ascii())
+        .filter_map(|sep| title.rfind(sep.as_str()).map(|i| (i, sep.len())))
+        .max_by_key(|&(i, _)| i);
+    if let Some((i, len)) = last {
+        let (head, tail) = (title[..i].trim(), title[i + len..].trim());
+        if units(head) >= 6 && units(tail) <= 10 && units(tail) < units(head) {
+            return head.to_string();
+        }
+    }
+    title.to_string()
 }
 
 fn title_shaped(rules: &Rules, text: &str) -> bool {
