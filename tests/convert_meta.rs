@@ -161,9 +161,11 @@ fn a_headline_is_the_page_s_own_title_not_a_section_h1_or_the_site_s_name() {
 }
 
 #[test]
-fn chinese_byline_rows_give_their_names_and_stop_at_dates_counters_and_sources() {
+fn bylines_give_the_article_s_writers_not_labels_counters_or_commenters() {
     // `【作者】李华`, `本报记者 陈默 通讯员 孙一`, `作者：王强　点击数：125　发布时间：…`,
-    // `文/本报记者 李华 王强`: the names, without labels, titles, counters or dates.
+    // `文/本报记者 李华 王强`: the names, without labels, titles, counters or dates. JSON-LD
+    // in a CDATA wrapper is read; `dc:creator` (also in a space-separated `property`) comes
+    // before `<meta name=author>`; a commenter's byline (`J`) is nobody's authorship.
     let cases = convert_each("tests/fixtures/html-bylines", "authors");
     assert!(cases.len() >= 4);
     let wrong: Vec<String> = cases

@@ -415,7 +415,12 @@ fn people<'a>(
             continue;
         };
         for a in b.authors {
-            if !rules.bylines.accounts.is_match(&a)
+            // Initials alone (`J J`: a commenter's avatar letter) name nobody.
+            let initials_only = a
+                .split_whitespace()
+                .all(|w| w.trim_end_matches('.').chars().count() <= 1);
+            if !initials_only
+                && !rules.bylines.accounts.is_match(&a)
                 && !site_keys.contains(&key(&a))
                 && !out.contains(&a)
             {

@@ -99,6 +99,7 @@ struct RawHtml {
     positive_prefixes: Option<Vec<String>>,
     negative_prefixes: Option<Vec<String>>,
     byline_classes: Option<Vec<String>>,
+    byline_outside: Option<Vec<String>>,
     updated_markers: Option<Vec<String>>,
 }
 
@@ -117,6 +118,9 @@ pub struct HtmlRules {
     pub negative_prefixes: Vec<String>,
     /// Parts of a class value that mark a byline element (read as byline evidence).
     pub byline_classes: Vec<String>,
+    /// Beginnings of class/id words of containers whose bylines are not the article's
+    /// (comments, replies).
+    pub byline_outside: Vec<String>,
     /// Parts of a class or itemprop value that mark a modified, not published, date.
     pub updated_markers: Vec<String>,
 }
@@ -262,6 +266,7 @@ fn compile_boilerplate(layers: &Layers) -> Result<(Vec<Rule>, HtmlRules)> {
             raw_html.positive_prefixes = h.positive_prefixes.or(raw_html.positive_prefixes);
             raw_html.negative_prefixes = h.negative_prefixes.or(raw_html.negative_prefixes);
             raw_html.byline_classes = h.byline_classes.or(raw_html.byline_classes);
+            raw_html.byline_outside = h.byline_outside.or(raw_html.byline_outside);
             raw_html.updated_markers = h.updated_markers.or(raw_html.updated_markers);
         }
         for rule in file.rule {
@@ -325,6 +330,7 @@ fn compile_html(raw: RawHtml, file: &str) -> Result<HtmlRules> {
         positive_prefixes: lower(raw.positive_prefixes),
         negative_prefixes: lower(raw.negative_prefixes),
         byline_classes: lower(raw.byline_classes),
+        byline_outside: lower(raw.byline_outside),
         updated_markers: lower(raw.updated_markers),
     })
 }

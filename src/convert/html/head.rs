@@ -122,6 +122,9 @@ pub fn read_head(doc: &Html, rules: &Rules) -> Head {
 
     let mut titles: Vec<String> = Vec::new();
     let title_sources = [
+        // Dublin Core is rare and deliberate: a page that writes it means it (Readability's
+        // order too).
+        metas.first(&["dc:title", "dcterm:title"]),
         metas.first(&["og:title"]),
         metas.first(&["twitter:title"]),
         ld.field("headline").and_then(str_of).and_then(text),
@@ -148,7 +151,7 @@ pub fn read_head(doc: &Html, rules: &Rules) -> Head {
         url,
         published: published(doc, &metas, &ld, rules),
         authors: authors(doc, &metas, &ld),
-        bylines: bylines(doc, &rules.html.byline_classes),
+        bylines: bylines(doc, &rules.html.byline_classes, &rules.html.byline_outside),
         editors: ld
             .field("editor")
             .map(|e| clean_names(ld.names(e, true)))
@@ -194,8 +197,14 @@ impl Metas {
         for m in doc.select(&SEL.meta) {
             let content = m.value().attr("content").unwrap_or_default();
             for attr in ["property", "name", "itemprop", "http-equiv"] {
-                if let Some(k) = m.value().attr(attr) {
-                    v.push((k.trim().to_ascii_lowercase(), content.to_string()));
+                // `property="dc:creator twitter:site_name"` names the value under each key.
+                for k in m
+                    .value()
+                    .attr(attr)
+                    .into_iter()
+                    .flat_map(str::split_whitespace)
+                {
+                    v.push((k.to_ascii_lowercase(), content.to_string()));
                 }
             }
         }
@@ -394,16 +403,27 @@ fn authors(doc: &Html, metas: &Metas, ld: &JsonLd) -> Vec<String> {
         .field("author")
         .map(|a| clean_names(ld.names(a, true)))
         .unwrap_or_default();
+    // The first key that names anyone who is not a URL (`article:author` is often a profile
+    // link), Dublin Core first as Readability reads it.
     let meta: Vec<String> = [
+        "dc:creator",
+        "dcterm:creator",
+        "dc.creator",
         "author",
         "article:author",
         "parsely-author",
         "sailthru.author",
-        "dc.creator",
     ]
     .iter()
-    .flat_map(|k| metas.raw(k).filter_map(text))
-    .collect();
+    .map(|k| {
+        metas
+            .raw(k)
+            .filter_map(text)
+            .filter(|n| !is_url(n))
+            .collect::<Vec<_>>()
+    })
+    .find(|names| !names.is_empty())
+    .unwrap_or_default();
     let rel: Vec<String> = doc
         .select(&SEL.a_rel)
         .filter(|a| {
@@ -468,12 +488,25 @@ fn is_url(s: &str) -> bool {
 }
 
 /// Texts of short byline elements (`[html] byline_classes`), those inside `<article>` first.
-fn bylines(doc: &Html, classes: &[String]) -> Vec<String> {
+/// Byline elements inside a comment or reply (`[html] byline_outside`) are left out.
+fn bylines(doc: &Html, classes: &[String], outside: &[String]) -> Vec<String> {
+    let in_comments = |e: &ElementRef| {
+        e.ancestors().filter_map(ElementRef::wrap).any(|a| {
+            ["class", "id"]
+                .iter()
+                .filter_map(|k| a.value().attr(k))
+                .flat_map(|v| v.split(|c: char| !c.is_ascii_alphanumeric()))
+                .any(|w| {
+                    let w = w.to_ascii_lowercase();
+                    outside.iter().any(|p| w.starts_with(p.as_str()))
+                })
+        })
+    };
     let is_byline = |e: &ElementRef| {
         e.value().attr("class").is_some_and(|c| {
             let c = c.to_ascii_lowercase();
             classes.iter().any(|w| c.contains(w.as_str()))
-        })
+        }) && !in_comments(e)
     };
     let mut out: Vec<String> = Vec::new();
     for scope in &SEL.classed {

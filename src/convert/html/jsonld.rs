@@ -52,12 +52,14 @@ pub fn json_ld_roots(doc: &Html) -> Vec<Value> {
         })
         .filter_map(|s| {
             let raw: String = s.text().collect();
-            // Old CMS wrappers: `<!-- … -->`, `//<![CDATA[ … //]]>`, a trailing `;`.
+            // Old CMS wrappers: `<!-- … -->`, `<![CDATA[ … ]]>` with or without `//`, a trailing `;`.
             let t = raw.trim();
             let t = t.strip_prefix("<!--").unwrap_or(t);
             let t = t.strip_suffix("-->").unwrap_or(t).trim();
-            let t = t.strip_prefix("//<![CDATA[").unwrap_or(t);
-            let t = t.strip_suffix("//]]>").unwrap_or(t).trim();
+            let t = t.strip_prefix("//").unwrap_or(t).trim_start();
+            let t = t.strip_prefix("<![CDATA[").unwrap_or(t);
+            let t = t.strip_suffix("]]>").unwrap_or(t).trim_end();
+            let t = t.strip_suffix("//").unwrap_or(t).trim();
             let t = t.strip_suffix(';').unwrap_or(t);
             serde_json::from_str(t).ok()
         })
