@@ -635,9 +635,13 @@ fn title_shaped(rules: &Rules, text: &str) -> bool {
 /// The title: a substantial line the page repeats (headline + image alt), else the first
 /// substantial line above the first paragraph, preferring one followed by a date or byline.
 fn find_title(blocks: &[Block], hits: &[Option<Hit>], rules: &Rules) -> Option<usize> {
+    // A headline stands over text: the last line of a page is none (a page of one line keeps
+    // it as its body).
+    let last_text = (0..blocks.len()).rev().find(|&i| !whole_hit(hits[i]));
     let candidate = |i: usize| -> bool {
         let t = &blocks[i].text;
-        !whole_hit(hits[i])
+        last_text.is_some_and(|l| i < l)
+            && !whole_hit(hits[i])
             && title_shaped(rules, t)
             && !metadata::is_handle(t)
             && !metadata::is_dateline(t, rules)

@@ -382,27 +382,40 @@ fn attr_has_hidden_style(el: &Element) -> bool {
 pub(super) fn tokens(el: &Element) -> Vec<String> {
     let mut out = Vec::new();
     for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
-        let mut cur = String::new();
-        let mut prev_lower = false;
-        for c in v.chars() {
-            if c.is_ascii_alphanumeric() {
-                if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-                cur.push(c.to_ascii_lowercase());
-            } else {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-                prev_lower = false;
-            }
-        }
-        if !cur.is_empty() {
-            out.push(cur);
+        for run in v
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|r| !r.is_empty())
+        {
+            camel_words(run, &mut out);
         }
     }
     out
+}
+
+/// `articleBody` → `article`, `body`; a generated name (`hJpRRP`, `iLDaWI`: CSS-in-JS hashes)
+/// stays one word, or its letters would spell chrome words by chance (`jp`, `ad`).
+fn camel_words(run: &str, out: &mut Vec<String>) {
+    let bytes = run.as_bytes();
+    let mut starts = vec![0];
+    for i in 1..bytes.len() {
+        if bytes[i].is_ascii_uppercase()
+            && (bytes[i - 1].is_ascii_lowercase() || bytes[i - 1].is_ascii_digit())
+        {
+            starts.push(i);
+        }
+    }
+    starts.push(bytes.len());
+    let pieces: Vec<&str> = starts.windows(2).map(|w| &run[w[0]..w[1]]).collect();
+    // Each word of a real camelCase name is a word: two letters or more, one capital at most.
+    let words = pieces.len() > 1
+        && pieces
+            .iter()
+            .all(|p| p.len() >= 2 && p.bytes().filter(u8::is_ascii_uppercase).count() <= 1);
+    if words {
+        out.extend(pieces.iter().map(|p| p.to_ascii_lowercase()));
+    } else {
+        out.push(run.to_ascii_lowercase());
+    }
 }
 
 /// `node` is `anc` or inside it.
