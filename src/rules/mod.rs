@@ -100,6 +100,7 @@ struct RawHtml {
     negative_prefixes: Option<Vec<String>>,
     byline_classes: Option<Vec<String>>,
     byline_outside: Option<Vec<String>>,
+    anchor_words: Option<Vec<String>>,
     updated_markers: Option<Vec<String>>,
 }
 
@@ -121,6 +122,9 @@ pub struct HtmlRules {
     /// Beginnings of class/id words of containers whose bylines are not the article's
     /// (comments, replies).
     pub byline_outside: Vec<String>,
+    /// Small words of sentences: an id of four or more words holding one is a heading's
+    /// anchor (`sharing-with-a-single-developer`), not a name for the box's role.
+    pub anchor_words: Vec<String>,
     /// Parts of a class or itemprop value that mark a modified, not published, date.
     pub updated_markers: Vec<String>,
 }
@@ -267,6 +271,7 @@ fn compile_boilerplate(layers: &Layers) -> Result<(Vec<Rule>, HtmlRules)> {
             raw_html.negative_prefixes = h.negative_prefixes.or(raw_html.negative_prefixes);
             raw_html.byline_classes = h.byline_classes.or(raw_html.byline_classes);
             raw_html.byline_outside = h.byline_outside.or(raw_html.byline_outside);
+            raw_html.anchor_words = h.anchor_words.or(raw_html.anchor_words);
             raw_html.updated_markers = h.updated_markers.or(raw_html.updated_markers);
         }
         for rule in file.rule {
@@ -331,6 +336,7 @@ fn compile_html(raw: RawHtml, file: &str) -> Result<HtmlRules> {
         negative_prefixes: lower(raw.negative_prefixes),
         byline_classes: lower(raw.byline_classes),
         byline_outside: lower(raw.byline_outside),
+        anchor_words: lower(raw.anchor_words),
         updated_markers: lower(raw.updated_markers),
     })
 }

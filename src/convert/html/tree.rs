@@ -257,7 +257,7 @@ impl<'a> Page<'a> {
         if let Some(c) = self.chrome_cache.borrow().get(&key) {
             return *c;
         }
-        let toks = tokens(el);
+        let toks = tokens(el, &self.rules.anchor_words);
         let c = if begins_with_any(&toks, &self.rules.discard_prefixes) {
             Chrome::Strong
         } else if toks
@@ -274,7 +274,7 @@ impl<'a> Page<'a> {
 
     /// Whether a class/id word begins with one of `prefixes`.
     pub fn class_begins(&self, el: &Element, prefixes: &[String]) -> bool {
-        begins_with_any(&tokens(el), prefixes)
+        begins_with_any(&tokens(el, &self.rules.anchor_words), prefixes)
     }
 
     /// Text left in a body after pruning (what emission would keep, roughly).
@@ -379,9 +379,12 @@ fn attr_has_hidden_style(el: &Element) -> bool {
 
 /// Splits class and id values into lowercase word tokens: `relatedPosts post-meta_box` →
 /// `related posts post meta box`.
-pub(super) fn tokens(el: &Element) -> Vec<String> {
+pub(super) fn tokens(el: &Element, anchor_words: &[String]) -> Vec<String> {
     let mut out = Vec::new();
-    for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+    // An id that is a sentence's slug (`sharing-with-a-single-developer`: a heading's anchor)
+    // names the text, not the box's role.
+    let id = el.attr("id").filter(|id| !is_anchor_slug(id, anchor_words));
+    for v in [el.attr("class"), id].into_iter().flatten() {
         for run in v
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|r| !r.is_empty())
@@ -390,6 +393,17 @@ pub(super) fn tokens(el: &Element) -> Vec<String> {
         }
     }
     out
+}
+
+/// Four or more lowercase words joined by `-` or `_`, one of them a small word of sentences
+/// (`[html] anchor_words`): the slug of a heading.
+fn is_anchor_slug(id: &str, anchor_words: &[String]) -> bool {
+    let words: Vec<&str> = id.split(['-', '_']).collect();
+    words.len() >= 4
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && words.iter().any(|w| anchor_words.iter().any(|a| a == w))
 }
 
 /// `articleBody` → `article`, `body`; a generated name (`hJpRRP`, `iLDaWI`: CSS-in-JS hashes)
