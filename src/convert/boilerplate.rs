@@ -7,6 +7,7 @@
 //! related lists, footers) is chrome too.
 
 use super::blocks::{Block, Decision, Drop, Hint, Role, is_prose, units};
+use super::model::Markup;
 use crate::rules::{Rule, RuleKind, Rules};
 
 /// A data rule's verdict on one block, before structure is known.
@@ -208,7 +209,10 @@ pub fn apply_structure(
             && !is_caption_like(rules, &b.text)
             && b.hint != Hint::Caption
         {
-            if units(&b.text) <= 40 || title.is_none() {
+            // A text scrape with no title found: all of its top is chrome. HTML: the extractor
+            // chose the body, so only short lines and bold boxes (a promo's `**Hors-série…**`)
+            // are the byline area's; a long line is prose wrapped by hand.
+            if units(&b.text) <= 40 || (title.is_none() && b.markup.as_ref().is_none_or(all_bold)) {
                 b.drop(
                     "structure.header",
                     "short line between the title and the first paragraph (byline area)",
@@ -239,6 +243,19 @@ pub fn keep_rest(blocks: &mut [Block]) {
             b.decision = Decision::Keep(Role::Paragraph);
         }
     }
+}
+
+/// A block whose words are all bold (a promo box's `**L'état de l'économie**` lines): text
+/// outside `<b>`/`<strong>` is whitespace, a break, a link or a picture.
+fn all_bold(m: &Markup) -> bool {
+    use super::model::Inline;
+    let bold = |i: &Inline| matches!(i, Inline::Strong(_) | Inline::BoldLine(_));
+    let neutral = |i: &Inline| match i {
+        Inline::Text(t) => t.trim().is_empty(),
+        Inline::Break | Inline::Link { .. } | Inline::Image { .. } => true,
+        _ => false,
+    };
+    m.spans.iter().any(bold) && m.spans.iter().all(|i| bold(i) || neutral(i))
 }
 
 #[cfg(test)]

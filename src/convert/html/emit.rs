@@ -19,6 +19,16 @@ use crate::convert::normalize::{clean_line, normalize_chars};
 /// Deeper than this, elements are read as plain text (no structure).
 const MAX_DEPTH: usize = 256;
 
+/// Marks that end a sentence (or a label's line): a `<br>` after one ends the paragraph.
+const SENTENCE_ENDS: &[char] = &[
+    '.', '!', '?', ':', ';', '。', '！', '？', '：', '；', '…', '"', '”', '’', '」', '』', ')',
+    '）',
+];
+
+/// A line shorter than this before a lone `<br>` is a line of its own (a byline, a label, a
+/// date), not prose wrapped by hand.
+const WRAPPED_LINE_MIN: usize = 40;
+
 /// Block-level elements: they end the current paragraph.
 const BLOCK_TAGS: &[&str] = &[
     "p",
@@ -240,7 +250,8 @@ impl<'e, 'a> Emitter<'e, 'a> {
             "pre" => self.code_block(node),
             "table" => self.table(node, depth),
             "img" => self.image(el),
-            "br" | "hr" => self.flush(),
+            "hr" => self.flush(),
+            "br" => self.block_break(node),
             "figcaption" => {
                 self.start(Hint::Caption);
                 self.mixed_children(node, depth);
@@ -315,6 +326,32 @@ impl<'e, 'a> Emitter<'e, 'a> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// A `<br>` among a box's text (`<div>line<br>line</div>`). Two in a row end a paragraph,
+    /// as Readability reads them; so does one after a finished sentence (`段落一。<br>段落二`,
+    /// a portal's one-line paragraphs) or a short line (`By Ann Lee<br>May 3`). One inside a
+    /// long sentence is a line wrapped by hand: the paragraph goes on, with the break kept.
+    fn block_break(&mut self, node: NodeRef<'_, Node>) {
+        let next_is_break = node
+            .next_siblings()
+            .find(|n| !matches!(n.value(), Node::Text(t) if t.trim().is_empty()))
+            .is_none_or(|n| {
+                n.value().as_element().is_some_and(|e| {
+                    matches!(e.name(), "br" | "hr") || BLOCK_TAGS.contains(&e.name())
+                })
+            });
+        let line = self.text.trim_end();
+        let ends_sentence = line
+            .chars()
+            .last()
+            .is_none_or(|c| SENTENCE_ENDS.contains(&c));
+        let short = line.chars().count() < WRAPPED_LINE_MIN;
+        if next_is_break || ends_sentence || short {
+            self.flush();
+        } else {
+            self.line_break();
         }
     }
 
