@@ -204,6 +204,17 @@ impl<'a> Page<'a> {
             && sc * (1.0 - self.link_density(sib.id())) + bonus >= threshold
         {
             true
+        } else if matches!(se.name(), "div" | "section" | "article")
+            && let s = self.stats(sib.id())
+            && s.paragraphs >= 3
+            && s.chars >= 400
+            && s.chars * 4 >= self.stats(top.id()).chars
+            && self.link_density(sib.id()) < 0.2
+        {
+            // Prose nested deeper than the top candidate's (a page that alternates article
+            // sections and figure boxes): its paragraphs credit it too little to reach the
+            // threshold, but it is text, not chrome.
+            true
         } else if se.name() == "p" {
             let s = self.stats(sib.id());
             let ld = self.link_density(sib.id());
