@@ -149,6 +149,10 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
     }
 }
 
+/// More short HTML lines than this between the title and the first paragraph are text, not a
+/// byline area.
+const HEADER_LINES_MAX: usize = 8;
+
 /// Structure: chrome above the title, in the byline area and after the last paragraph.
 pub fn apply_structure(
     rules: &Rules,
@@ -183,8 +187,24 @@ pub fn apply_structure(
             .iter()
             .any(|b| b.is_open() && is_prose(m, &b.text))
     });
+    // HTML: a byline area is a few lines. Many short lines between the title and the first
+    // paragraph that the extractor put in the body are the article's (verse, a photo essay's
+    // one-line captions), not its credits.
+    let header_lines = blocks
+        [title.map_or(0, |t| t + 1)..first_body.unwrap_or(0).max(title.map_or(0, |t| t + 1))]
+        .iter()
+        .filter(|b| b.is_open() && b.markup.is_some() && b.hint == Hint::None)
+        .count();
+    let long_html_header = header_lines > HEADER_LINES_MAX;
     for (i, b) in blocks.iter_mut().enumerate() {
         if !b.is_open() {
+            continue;
+        }
+        if long_html_header
+            && b.markup.is_some()
+            && first_body.is_some_and(|f| i < f)
+            && title.is_none_or(|t| i > t)
+        {
             continue;
         }
         // HTML (only HTML blocks have hints): the extractor chose the body; its lists, tables,
