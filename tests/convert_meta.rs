@@ -39,6 +39,19 @@ fn convert_each(folder: &str, key: &str) -> Vec<(String, String, String, String)
         .collect()
 }
 
+/// Every page of a fixture folder writes exactly its expected `key` value (at least `min`
+/// pages).
+fn assert_each_equals(folder: &str, key: &str, min: usize) {
+    let cases = convert_each(folder, key);
+    assert!(cases.len() >= min, "{folder}: {} pages", cases.len());
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(_, want, got, _)| want != got)
+        .map(|(file, want, got, _)| format!("{file}: {key} `{got}`, expected `{want}`"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn every_fixture_page_gets_the_expected_date_and_an_undated_one_a_warning() {
     let cases = convert_each("tests/fixtures/html-dates", "date");
@@ -61,14 +74,7 @@ fn every_fixture_page_gets_the_expected_date_and_an_undated_one_a_warning() {
 
 #[test]
 fn a_page_without_a_site_name_gets_its_source_from_its_own_domain() {
-    let cases = convert_each("tests/fixtures/html-sources", "source");
-    assert!(cases.len() >= 3);
-    let wrong: Vec<String> = cases
-        .iter()
-        .filter(|(_, want, got, _)| want != got)
-        .map(|(file, want, got, _)| format!("{file}: source `{got}`, expected `{want}`"))
-        .collect();
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_each_equals("tests/fixtures/html-sources", "source", 3);
 }
 
 #[test]
@@ -150,14 +156,7 @@ fn a_headline_is_the_page_s_own_title_not_a_section_h1_or_the_site_s_name() {
     // An `<h1>` that shares no word with the head's title is a section name; a head title's
     // last part after a spaced separator is a site's name, known to us or not, unless what
     // stays is too short to be a title by itself.
-    let cases = convert_each("tests/fixtures/html-titles", "title");
-    assert!(cases.len() >= 4);
-    let wrong: Vec<String> = cases
-        .iter()
-        .filter(|(_, want, got, _)| want != got)
-        .map(|(file, want, got, _)| format!("{file}: title `{got}`, expected `{want}`"))
-        .collect();
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_each_equals("tests/fixtures/html-titles", "title", 4);
 }
 
 #[test]
@@ -166,12 +165,5 @@ fn bylines_give_the_article_s_writers_not_labels_counters_or_commenters() {
     // `文/本报记者 李华 王强`: the names, without labels, titles, counters or dates. JSON-LD
     // in a CDATA wrapper is read; `dc:creator` (also in a space-separated `property`) comes
     // before `<meta name=author>`; a commenter's byline (`J`) is nobody's authorship.
-    let cases = convert_each("tests/fixtures/html-bylines", "authors");
-    assert!(cases.len() >= 4);
-    let wrong: Vec<String> = cases
-        .iter()
-        .filter(|(_, want, got, _)| want != got)
-        .map(|(file, want, got, _)| format!("{file}: authors `{got}`, expected `{want}`"))
-        .collect();
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_each_equals("tests/fixtures/html-bylines", "authors", 4);
 }
