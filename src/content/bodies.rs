@@ -22,15 +22,7 @@ const MAGIC: &[u8] = b"newsroom-bodies 1\n";
 /// The state file's name.
 pub const FILE: &str = "bodies";
 
-/// What an article's body gives besides its HTML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Measures {
-    pub summary: String,
-    pub words: WordCount,
-    pub reading_minutes: u32,
-    pub text_hash: u64,
-    pub body_key: u64,
-}
+pub use super::page::Measures;
 
 /// The measures of the articles a build loaded, by the hash of their file.
 #[derive(Debug, Default)]

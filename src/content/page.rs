@@ -105,6 +105,17 @@ pub struct Page {
     links: bool,
 }
 
+/// What an article's body gives besides its HTML: what a build keeps of it between builds
+/// instead of rendering it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Measures {
+    pub summary: String,
+    pub words: WordCount,
+    pub reading_minutes: u32,
+    pub text_hash: u64,
+    pub body_key: u64,
+}
+
 /// The key of a rendered body: its HTML, summary HTML and table of contents, hashed.
 fn body_key(r: &Rendered) -> u64 {
     use std::hash::Hasher;
@@ -325,9 +336,9 @@ impl Page {
         }
     }
 
-    /// What its body gives besides the HTML (for [`super::bodies::BodyCache`]).
-    pub fn measures(&self) -> super::bodies::Measures {
-        super::bodies::Measures {
+    /// What its body gives besides the HTML (kept between builds by the body cache).
+    pub fn measures(&self) -> Measures {
+        Measures {
             summary: self.summary.clone(),
             words: self.words,
             reading_minutes: self.reading_minutes,
@@ -339,7 +350,7 @@ impl Page {
     /// Takes the measures an earlier build took of this very file (the same
     /// `source_hash`) instead of rendering the body: the source, the text and the body are
     /// then had again from the file when needed ([`Page::plain_text`], [`Page::body`]).
-    pub fn take_measures(&mut self, m: &super::bodies::Measures) {
+    pub fn take_measures(&mut self, m: &Measures) {
         debug_assert!(
             !self.links,
             "a body with `@/` links is rendered with the library"
