@@ -190,8 +190,8 @@ pub fn apply_structure(
     // HTML: a byline area is a few lines. Many short lines between the title and the first
     // paragraph that the extractor put in the body are the article's (verse, a photo essay's
     // one-line captions), not its credits.
-    let header_lines = blocks
-        [title.map_or(0, |t| t + 1)..first_body.unwrap_or(0).max(title.map_or(0, |t| t + 1))]
+    let below_title = title.map_or(0, |t| t + 1);
+    let header_lines = blocks[below_title..first_body.unwrap_or(0).max(below_title)]
         .iter()
         .filter(|b| b.is_open() && b.markup.is_some() && b.hint == Hint::None)
         .count();

@@ -13,17 +13,12 @@ use url::Url;
 
 use super::tree::{Page, is_ancestor, squash};
 use super::url::{safe_image, safe_link};
+use crate::convert::blocks;
 use crate::convert::model::{Block, Hint, Inline, Markup};
 use crate::convert::normalize::{clean_line, normalize_chars};
 
 /// Deeper than this, elements are read as plain text (no structure).
 const MAX_DEPTH: usize = 256;
-
-/// Marks that end a sentence (or a label's line): a `<br>` after one ends the paragraph.
-const SENTENCE_ENDS: &[char] = &[
-    '.', '!', '?', ':', ';', '。', '！', '？', '：', '；', '…', '"', '”', '’', '」', '』', ')',
-    '）',
-];
 
 /// A line shorter than this before a lone `<br>` is a line of its own (a byline, a label, a
 /// date), not prose wrapped by hand.
@@ -342,11 +337,12 @@ impl<'e, 'a> Emitter<'e, 'a> {
                     matches!(e.name(), "br" | "hr") || BLOCK_TAGS.contains(&e.name())
                 })
             });
+        // The rules' marks (`[text.blocks]`): a sentence's end, a question's, a label's colon.
+        let m = self.ex.marks;
         let line = self.text.trim_end();
-        let ends_sentence = line
-            .chars()
-            .last()
-            .is_none_or(|c| SENTENCE_ENDS.contains(&c));
+        let ends_sentence = blocks::last_mark(m, line).is_none_or(|c| {
+            m.sentence_end.contains(&c) || m.question.contains(&c) || m.colon.contains(&c)
+        });
         let short = line.chars().count() < WRAPPED_LINE_MIN;
         if next_is_break || ends_sentence || short {
             self.flush();
