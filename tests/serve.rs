@@ -266,9 +266,8 @@ fn set(paths: &[&str]) -> std::collections::BTreeSet<String> {
     paths.iter().map(|p| p.to_string()).collect()
 }
 
-/// Applies `change` after `edit`; returns the outputs re-rendered. Checks on the way that the
-/// live site equals a fresh build of the new inputs (nothing stale) and that every file whose
-/// bytes changed was among those re-rendered.
+/// Applies `edit` (file, from, to), updates `state` (a full rebuild when `full`), and returns
+/// the outputs re-rendered; `apply_and_check` checks the live site on the way.
 fn step(
     root: &Path,
     state: &mut State,
@@ -276,35 +275,13 @@ fn step(
     full: bool,
     edit: (&str, &str, &str),
 ) -> std::collections::BTreeSet<String> {
-    let path = root.join(edit.0);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(edit.1), "{}: no `{}`", edit.0, edit.1);
-    std::fs::write(&path, text.replace(edit.1, edit.2)).unwrap();
-    let before = files.read().unwrap().clone();
+    let changed = replace_in(root, edit.0, edit.1, edit.2);
     let change = Change {
         full,
-        articles: if full { vec![] } else { vec![path] },
+        articles: if full { vec![] } else { changed },
         assets: vec![],
     };
-    state.update(&change, files).unwrap();
-    let rendered: std::collections::BTreeSet<String> = state.rendered.iter().cloned().collect();
-    let live = files.read().unwrap();
-    let (_, fresh) = State::build(root, &state.base_url, false).unwrap();
-    // The search index is rebuilt after the pages (`update_search`), not by `update`.
-    let index = |k: &String| {
-        k.starts_with("search/") && !k.starts_with("search/index") && !k.ends_with(".js")
-    };
-    for (k, v) in fresh.iter().filter(|(k, _)| !index(k)) {
-        assert_eq!(
-            live.get(k).map(|b| b.as_slice()),
-            Some(v.as_slice()),
-            "{k} is stale"
-        );
-        if before.get(k).is_none_or(|b| b != v) {
-            assert!(rendered.contains(k), "{k} changed but was not re-rendered");
-        }
-    }
-    rendered
+    apply_and_check(root, state, files, edit.0, change)
 }
 
 #[test]
@@ -489,8 +466,7 @@ fn make_paged_site(dir: &Path) {
 }
 
 /// Runs `edit` on the site, updates `state` with the changed files, and checks the live
-/// site against a fresh build (nothing stale, nothing changed without being re-rendered).
-/// Returns how many files were rendered.
+/// site (see `apply_and_check`). Returns how many files were rendered.
 fn edit_and_check(
     root: &Path,
     state: &mut State,
@@ -498,17 +474,30 @@ fn edit_and_check(
     what: &str,
     edit: impl FnOnce(&Path) -> Vec<std::path::PathBuf>,
 ) -> usize {
-    let before = files.read().unwrap().clone();
-    let changed = edit(root);
     let change = Change {
         full: false,
-        articles: changed,
+        articles: edit(root),
         assets: vec![],
     };
+    apply_and_check(root, state, files, what, change).len()
+}
+
+/// Applies `change` to `state` and returns the outputs re-rendered. Checks that the live site
+/// equals a fresh build of the new inputs (nothing stale, nothing left over or missing) and
+/// that every file whose bytes changed was among those re-rendered.
+fn apply_and_check(
+    root: &Path,
+    state: &mut State,
+    files: &RwLock<newsroom::serve::http::Files>,
+    what: &str,
+    change: Change,
+) -> std::collections::BTreeSet<String> {
+    let before = files.read().unwrap().clone();
     state.update(&change, files).unwrap();
     let rendered: std::collections::BTreeSet<String> = state.rendered.iter().cloned().collect();
     let live = files.read().unwrap();
     let (_, fresh) = State::build(root, &state.base_url, false).unwrap();
+    // The search index is rebuilt after the pages (`update_search`), not by `update`.
     let index = |k: &String| {
         k.starts_with("search/") && !k.starts_with("search/index") && !k.ends_with(".js")
     };
@@ -531,7 +520,7 @@ fn edit_and_check(
         live_keys, fresh_keys,
         "after {what}: files left over or missing"
     );
-    rendered.len()
+    rendered
 }
 
 fn replace_in(root: &Path, rel: &str, from: &str, to: &str) -> Vec<std::path::PathBuf> {
