@@ -9,8 +9,8 @@
 use ego_tree::{NodeId, NodeRef};
 use scraper::Node;
 
-use super::emit::Emitter;
-use super::tree::is_ancestor;
+use super::emit::{BLOCK_TAGS, Emitter};
+use super::tree::{is_ancestor, tokens};
 use crate::convert::model::{Block, Hint};
 use crate::convert::normalize::{clean_line, normalize_chars};
 
@@ -25,16 +25,18 @@ impl Emitter<'_, '_> {
         };
         let mut taken = 0usize;
         let mut chars = 0usize;
-        let mut node = h1;
-        loop {
-            // Next node in document order after `node`'s subtree.
-            let next =
-                std::iter::successors(Some(node), |n| n.parent()).find_map(|n| n.next_sibling());
-            let Some(n) = next else { break };
-            node = n;
-            if is_ancestor(n.id(), body_node) || n.id() == body {
+        let mut next = after(h1);
+        while let Some(n) = next {
+            if n.id() == body {
                 break;
             }
+            // A box that holds the body also holds what stands before it (a cover image,
+            // then the standfirst): go into it.
+            if is_ancestor(n.id(), body_node) {
+                next = n.first_child();
+                continue;
+            }
+            next = after(n);
             if self.ex.is_dropped(n.id()) || n.value().as_element().is_none() {
                 continue;
             }
@@ -45,8 +47,36 @@ impl Emitter<'_, '_> {
             if s.chars > 300 || taken >= MAX_LINES || chars > 600 {
                 break;
             }
-            let is_link = n.value().as_element().is_some_and(|e| e.name() == "a");
-            if is_link || self.ex.link_density(n.id()) > 0.5 {
+            let Some(el) = n.value().as_element() else {
+                continue;
+            };
+            if el.name() == "a" || self.ex.link_density(n.id()) > 0.5 {
+                continue;
+            }
+            // The cover image's caption, without its image, says nothing.
+            if matches!(el.name(), "figure" | "figcaption" | "picture")
+                || tokens(el, &self.ex.rules.anchor_words)
+                    .iter()
+                    .any(|t| t == "caption")
+            {
+                continue;
+            }
+            // A box of text blocks (a caption and the standfirst, a kicker, the byline and a
+            // lead; a wrapper around a figure) is as many lines as it has blocks: go into it.
+            let in_blocks: u32 = n
+                .children()
+                .filter(|c| {
+                    c.value()
+                        .as_element()
+                        .is_some_and(|e| BLOCK_TAGS.contains(&e.name()))
+                })
+                .map(|c| self.ex.stats(c.id()).chars)
+                .sum();
+            if in_blocks > 0
+                && in_blocks == s.chars
+                && matches!(el.name(), "div" | "section" | "header" | "hgroup")
+            {
+                next = n.first_child();
                 continue;
             }
             // Leaf-ish boxes only: one line each.
@@ -77,4 +107,9 @@ impl Emitter<'_, '_> {
                 .push(Block::new(self.out.len() + 1, line, true, Hint::None));
         }
     }
+}
+
+/// The next node in document order after `n`'s subtree.
+fn after(n: NodeRef<'_, Node>) -> Option<NodeRef<'_, Node>> {
+    std::iter::successors(Some(n), |n| n.parent()).find_map(|n| n.next_sibling())
 }

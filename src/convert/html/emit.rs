@@ -25,7 +25,7 @@ const MAX_DEPTH: usize = 256;
 const WRAPPED_LINE_MIN: usize = 40;
 
 /// Block-level elements: they end the current paragraph.
-const BLOCK_TAGS: &[&str] = &[
+pub(super) const BLOCK_TAGS: &[&str] = &[
     "p",
     "div",
     "section",
