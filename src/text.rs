@@ -69,6 +69,8 @@ struct RawHeadings {
     section_units: Option<Vec<String>>,
     #[serde(default)]
     number_units: Option<String>,
+    #[serde(default)]
+    slide_words: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -120,6 +122,9 @@ pub struct Marks {
     pub number_only: Regex,
     /// What follows a number that starts a sentence, not a heading (`10万台`, `3月`, `2%`).
     pub number_units: Vec<char>,
+    /// A slide counter at the start of a gallery caption (`3/50 …`, `3 of 50 …`); groups `k`
+    /// and `n`.
+    pub slide_counter: Regex,
 }
 
 const DEFAULT_TEXT: &str = include_str!("../rules/text.toml");
@@ -158,6 +163,14 @@ fn number_only(h: &RawHeadings) -> Regex {
     Regex::new(&src).expect("escaped words make a valid pattern")
 }
 
+fn slide_counter(h: &RawHeadings) -> Regex {
+    let src = format!(
+        r"^(?P<k>\d{{1,3}})\s*(?:/|\s(?i:{})\s)\s*(?P<n>\d{{1,3}})(?:\s|$)",
+        words(&h.slide_words),
+    );
+    Regex::new(&src).expect("escaped words make a valid pattern")
+}
+
 /// The character of a one-character string.
 fn one_char(s: &str) -> Option<char> {
     let mut c = s.chars();
@@ -184,6 +197,7 @@ impl Punctuation {
             merged.headings.section_words = h.section_words.or(merged.headings.section_words);
             merged.headings.section_units = h.section_units.or(merged.headings.section_units);
             merged.headings.number_units = h.number_units.or(merged.headings.number_units);
+            merged.headings.slide_words = h.slide_words.or(merged.headings.slide_words);
             for sep in l.title.separators {
                 if !merged.title.separators.contains(&sep) {
                     merged.title.separators.push(sep);
@@ -219,6 +233,7 @@ impl Punctuation {
                 full_stop: chars(&merged.blocks, "full_stop"),
                 numbered: numbered(&merged.headings),
                 number_only: number_only(&merged.headings),
+                slide_counter: slide_counter(&merged.headings),
                 number_units: merged
                     .headings
                     .number_units

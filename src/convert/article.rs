@@ -96,6 +96,7 @@ fn analyze_blocks(
 
     boilerplate::apply_rules(&mut blocks, &hits, rules, first_body.unwrap_or(0));
     headings::merge_number_lines(&mut blocks, &rules.text.blocks);
+    boilerplate::apply_galleries(&rules.text.blocks, &mut blocks);
     boilerplate::apply_structure(rules, &mut blocks, title, first_body);
     headings::assign_roles(&mut blocks, rules);
     boilerplate::keep_rest(&mut blocks);

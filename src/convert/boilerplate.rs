@@ -9,6 +9,7 @@
 use super::blocks::{Block, Decision, Drop, Hint, Role, is_prose, units};
 use super::model::Markup;
 use crate::rules::{Rule, RuleKind, Rules};
+use crate::text::Marks;
 
 /// A data rule's verdict on one block, before structure is known.
 #[derive(Debug, Clone, Copy)]
@@ -146,6 +147,63 @@ pub fn apply_rules(blocks: &mut [Block], hits: &[Option<Hit>], rules: &Rules, bo
             None => {}
         }
         i += 1;
+    }
+}
+
+/// Fewer slides than this in a row are not a gallery (`1/3 of voters …` opens a sentence).
+const GALLERY_SLIDES_MIN: usize = 3;
+
+/// A gallery appended to an article ("Business news in pictures": `1/50 United goin down`,
+/// its caption, `2/50 …`): slides counted `k/n` (or `k of n`) with the same `n`, at least
+/// three of them, after prose of the article's own. Each slide goes with the blocks up to the
+/// next one (the last with the one block under it), and so do the short lines that head the
+/// gallery. A page whose whole body is the gallery keeps it: the slides are its article.
+pub fn apply_galleries(m: &Marks, blocks: &mut [Block]) {
+    let counter = |b: &Block| -> Option<(u32, u32)> {
+        let c = m.slide_counter.captures(b.text.trim())?;
+        let k: u32 = c["k"].parse().ok()?;
+        let n: u32 = c["n"].parse().ok()?;
+        (k >= 1 && k <= n).then_some((k, n))
+    };
+    let slides: Vec<(usize, u32)> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.is_open())
+        .filter_map(|(i, b)| counter(b).map(|(_, n)| (i, n)))
+        .collect();
+    let Some(&(first, total)) = slides.first() else {
+        return;
+    };
+    let run: Vec<usize> = slides
+        .iter()
+        .filter(|(_, n)| *n == total)
+        .map(|(i, _)| *i)
+        .collect();
+    if run.len() < GALLERY_SLIDES_MIN || total < GALLERY_SLIDES_MIN as u32 {
+        return;
+    }
+    let prose_before = blocks[..first]
+        .iter()
+        .filter(|b| (b.is_open() || b.role().is_some()) && is_prose(m, &b.text))
+        .count();
+    if prose_before < 2 {
+        return;
+    }
+    const REASON: &str = "a gallery after the article (slides and their captions)";
+    for (s, &i) in run.iter().enumerate() {
+        let end = run.get(s + 1).copied().unwrap_or((i + 2).min(blocks.len()));
+        for b in &mut blocks[i..end] {
+            if b.is_open() {
+                b.drop("structure.gallery", REASON);
+            }
+        }
+    }
+    // The gallery's header lines: short, not prose, right above the first slide.
+    for b in blocks[..first].iter_mut().rev().take(2) {
+        if !b.is_open() || is_prose(m, &b.text) || units(&b.text) > 12 {
+            break;
+        }
+        b.drop("structure.gallery", REASON);
     }
 }
 
