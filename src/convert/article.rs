@@ -387,8 +387,13 @@ fn apply_head_credits(head: &html::Head, rules: &Rules, meta: &mut Meta) {
                     .strip_prefix("Von ")
                     .or_else(|| line.strip_prefix("von "))
                     .unwrap_or(line);
-                let b = metadata::parse_byline(line, rules)
-                    .or_else(|| metadata::parse_byline(&format!("By {line}"), rules))?;
+                // `Last Updated: January 7, 2025` is a label, not a name, once its date goes.
+                let labelled = line.contains([':', '：']);
+                let b = metadata::parse_byline(line, rules).or_else(|| {
+                    (!labelled)
+                        .then(|| metadata::parse_byline(&format!("By {line}"), rules))
+                        .flatten()
+                })?;
                 let names = people(b.authors.iter().map(String::as_str), &sites, rules);
                 (!names.is_empty()).then_some(names)
             })
@@ -416,6 +421,30 @@ fn people<'a>(
             continue;
         };
         for a in b.authors {
+            // A name has no number in it: a counter after it goes (`Lucas Nolan 651`), and a
+            // number inside says it is a date (`4. November`).
+            let mut words: Vec<&str> = a.split_whitespace().collect();
+            while words
+                .last()
+                .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+            {
+                words.pop();
+            }
+            let a = words.join(" ");
+            // A particle alone (`Von`) is what is left of a label.
+            let particle = words.len() == 1
+                && rules
+                    .bylines
+                    .name_particles
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&a));
+            if a.is_empty()
+                || particle
+                || a.contains(|c: char| c.is_ascii_digit())
+                || rules.bylines.credentials.is_match(&a)
+            {
+                continue;
+            }
             // Initials alone (`J J`: a commenter's avatar letter) name nobody.
             let initials_only = a
                 .split_whitespace()

@@ -84,6 +84,8 @@ struct RawWords {
     #[serde(default)]
     account_words: Vec<String>,
     #[serde(default)]
+    credentials: Vec<String>,
+    #[serde(default)]
     name_ends_en: Vec<String>,
     #[serde(default)]
     name_trim: Vec<String>,
@@ -122,6 +124,7 @@ impl RawWords {
             (&mut self.caption_paren_credits, other.caption_paren_credits),
             (&mut self.caption_agencies, other.caption_agencies),
             (&mut self.account_words, other.account_words),
+            (&mut self.credentials, other.credentials),
             (&mut self.name_ends_en, other.name_ends_en),
             (&mut self.name_trim, other.name_trim),
             (&mut self.date_separators, other.date_separators),
@@ -168,6 +171,8 @@ pub struct Bylines {
     pub captions: Captions,
     /// A structured author that is a newsroom account, not a person (`Staff`, `Editorial team`).
     pub accounts: Regex,
+    /// A degree or title after a name, split off by its comma (`Brenda Goodman, MA`): no name.
+    pub credentials: Regex,
     /// Where the names of an English byline end (`Written by X • July 14`).
     pub name_ends_en: Vec<String>,
     /// Marks trimmed from both ends of a byline value.
@@ -309,6 +314,10 @@ impl Bylines {
             accounts: regex(
                 &format!(r"(?i)\b{}\b", alternation(&w.account_words, "{}")),
                 "account_words",
+            )?,
+            credentials: regex(
+                &format!(r"(?i)^(?:{})\.?$", alternation(&w.credentials, "{}")),
+                "credentials",
             )?,
             name_split_zh,
             name_split_en,
