@@ -21,7 +21,7 @@ fn every_recall_fixture_keeps_its_whole_article_and_drops_its_chrome() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/html-recall");
     let expected: BTreeMap<String, Expect> =
         toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).unwrap()).unwrap();
-    assert_eq!(expected.len(), 17);
+    assert_eq!(expected.len(), 19);
     let mut wrong = Vec::new();
     for (name, want) in &expected {
         let out = Command::new(env!("CARGO_BIN_EXE_newsroom"))

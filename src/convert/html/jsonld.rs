@@ -38,6 +38,100 @@ const ORGANIZATION_TYPES: &[&str] = &[
     "Brand",
 ];
 
+/// Types whose steps and ingredients are the page's text.
+const HOW_TO_TYPES: &[&str] = &["Recipe", "HowTo"];
+
+/// The text a page's structured data holds, as written: an article's `articleBody`, a recipe's
+/// or how-to's description, ingredients (or supplies) and steps. A page that renders its
+/// article with script often has nothing else.
+#[derive(Debug, Default)]
+pub struct DataText {
+    /// `articleBody`, or a how-to's `description`.
+    pub body: Vec<String>,
+    /// `recipeIngredient`, `supply`.
+    pub items: Vec<String>,
+    /// `recipeInstructions`, `step`: each step's text (sections flattened).
+    pub steps: Vec<String>,
+}
+
+impl DataText {
+    pub fn chars(&self) -> usize {
+        [&self.body, &self.items, &self.steps]
+            .iter()
+            .flat_map(|v| v.iter())
+            .map(|t| t.chars().count())
+            .sum()
+    }
+}
+
+/// The first article with an `articleBody`, else the first recipe or how-to with steps.
+pub fn data_text(roots: &[Value]) -> DataText {
+    let mut nodes = Vec::new();
+    for r in roots {
+        collect_nodes(r, 0, &mut nodes);
+    }
+    let is = |n: &Map<String, Value>, list: &[&str]| types(n).iter().any(|t| list.contains(t));
+    if let Some(body) = nodes
+        .iter()
+        .filter(|n| is(n, ARTICLE_TYPES))
+        .find_map(|n| n.get("articleBody").and_then(str_of))
+    {
+        return DataText {
+            body: vec![body.to_string()],
+            ..DataText::default()
+        };
+    }
+    for n in nodes.iter().filter(|n| is(n, HOW_TO_TYPES)) {
+        let mut out = DataText::default();
+        for key in ["recipeInstructions", "step"] {
+            if let Some(v) = n.get(key) {
+                steps(v, 0, &mut out.steps);
+            }
+        }
+        if out.steps.is_empty() {
+            continue;
+        }
+        for key in ["recipeIngredient", "supply"] {
+            if let Some(v) = n.get(key) {
+                steps(v, 0, &mut out.items);
+            }
+        }
+        out.body
+            .extend(n.get("description").and_then(str_of).map(str::to_string));
+        return out;
+    }
+    DataText::default()
+}
+
+/// The texts of a step list: strings, `HowToStep`s (`text`, else `name`), `HowToSection`s
+/// (`itemListElement`), nested arrays; one string with line breaks is one step a line.
+fn steps(v: &Value, depth: usize, out: &mut Vec<String>) {
+    if depth > 6 {
+        return;
+    }
+    match v {
+        Value::String(s) => out.extend(
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        ),
+        Value::Array(a) => {
+            for x in a {
+                steps(x, depth + 1, out);
+            }
+        }
+        Value::Object(o) => {
+            if let Some(list) = o.get("itemListElement") {
+                steps(list, depth + 1, out);
+            } else if let Some(t) = o.get("text").or_else(|| o.get("name")).and_then(str_of) {
+                steps(&Value::String(t.to_string()), depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The parsed `<script type="application/ld+json">` blocks; a malformed one is left out.
 pub fn json_ld_roots(doc: &Html) -> Vec<Value> {
     static SCRIPT: LazyLock<Selector> =

@@ -33,7 +33,7 @@ use scraper::{Html, Node, Selector};
 pub use self::depth::nesting_depth;
 pub use self::head::Head;
 use self::head::read_head;
-use crate::convert::model::Block;
+use crate::convert::model::{Block, Hint};
 use crate::rules::Rules;
 
 /// A parsed HTML page: the article's blocks, what the head says, and a warning when the page
@@ -95,6 +95,33 @@ pub fn parse(html: &str, url: Option<&str>, rules: &Rules) -> Parsed {
             ex = ex2;
         }
     }
+    // The page's structured data holds its text (an `articleBody`, a recipe's steps): the
+    // whole article when the page renders it with script, the steps when the body the page
+    // shows left them out.
+    let data = jsonld::data_text(&jsonld::json_ld_roots(&doc));
+    if data.chars() >= 200 {
+        let held: String = ex.blocks.iter().map(|b| tree::squash(&b.text)).collect();
+        if ex.chars < 500 && data.chars() > 2 * ex.chars {
+            // What the page shows besides is a loading note or a menu, unless it is prose or
+            // a list (a recipe's ingredients).
+            let m = &rules.text.blocks;
+            ex.blocks.retain(|b| {
+                matches!(b.hint, Hint::ListItem | Hint::TableRow(..))
+                    || crate::convert::blocks::is_prose(m, &b.text)
+            });
+            let more = data_blocks(&data.body, &data.items, &data.steps, &held);
+            ex.blocks.extend(more);
+            ex.chars = ex.blocks.iter().map(|b| b.text.chars().count()).sum();
+            ex.warning = None;
+        } else {
+            let missing = |t: &String| !held.contains(&tree::squash(t));
+            let lost = data.steps.iter().filter(|t| missing(t)).count();
+            if lost * 2 > data.steps.len() {
+                let more = data_blocks(&[], &data.items, &data.steps, &held);
+                ex.blocks.extend(more);
+            }
+        }
+    }
     let mut warnings: Vec<String> = ex.warning.into_iter().collect();
     if ex.chars < 1000 && doc.select(&PASSWORD).next().is_some() {
         warnings.push(
@@ -111,6 +138,60 @@ pub fn parse(html: &str, url: Option<&str>, rules: &Rules) -> Parsed {
         head,
         warnings,
     }
+}
+
+/// Blocks of structured-data text: paragraphs, the items as a list, the steps; a text
+/// `held` already (squashed) is not repeated. Markup in a value (`articleBody` may carry
+/// `<p>`s) is read as HTML, one block a paragraph.
+fn data_blocks(body: &[String], items: &[String], steps: &[String], held: &str) -> Vec<Block> {
+    use crate::convert::normalize::{clean_line, normalize_chars};
+    let mut out: Vec<Block> = Vec::new();
+    let mut push = |text: &str, hint: Hint| {
+        let line = clean_line(&normalize_chars(
+            &text.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
+        let key = tree::squash(&line);
+        if !key.is_empty() && !held.contains(&key) {
+            out.push(Block::new(out.len() + 1, line, true, hint));
+        }
+    };
+    for b in body {
+        let paragraphs: Vec<String> = if b.contains('<') {
+            let frag = Html::parse_fragment(b);
+            let mut texts: Vec<String> = Vec::new();
+            let mut cur = String::new();
+            for n in frag.tree.root().descendants() {
+                let hidden = n.ancestors().any(|a| {
+                    a.value().as_element().is_some_and(|e| {
+                        matches!(e.name(), "script" | "style" | "template" | "noscript")
+                    })
+                });
+                match n.value() {
+                    Node::Text(t) if !hidden => cur.push_str(t),
+                    Node::Element(e)
+                        if matches!(e.name(), "p" | "br" | "div" | "li" | "h2" | "h3") =>
+                    {
+                        texts.push(std::mem::take(&mut cur));
+                    }
+                    _ => {}
+                }
+            }
+            texts.push(cur);
+            texts
+        } else {
+            b.split("\n").map(str::to_string).collect()
+        };
+        for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
+            push(p, Hint::None);
+        }
+    }
+    for t in items {
+        push(t, Hint::ListItem);
+    }
+    for t in steps {
+        push(t, Hint::None);
+    }
+    out
 }
 
 /// The article body of a parsed page.
@@ -260,6 +341,29 @@ fn emit_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn structured_data_text_is_plain_text_without_scripts_or_repeats() {
+        let body = vec![
+            "<p>One.</p><script>alert(1)</script><style>p{}</style><p>Two <img src=x onerror=alert(2)> words.</p>"
+                .to_string(),
+        ];
+        let steps = vec!["Mix.".to_string(), "Bake.".to_string()];
+        let held = tree::squash("Mix.");
+        let texts: Vec<(String, Hint)> = data_blocks(&body, &["1 egg".into()], &steps, &held)
+            .into_iter()
+            .map(|b| (b.text, b.hint))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("One.".to_string(), Hint::None),
+                ("Two words.".to_string(), Hint::None),
+                ("1 egg".to_string(), Hint::ListItem),
+                ("Bake.".to_string(), Hint::None),
+            ]
+        );
+    }
     use crate::convert::blocks::Hint;
 
     #[test]
