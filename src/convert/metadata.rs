@@ -113,7 +113,9 @@ pub fn is_date_line(line: &str, words: &DateWords) -> bool {
         return false;
     }
     // What is left besides labels may be a stray word or two (`p.m.`), never a sentence.
-    super::blocks::units(&words.line_words.replace_all(&rest, "")) <= 4
+    // (Each label goes as a space: its separators include white space, and words run
+    // together would count as one.)
+    super::blocks::units(&words.line_words.replace_all(&rest, " ")) <= 4
 }
 
 /// A short header line carrying a date besides a few words (`Odaily星球日报 · 2024-05-14 16:02`):
@@ -123,8 +125,13 @@ pub fn is_dateline(line: &str, rules: &Rules) -> bool {
         return true;
     }
     let rest = strip_dates(line, rules);
+    // Besides the date: labels, times and separators, then a few words (a category, a
+    // counter), never a sentence (`Am 5. November wird sie 100 Jahre alt.`).
+    let words = super::blocks::units(&rules.dates.line_words.replace_all(&rest, " "));
+    let sentence = words >= 10 && super::blocks::ends_sentence(&rules.text.blocks, rest.trim());
     rest.len() < line.len()
-        && super::blocks::units(&rest) <= 12
+        && words <= 12
+        && !sentence
         && !super::blocks::is_prose(&rules.text.blocks, line)
 }
 
@@ -242,6 +249,7 @@ fn strip_dates(line: &str, rules: &Rules) -> String {
     let s = YMD.replace_all(&s, " ");
     let s = rules.dates.month_first.replace_all(&s, " ");
     let s = rules.dates.day_first.replace_all(&s, " ");
+    let s = NUMERIC_DMY.replace_all(&s, " ");
     let s = rules.dates.relative.replace_all(&s, " ");
     let seps = &rules.bylines.date_separators;
     s.trim_end_matches(|c: char| c.is_whitespace() || seps.contains(&c))
@@ -767,15 +775,32 @@ mod site_rules_tests {
     }
 
     #[test]
+    fn a_sentence_around_a_date_is_text_and_a_header_line_is_a_date_line() {
+        let rules = Rules::defaults().unwrap();
+        // Words run together once the separators go must not count as one word.
+        let sentence = "Am 5. November 2021 wird sie 100 Jahre alt. Herzlichen Glückwunsch.";
+        assert!(!is_date_line(sentence, &rules.dates));
+        assert!(!is_dateline(sentence, &rules));
+        for header in [
+            "18.02.2022, 10:27 | Recht & Gesetz | Jetzt kommentieren",
+            "Donnerstag, 4. November 2021",
+            "January 13, 2020 at 08:45 AM | categories: Python, Mercurial",
+        ] {
+            assert!(is_dateline(header, &rules), "{header}");
+        }
+    }
+
+    #[test]
     fn a_site_dates_file_adds_month_names_and_labels() {
-        let line = "Publié le 12 juillet 2024";
+        // Czech is not among the default languages.
+        let line = "Publikováno 12. července 2024";
         let default = Rules::defaults().unwrap();
         assert!(find_date(line, true, &default.dates).is_none());
         let mut layers = Layers::embedded();
         layers.push(
             "dates.toml",
             "site/rules/dates.toml",
-            "[read]\nmonths = [[\"janv\"], [\"févr\"], [], [\"avr\"], [\"mai\"], [\"juin\"], [\"juil\"], [\"août\"], [], [], [], [\"déc\"]]\npublished = [\"publié\"]\nline_words = [\"le\"]\n",
+            "[read]\nmonths = [[\"ledna\"], [\"února\"], [\"března\"], [\"dubna\"], [\"května\"], [\"června\"], [\"července\"], [\"srpna\"], [\"září\"], [\"října\"], [\"listopadu\"], [\"prosince\"]]\npublished = [\"publikováno\"]\nline_words = [\"dne\"]\n",
         );
         let site = Rules::from_layers(&layers).unwrap();
         let hit = find_date(line, true, &site.dates).unwrap();
@@ -783,7 +808,7 @@ mod site_rules_tests {
         assert_eq!(hit.priority, 0);
         assert!(is_date_line(line, &site.dates));
         assert_eq!(
-            find_date("5 juin 2024", true, &site.dates)
+            find_date("5. června 2024", true, &site.dates)
                 .unwrap()
                 .date
                 .ymd(),

@@ -103,7 +103,7 @@ impl DateWords {
             r"(?i)\b(?P<mon>{mon})\p{{L}}*\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})\b"
         );
         let day_first = format!(
-            r"(?i)\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{mon})\p{{L}}*\.?,?\s+(?P<y>(?:19|20)\d{{2}})\b"
+            r"(?i)\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:de\s+)?(?P<mon>{mon})\p{{L}}*\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{{2}})\b"
         );
         let line_words = format!(
             r"(?i)(?:{}|\d{{1,2}}:\d{{2}}(?::\d{{2}})?|[+\-]\d{{2}}:?\d{{2}}|[:：|｜·•,，\-–—/()（）\s])",
