@@ -114,12 +114,25 @@ pub fn parse(html: &str, url: Option<&str>, rules: &Rules) -> Parsed {
             ex.chars = ex.blocks.iter().map(|b| b.text.chars().count()).sum();
             ex.warning = None;
         } else {
-            let missing = |t: &String| !held.contains(&tree::squash(t));
-            let lost = data.steps.iter().filter(|t| missing(t)).count();
-            if lost * 2 > data.steps.len() {
-                let more = data_blocks(&[], &data.items, &data.steps, &held);
-                ex.blocks.extend(more);
-            }
+            // Each list on its own: most of it missing from the body, it is added.
+            let missing = |list: &[String]| {
+                let lost = list
+                    .iter()
+                    .filter(|t| !held.contains(&tree::squash(t)))
+                    .count();
+                lost * 2 > list.len()
+            };
+            let items: &[String] = if missing(&data.items) {
+                &data.items
+            } else {
+                &[]
+            };
+            let steps: &[String] = if missing(&data.steps) {
+                &data.steps
+            } else {
+                &[]
+            };
+            ex.blocks.extend(data_blocks(&[], items, steps, &held));
         }
     }
     let mut warnings: Vec<String> = ex.warning.into_iter().collect();
