@@ -15,7 +15,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::jsonld::{JsonLd, json_ld_roots, str_of};
+use super::jsonld::{JsonLd, str_of};
 use super::url::absolute_url;
 use crate::content::Date;
 use crate::convert::normalize::{clean_line, normalize_chars};
@@ -112,10 +112,9 @@ pub struct Head {
 /// Descriptions longer than this are cut at a sentence (else word) boundary.
 pub const DESCRIPTION_MAX: usize = 300;
 
-pub fn read_head(doc: &Html, rules: &Rules) -> Head {
+pub fn read_head(doc: &Html, roots: &[serde_json::Value], rules: &Rules) -> Head {
     let metas = Metas::read(doc);
-    let roots = json_ld_roots(doc);
-    let ld = JsonLd::new(&roots);
+    let ld = JsonLd::new(roots);
 
     let url = canonical_url(doc, &metas);
     let base = url.as_deref().and_then(|u| Url::parse(u).ok());
@@ -603,11 +602,13 @@ fn cover_image(doc: &Html, metas: &Metas, ld: &JsonLd, base: Option<&Url>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::convert::html::jsonld::json_ld_roots;
 
     fn head(html: &str) -> Head {
         static RULES: LazyLock<crate::rules::Rules> =
             LazyLock::new(|| crate::rules::Rules::defaults().unwrap());
-        read_head(&Html::parse_document(html), &RULES)
+        let doc = Html::parse_document(html);
+        read_head(&doc, &json_ld_roots(&doc), &RULES)
     }
 
     #[test]
@@ -836,7 +837,8 @@ mod tests {
         let page = r#"<body><article><p class="credit-line">By Ann Lee</p><p class="byline">Bo</p>
             <header><time class="revised" datetime="2024-03-04">x</time>
             <time class="updated" datetime="2024-02-27">y</time></header></article></body>"#;
-        let h = read_head(&Html::parse_document(page), &rules);
+        let doc = Html::parse_document(page);
+        let h = read_head(&doc, &json_ld_roots(&doc), &rules);
         assert_eq!(h.bylines, ["By Ann Lee"]);
         assert_eq!(h.published.as_deref(), Some("2024-02-27"));
         assert_eq!(head(page).bylines, ["Bo"]);

@@ -53,7 +53,9 @@ static PASSWORD: LazyLock<Selector> =
 /// page's canonical URL for resolving links.
 pub fn parse(html: &str, url: Option<&str>, rules: &Rules) -> Parsed {
     let doc = Html::parse_document(html);
-    let head = read_head(&doc, rules);
+    // The page's JSON-LD, parsed once: the head's evidence and the text it may hold.
+    let roots = jsonld::json_ld_roots(&doc);
+    let head = read_head(&doc, &roots, rules);
     let base = url
         .or(head.url.as_deref())
         .and_then(|u| ::url::Url::parse(u).ok())
@@ -98,7 +100,7 @@ pub fn parse(html: &str, url: Option<&str>, rules: &Rules) -> Parsed {
     // The page's structured data holds its text (an `articleBody`, a recipe's steps): the
     // whole article when the page renders it with script, the steps when the body the page
     // shows left them out.
-    let data = jsonld::data_text(&jsonld::json_ld_roots(&doc));
+    let data = jsonld::data_text(&roots);
     if data.chars() >= 200 {
         let held: String = ex.blocks.iter().map(|b| tree::squash(&b.text)).collect();
         if ex.chars < 500 && data.chars() > 2 * ex.chars {
