@@ -154,8 +154,12 @@ pub fn findings(root: &Path, args: &CheckArgs) -> Result<Vec<Finding>> {
             message: w.clone(),
         })
         .collect();
-    let skipped =
-        crate::content::assets::plan(root, &config.assets.extensions, &library.draft_files)?;
+    let skipped = crate::content::assets::plan(
+        root,
+        &config.assets.extensions,
+        &library.draft_files,
+        &library.bundle_dirs(),
+    )?;
     findings.extend(skipped.skipped.into_iter().map(|(file, why)| Finding {
         severity: Severity::Warning,
         file,

@@ -46,7 +46,16 @@ pub struct Plan {
 /// Plans the copy of `root/static` and `root/content`. `extra` are the site's own extensions
 /// (lowercase, no dot), allowed in both; the assets beside the `drafts` left out (content
 /// paths, as [`crate::content::Library::draft_files`] lists them) are not copied.
-pub fn plan(root: &Path, extra: &[String], drafts: &[PathBuf]) -> Result<Plan> {
+///
+/// A page bundle's files go beside its page, wherever its `slug` or `path` put it:
+/// `bundles` maps a bundle's folder (content-relative, `news/2024-05-01-x/`) to its page's
+/// site path (`news/x/`), as [`crate::content::Library::bundle_dirs`] gives it.
+pub fn plan(
+    root: &Path,
+    extra: &[String],
+    drafts: &[PathBuf],
+    bundles: &[(String, String)],
+) -> Result<Plan> {
     let mut plan = Plan::default();
     let in_static = |e: &str| MEDIA.contains(&e) || STATIC_ONLY.contains(&e);
     walk(&root.join("static"), &mut plan, |p| {
@@ -63,6 +72,22 @@ pub fn plan(root: &Path, extra: &[String], drafts: &[PathBuf]) -> Result<Plan> {
         }
         kind_ok(p, extra, |e| MEDIA.contains(&e))
     })?;
+    if !bundles.is_empty() {
+        let content_files = plan
+            .copy
+            .iter_mut()
+            .filter(|c| c.from.starts_with(&content));
+        for c in content_files {
+            // The innermost bundle holding the file.
+            let home = bundles
+                .iter()
+                .filter(|(dir, _)| c.to.starts_with(dir.as_str()))
+                .max_by_key(|(dir, _)| dir.len());
+            if let Some((dir, path)) = home {
+                c.to = format!("{path}{}", &c.to[dir.len()..]);
+            }
+        }
+    }
     Ok(plan)
 }
 

@@ -327,6 +327,19 @@ pub fn load_with(
 }
 
 impl Library {
+    /// Each page bundle's folder (content-relative, with a trailing `/`) and its page's site
+    /// path, for placing the bundle's files beside the page.
+    pub fn bundle_dirs(&self) -> Vec<(String, String)> {
+        self.pages
+            .iter()
+            .filter_map(|p| {
+                let dir = p.content_path.strip_suffix("index.md")?;
+                (dir.is_empty() || dir.ends_with('/')).then(|| (dir.to_string(), p.path.clone()))
+            })
+            .filter(|(dir, _)| !dir.is_empty())
+            .collect()
+    }
+
     /// Drops every page's rendered body ([`Page::forget_body`]) that nothing else shares:
     /// for a one-shot build once its templated files are written.
     pub fn forget_bodies(&mut self) {

@@ -119,7 +119,12 @@ impl State {
             crate::content::assets::Plan::default()
         } else {
             let extra = &self.config.assets.extensions;
-            crate::content::assets::plan(&self.root, extra, &self.library.draft_files)?
+            crate::content::assets::plan(
+                &self.root,
+                extra,
+                &self.library.draft_files,
+                &self.library.bundle_dirs(),
+            )?
         };
         for asset in &change.assets {
             let Some(key) = watch::asset_output_path(&self.root, asset) else {
