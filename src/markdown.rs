@@ -32,6 +32,10 @@ pub struct Rendered {
     pub text: String,
     /// HTML before `<!-- more -->`, when the body has that marker (Zola's summary).
     pub summary_html: Option<String>,
+    /// The text of the first paragraph that is prose: not a heading, not a caption or note
+    /// (a paragraph that is all emphasis or bold), not a label (`An image:`), not a fragment.
+    /// Summaries start there.
+    pub lead: Option<String>,
     pub toc: Vec<Heading>,
     /// Content files the body links to with `@/news/a.md` (the part before `#`), in order.
     pub internal_links: Vec<String>,
@@ -186,6 +190,8 @@ pub fn render_with(
         internal_links: Vec::new(),
         unresolved: Vec::new(),
         link_stack: Vec::new(),
+        para: None,
+        lead: None,
     };
     let mut i = 0;
     while i < events.len() {
@@ -211,12 +217,44 @@ struct Renderer<'a, 'e> {
     unresolved: Vec<Unresolved>,
     /// For each open link: whether we replaced its tags with our own HTML or dropped them.
     link_stack: Vec<LinkHandling>,
+    /// The paragraph being read, while no lead is found.
+    para: Option<Para>,
+    lead: Option<String>,
+}
+
+/// What [`Renderer::track_lead`] knows of the open paragraph.
+struct Para {
+    /// Where its text starts in `text`.
+    start: usize,
+    /// Open emphasis and strong spans.
+    emphasis: usize,
+    /// Some of its text is outside emphasis.
+    plain: bool,
+}
+
+/// Whether a paragraph's text reads as the start of an article: a sentence, not a label
+/// (`Photo:`, `图：`) or a fragment.
+fn is_prose(text: &str) -> bool {
+    let text = text.trim();
+    if text.ends_with([':', '：']) {
+        return false;
+    }
+    let chars = text.chars().count();
+    let words = text.split_whitespace().count();
+    let cjk = text.chars().filter(|c| is_cjk(*c)).count();
+    let sentence_end = text.ends_with([
+        '.', '!', '?', '。', '！', '？', '…', '"', '”', '」', '』', ')', '）',
+    ]);
+    (cjk >= 15 || words >= 8 || chars >= 60) || (sentence_end && (cjk >= 6 || words >= 4))
 }
 
 impl<'a> Renderer<'a, '_> {
     /// Handles the event at `i`; returns the index of the next one to handle.
     fn event(&mut self, i: usize) -> usize {
         let ev = &self.events[i].0;
+        if self.lead.is_none() {
+            self.track_lead(ev);
+        }
         match ev {
             Event::SoftBreak => {
                 let prev = self.out.last().and_then(last_char);
@@ -265,6 +303,47 @@ impl<'a> Renderer<'a, '_> {
             _ => self.out.push(ev.clone()),
         }
         i + 1
+    }
+
+    /// Finds [`Rendered::lead`]: called for each event until it is found.
+    fn track_lead(&mut self, ev: &Event<'_>) {
+        match ev {
+            Event::Start(Tag::Paragraph) => {
+                self.para = Some(Para {
+                    start: self.text.len(),
+                    emphasis: 0,
+                    plain: false,
+                });
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong) => {
+                if let Some(p) = &mut self.para {
+                    p.emphasis += 1;
+                }
+            }
+            Event::End(TagEnd::Emphasis | TagEnd::Strong) => {
+                if let Some(p) = &mut self.para {
+                    p.emphasis = p.emphasis.saturating_sub(1);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(p) = &mut self.para
+                    && p.emphasis == 0
+                    && !t.trim().is_empty()
+                {
+                    p.plain = true;
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(p) = self.para.take()
+                    && p.plain
+                    && let Some(text) = self.text.get(p.start..)
+                    && is_prose(text)
+                {
+                    self.lead = Some(text.trim().to_string());
+                }
+            }
+            _ => {}
+        }
     }
 
     /// A heading gets an id (its own, or one made from its text) and a table-of-contents entry.
@@ -473,6 +552,7 @@ impl<'a> Renderer<'a, '_> {
             html: to_html(&self.out),
             text,
             summary_html,
+            lead: self.lead,
             toc: self.toc,
             internal_links: self.internal_links,
             unresolved: self.unresolved,

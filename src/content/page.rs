@@ -310,11 +310,13 @@ impl Page {
         self.summary = match &self.meta.description {
             Some(d) if !d.trim().is_empty() => d.trim().to_string(),
             _ => text::summarize(
-                rendered
-                    .text
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or(""),
+                rendered.lead.as_deref().unwrap_or_else(|| {
+                    rendered
+                        .text
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("")
+                }),
                 SUMMARY_CHARS,
             ),
         };
