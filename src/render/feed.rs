@@ -32,8 +32,12 @@ fn feed<'a>(
 ) -> Item<'a, FeedView<'a>> {
     let lib = r.library;
     let limit = r.config.feed_limit.max(1);
+    // An article with neither `date` nor `updated` has no time a feed can give it (it must
+    // not borrow another article's): it is left out, and `check` warns about it.
+    let dated = |i: &&usize| lib.pages[**i].date.is_some() || lib.pages[**i].meta.updated.is_some();
     let entries: Vec<Entry> = items
         .iter()
+        .filter(dated)
         .take(limit)
         .map(|&i| Entry {
             card: r.card(i),
