@@ -36,8 +36,31 @@ pub struct Config {
     pub search: SearchConfig,
     /// `[assets]`: which files of `static/` and `content/` are published.
     pub assets: AssetsConfig,
+    /// The canonical URL of an article that has a `source_url` (a repost): this site's page
+    /// (`"site"`, the default) or the original (`"source"`).
+    pub repost_canonical: RepostCanonical,
     /// Free-form values for templates.
     pub extra: toml::Table,
+}
+
+/// `repost_canonical`: which URL search engines are told is a reposted article's own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RepostCanonical {
+    /// This site's page.
+    #[default]
+    Site,
+    /// The article's `source_url`.
+    Source,
+}
+
+impl RepostCanonical {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RepostCanonical::Site => "site",
+            RepostCanonical::Source => "source",
+        }
+    }
 }
 
 impl Default for Config {
@@ -58,6 +81,7 @@ impl Default for Config {
             reading: ReadingConfig::default(),
             search: SearchConfig::default(),
             assets: AssetsConfig::default(),
+            repost_canonical: RepostCanonical::Site,
             extra: toml::Table::new(),
         }
     }

@@ -14,6 +14,7 @@ pub mod convert;
 pub mod dates;
 pub mod diag;
 pub mod fsx;
+pub mod image;
 pub mod markdown;
 pub mod output;
 pub mod pattern;
@@ -23,6 +24,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod strings;
 pub mod tagging;
 pub mod text;
 

@@ -19,6 +19,7 @@ use crate::output::manifest::{Kind, Stamp};
 use crate::render::templates::{self, Theme};
 use crate::render::{Manifest, MemoUpdate, RenderMemo, Renderer, Rules, Stats, hash_of};
 use crate::search::{Indexer, SearchRules};
+use crate::strings::Strings;
 use crate::tagging::Vocabulary;
 
 /// Why a site did not load.
@@ -84,6 +85,7 @@ pub struct SiteRules {
     pub vocab: Vocabulary,
     pub dates: Dates,
     pub search: SearchRules,
+    pub strings: Strings,
 }
 
 impl SiteRules {
@@ -93,6 +95,7 @@ impl SiteRules {
             vocab: Vocabulary::from_layers(&layers)?,
             dates: Dates::from_layers(&layers)?,
             search: SearchRules::from_layers(&layers)?,
+            strings: Strings::from_layers(&layers)?,
         })
     }
 
@@ -100,6 +103,7 @@ impl SiteRules {
         Rules {
             vocab: &self.vocab,
             dates: &self.dates,
+            strings: &self.strings,
         }
     }
 
@@ -441,7 +445,12 @@ pub fn copy_assets(
     library: &Library,
     out: &dyn Output,
 ) -> Result<usize> {
-    let plan = crate::content::assets::plan(root, &config.assets.extensions, &library.draft_files)?;
+    let plan = crate::content::assets::plan(
+        root,
+        &config.assets.extensions,
+        &library.draft_files,
+        &library.bundle_dirs(),
+    )?;
     plan.copy.par_iter().try_for_each(|c| {
         let meta = std::fs::metadata(&c.from)
             .with_context(|| format!("failed to read `{}`", c.from.display()))?;

@@ -157,15 +157,21 @@ fn company_and_topic_pages_show_vocabulary_metadata() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The default site is Chinese: the company is named and described in Chinese, with its
+    // English name beside it.
     let page = fs::read_to_string(out.join("companies/microsoft/index.html")).unwrap();
     assert!(
-        page.contains(r#"<span class="term-zh" lang="zh">微软</span>"#),
+        page.contains(
+            r#"<h1 class="page-title">微软 <span class="term-alt" lang="en">Microsoft</span></h1>"#
+        ),
         "{page}"
     );
-    assert!(
-        page.contains(r#"<p class="term-description">Maker of Windows"#),
-        "{page}"
-    );
+    let zh_description = page
+        .split(r#"<p class="term-description">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_default();
+    assert!(zh_description.contains("Azure云的开发商"), "{page}");
     assert!(
         page.contains(r#"href="https://www.microsoft.com""#),
         "{page}"

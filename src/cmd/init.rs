@@ -8,7 +8,7 @@ use crate::render::templates::DEFAULT_THEME;
 
 const CONFIG: &str = r#"# Site settings. Every key is documented in the newsroom README.
 title = "My Tech News"
-description = "Curated technology news"
+description = "精选科技新闻"
 base_url = "https://example.org/"
 language = "zh"
 paginate_by = 10

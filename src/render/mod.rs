@@ -308,6 +308,8 @@ struct Run<'r> {
 pub struct Rules<'a> {
     pub vocab: &'a Vocabulary,
     pub dates: &'a Dates,
+    /// The interface's words (`rules/ui.toml`): the global `ui` of every template.
+    pub strings: &'a crate::strings::Strings,
 }
 
 /// Everything rendering needs, computed once.
@@ -396,9 +398,10 @@ impl<'a> Renderer<'a> {
         scope: Option<&'a [usize]>,
     ) -> Renderer<'a> {
         let urls = Urls::new(config);
-        let site = SiteView::new(config, &urls);
-        let theme_id = hash_of(&(theme.id, &site));
+        let site = SiteView::new(config, &urls, rules.strings);
+        let theme_id = hash_of(&(theme.id, &site, rules.strings));
         theme.tera.global_context().insert("config", &site);
+        theme.tera.global_context().insert("ui", rules.strings);
         let n = library.pages.len();
         let index = library.term_index();
         let context = {
@@ -453,17 +456,26 @@ impl<'a> Renderer<'a> {
             self.terms(i),
             &self.urls,
             self.rules.dates,
+            self.rules.strings,
         )
     }
 
     fn terms(&self, i: usize) -> &PageTerms {
-        self.terms[i]
-            .get_or_init(|| views::page_terms(&self.library.pages[i], &self.index, &self.urls))
+        self.terms[i].get_or_init(|| {
+            views::page_terms(
+                &self.library.pages[i],
+                &self.index,
+                &self.urls,
+                self.rules.vocab,
+            )
+        })
     }
 
     fn term_view(&self, tax: &str, t: &crate::content::library::Term, feed: bool) -> TermView {
-        TermView::new(tax, t, &self.urls, feed)
-            .with_meta(self.rules.vocab.term_meta(tax, &t.name, &t.slug))
+        TermView::new(tax, t, &self.urls, feed).with_meta(
+            self.rules.vocab.term_meta(tax, &t.name, &t.slug),
+            self.config.language.starts_with("zh"),
+        )
     }
 
     /// Page `i`'s card as tera sees it: from the previous render when its view is the same,

@@ -34,6 +34,7 @@ impl Serialize for Article<'_> {
                 r.terms(i),
                 &r.urls,
                 r.rules.dates,
+                (r.config, r.rules.strings),
             ),
         }
         .serialize(s)

@@ -33,7 +33,7 @@ fn taxonomy<'a>(r: &Renderer, name: &'a str) -> TaxonomyView<'a> {
     TaxonomyView {
         name,
         permalink: r.urls.permalink(&format!("{name}/")),
-        title: views::taxonomy_title(r.config, name),
+        title: views::taxonomy_title(r.config, r.rules.strings, name),
         url: r.urls.url(&format!("{name}/")),
     }
 }

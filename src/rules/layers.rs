@@ -24,6 +24,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("dates.toml", include_str!("../../rules/dates.toml")),
     ("search.toml", include_str!("../../rules/search.toml")),
     ("tagging.toml", include_str!("../../rules/tagging.toml")),
+    ("ui.toml", include_str!("../../rules/ui.toml")),
 ];
 
 /// The embedded default of one data file.

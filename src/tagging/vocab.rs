@@ -49,6 +49,9 @@ struct RawCompany {
     topics: Vec<String>,
     #[serde(default)]
     description: Option<String>,
+    /// The description in Chinese, shown on Chinese pages.
+    #[serde(default)]
+    description_zh: Option<String>,
     #[serde(default)]
     homepage: Option<String>,
     #[serde(default)]
@@ -82,6 +85,8 @@ struct RawTopic {
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
+    description_zh: Option<String>,
+    #[serde(default)]
     keywords: BTreeMap<String, f64>,
     #[serde(default = "yes")]
     enabled: bool,
@@ -103,6 +108,7 @@ impl RawTopic {
             name: self.name.clone().unwrap_or_else(|| self.slug.clone()),
             zh: self.zh.clone(),
             description: self.description.clone(),
+            description_zh: self.description_zh.clone(),
         }
     }
 }
@@ -157,6 +163,7 @@ impl RawCompany {
             zh: self.zh.clone(),
             aliases: self.aliases.clone(),
             description: self.description.clone(),
+            description_zh: self.description_zh.clone(),
             homepage: self.homepage.clone(),
             topics: company_topics,
         })
@@ -232,6 +239,7 @@ pub struct Company {
     /// Other names that mean the company (`aliases` in the file; products not included).
     pub aliases: Vec<String>,
     pub description: Option<String>,
+    pub description_zh: Option<String>,
     pub homepage: Option<String>,
     /// Indexes into [`Vocabulary::topics`].
     pub topics: Vec<usize>,
@@ -245,6 +253,7 @@ pub struct Topic {
     pub name: String,
     pub zh: Option<String>,
     pub description: Option<String>,
+    pub description_zh: Option<String>,
 }
 
 /// Vocabulary metadata of one taxonomy term, for its page.
@@ -252,6 +261,7 @@ pub struct Topic {
 pub struct TermMeta<'a> {
     pub zh: Option<&'a str>,
     pub description: Option<&'a str>,
+    pub description_zh: Option<&'a str>,
     pub homepage: Option<&'a str>,
 }
 
@@ -384,6 +394,7 @@ impl Vocabulary {
                 .map(|c| TermMeta {
                     zh: c.zh.as_deref().filter(|z| *z != c.name),
                     description: c.description.as_deref(),
+                    description_zh: c.description_zh.as_deref(),
                     homepage: c.homepage.as_deref(),
                 }),
             "topics" => self
@@ -392,6 +403,7 @@ impl Vocabulary {
                 .map(|t| TermMeta {
                     zh: t.zh.as_deref(),
                     description: t.description.as_deref(),
+                    description_zh: t.description_zh.as_deref(),
                     homepage: None,
                 }),
             _ => None,

@@ -103,7 +103,8 @@ try {
   // Live reload: edit the article and watch the open page change by itself.
   await page.goto(articleUrl);
   await page.waitForTimeout(300); // the reload script connects
-  const file = fs.readdirSync(path.join(site, "content")).find((f) => f.endsWith(".md") &&
+  // Articles are flat files or page bundles (`<name>/index.md`).
+  const file = fs.readdirSync(path.join(site, "content"), { recursive: true }).find((f) => f.endsWith(".md") &&
     fs.readFileSync(path.join(site, "content", f), "utf8").includes(h1));
   if (!file) fail(`no content file has the title ${h1}`);
   const articlePath = path.join(site, "content", file);
