@@ -14,6 +14,7 @@ pub mod convert;
 pub mod dates;
 pub mod diag;
 pub mod fsx;
+pub mod image;
 pub mod markdown;
 pub mod output;
 pub mod pattern;
