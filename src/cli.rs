@@ -147,6 +147,14 @@ pub struct ConvertArgs {
     /// (0: no limit).
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
+    /// Write each article as a page bundle (`<name>/index.md`) with its images downloaded
+    /// into it and linked locally; an image that cannot be fetched keeps its URL, with a
+    /// warning (default: `[convert] fetch_images` in config.toml).
+    #[arg(long, overrides_with = "no_fetch_images")]
+    pub fetch_images: bool,
+    /// Do not download images, whatever config.toml says.
+    #[arg(long, overrides_with = "fetch_images")]
+    pub no_fetch_images: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -39,6 +39,8 @@ pub struct Config {
     /// The canonical URL of an article that has a `source_url` (a repost): this site's page
     /// (`"site"`, the default) or the original (`"source"`).
     pub repost_canonical: RepostCanonical,
+    /// `[convert]`: what `newsroom convert` does besides writing Markdown.
+    pub convert: ConvertConfig,
     /// Free-form values for templates.
     pub extra: toml::Table,
 }
@@ -82,6 +84,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             assets: AssetsConfig::default(),
             repost_canonical: RepostCanonical::Site,
+            convert: ConvertConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -94,6 +97,34 @@ impl Default for Config {
 pub struct AssetsConfig {
     /// Extra extensions, without the dot (`["csv", "gpx"]`), allowed in both folders.
     pub extensions: Vec<String>,
+}
+
+/// `[convert]`: downloading an article's images into its page bundle (`--fetch-images`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConvertConfig {
+    /// Write each article as a page bundle (`content/<name>/index.md`) with its images
+    /// downloaded beside it, as `--fetch-images` does (`--no-fetch-images` turns it off).
+    pub fetch_images: bool,
+    /// Largest image downloaded, in bytes; a larger one keeps its remote URL.
+    pub max_image_bytes: u64,
+    /// Seconds one image may take, redirects and download included.
+    pub image_timeout_secs: u64,
+    /// Also download from loopback, private and link-local addresses (127.0.0.1, 10.x,
+    /// 192.168.x, fe80::…). Off: a scraped page cannot make `convert` reach into the network
+    /// it runs in.
+    pub fetch_private_hosts: bool,
+}
+
+impl Default for ConvertConfig {
+    fn default() -> Self {
+        ConvertConfig {
+            fetch_images: false,
+            max_image_bytes: 10 * 1024 * 1024,
+            image_timeout_secs: 15,
+            fetch_private_hosts: false,
+        }
+    }
 }
 
 /// One taxonomy (`[taxonomies.companies]`).
@@ -298,6 +329,12 @@ impl Config {
                 self.base_url
             );
         }
+        if self.convert.max_image_bytes == 0 {
+            bail!("{name}: convert.max_image_bytes must be at least 1");
+        }
+        if self.convert.image_timeout_secs == 0 {
+            bail!("{name}: convert.image_timeout_secs must be at least 1");
+        }
         if self.search.shard_bytes < 1024 {
             bail!("{name}: search.shard_bytes must be at least 1024");
         }
@@ -417,6 +454,28 @@ mod tests {
         assert!(c.search.enabled);
         let err = Config::parse("[search]\nfields = [\"titel\"]\n", "c").unwrap_err();
         assert!(err.to_string().contains("titel"), "{err}");
+    }
+
+    #[test]
+    fn the_convert_section_has_safe_defaults_and_is_checked() {
+        let c = Config::parse("", "c").unwrap();
+        assert!(!c.convert.fetch_images && !c.convert.fetch_private_hosts);
+        assert_eq!(c.convert.max_image_bytes, 10 * 1024 * 1024);
+        assert_eq!(c.convert.image_timeout_secs, 15);
+        let c = Config::parse(
+            "[convert]\nfetch_images = true\nmax_image_bytes = 2048\nimage_timeout_secs = 1\n",
+            "c",
+        )
+        .unwrap();
+        assert!(c.convert.fetch_images);
+        assert_eq!(
+            (c.convert.max_image_bytes, c.convert.image_timeout_secs),
+            (2048, 1)
+        );
+        let err = Config::parse("[convert]\nimage_timeout_secs = 0\n", "c").unwrap_err();
+        assert!(err.to_string().contains("image_timeout_secs"), "{err}");
+        let err = Config::parse("[convert]\nfetch_image = true\n", "c").unwrap_err();
+        assert!(err.to_string().contains("fetch_image"), "{err}");
     }
 
     #[test]

@@ -4,10 +4,17 @@
 //! is sanitized with ammonia after rendering; links and images are checked at the event level
 //! (no `javascript:`), external links get `rel="noopener"`, soft breaks between CJK characters
 //! disappear (a browser would render them as a space), and headings get stable ids.
+//!
+//! Images: every image but the body's first is `loading="lazy" decoding="async"` (the first is
+//! likely in view: loading it lazily would delay it). In a page bundle ([`Bundle`]), an image
+//! whose destination is a relative path to one of the bundle's files links to where that file
+//! is published and gets its `width` and `height` ([`crate::image::file_dimensions`]), so the
+//! page does not jump as it loads.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -168,6 +175,28 @@ pub fn render_with(
     base_path: &str,
     resolve: Option<Resolve<'_>>,
 ) -> Rendered {
+    render_in(md, cfg, base_path, resolve, None)
+}
+
+/// The folder of a page bundle (`news/2024-05-05-chip-deal/index.md`), for its images.
+#[derive(Debug, Clone, Copy)]
+pub struct Bundle<'b> {
+    /// The folder on disk.
+    pub dir: &'b Path,
+    /// The URL its files are published under, with the base path: the page's own URL
+    /// (`/news/chip-deal/`), where the build copies the bundle's files.
+    pub url: &'b str,
+}
+
+/// [`render_with`] for the body of a page bundle: its images are linked to and measured in
+/// `bundle` (see the module doc).
+pub fn render_in(
+    md: &str,
+    cfg: &MarkdownConfig,
+    base_path: &str,
+    resolve: Option<Resolve<'_>>,
+    bundle: Option<Bundle<'_>>,
+) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options(cfg))
         .into_offset_iter()
         .collect();
@@ -190,6 +219,8 @@ pub fn render_with(
         internal_links: Vec::new(),
         unresolved: Vec::new(),
         link_stack: Vec::new(),
+        bundle,
+        images: 0,
         para: None,
         lead: None,
     };
@@ -217,6 +248,9 @@ struct Renderer<'a, 'e> {
     unresolved: Vec<Unresolved>,
     /// For each open link: whether we replaced its tags with our own HTML or dropped them.
     link_stack: Vec<LinkHandling>,
+    bundle: Option<Bundle<'e>>,
+    /// Images written so far.
+    images: usize,
     /// The paragraph being read, while no lead is found.
     para: Option<Para>,
     lead: Option<String>,
@@ -451,7 +485,8 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// An image becomes `<img loading="lazy">` with its inline content as alt text; a
+    /// An image becomes `<img>` with its inline content as alt text, `loading="lazy"` but
+    /// the first, and a bundle's file linked where it is published with its size; a
     /// dangerous source leaves only the alt text. Returns the index after the image's end.
     fn image(&mut self, i: usize) -> usize {
         let Event::Start(Tag::Image {
@@ -480,13 +515,25 @@ impl<'a> Renderer<'a, '_> {
         if !url_allowed(dest_url, UrlUse::Image) {
             self.out.push(Event::Text(alt.into()));
         } else {
+            let local = self.bundle.and_then(|b| bundle_file(b, dest_url));
+            let src = match &local {
+                Some((_, url)) => Cow::Borrowed(url.as_str()),
+                None => rebase(dest_url, self.base_path),
+            };
             let mut html = String::from("<img src=\"");
-            let _ = escape_href(&mut html, &rebase(dest_url, self.base_path));
+            let _ = escape_href(&mut html, &src);
             html.push_str("\" alt=\"");
             let _ = escape_html(&mut html, &alt);
             html.push('"');
             push_title(&mut html, title);
-            html.push_str(" loading=\"lazy\">");
+            if let Some((w, h)) = local.and_then(|(file, _)| crate::image::file_dimensions(&file)) {
+                html.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+            }
+            if self.images > 0 {
+                html.push_str(" loading=\"lazy\" decoding=\"async\"");
+            }
+            html.push('>');
+            self.images += 1;
             self.out.push(Event::InlineHtml(html.into()));
         }
         j + 1
@@ -558,6 +605,28 @@ impl<'a> Renderer<'a, '_> {
             unresolved: self.unresolved,
         }
     }
+}
+
+/// The file of `bundle` an image destination names, and the URL it is published at: only a
+/// relative path down into the folder (no scheme, no `/` or `..` start or segment, no query
+/// or fragment), percent-decoded, naming a file that is there.
+fn bundle_file(bundle: Bundle<'_>, dest: &str) -> Option<(PathBuf, String)> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with('/') || dest.contains([':', '?', '#', '\\']) {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(dest)
+        .decode_utf8()
+        .ok()?;
+    let mut file = bundle.dir.to_path_buf();
+    for segment in decoded.split('/') {
+        if matches!(segment, "" | "." | "..") || segment.contains(['\\', '\0']) {
+            return None;
+        }
+        file.push(segment);
+    }
+    file.is_file()
+        .then(|| (file, format!("{}{dest}", bundle.url)))
 }
 
 /// ` title="…"` when the link or image has a title.
@@ -660,7 +729,7 @@ fn policy(own_ids: HashSet<String>) -> ammonia::Builder<'static> {
             "details",
             "summary",
         ])
-        .add_tag_attributes("img", ["loading", "width", "height"])
+        .add_tag_attributes("img", ["loading", "decoding", "width", "height"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("a", ["target"])
         .add_tag_attributes("ol", ["start"])
@@ -904,5 +973,64 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"class="language-rust""#), "{out}");
+    }
+
+    #[test]
+    fn only_images_after_the_first_load_lazily() {
+        let out = html("![a](https://e.com/a.png)\n\n![b](https://e.com/b.png) ![c](/c.png)");
+        assert!(
+            out.contains(r#"<img src="https://e.com/a.png" alt="a">"#),
+            "{out}"
+        );
+        for src in ["https://e.com/b.png", "/c.png"] {
+            assert!(
+                out.contains(&format!(
+                    r#"src="{src}" alt="{}" loading="lazy" decoding="async">"#,
+                    if src.ends_with("b.png") { "b" } else { "c" }
+                )),
+                "{out}"
+            );
+        }
+        // Raw HTML keeps these attributes through the sanitiser.
+        let raw = html(
+            "<img src=\"/x.png\" width=\"2\" height=\"3\" decoding=\"async\">\n\n![d](/d.png)",
+        );
+        assert!(
+            raw.contains(r#"width="2" height="3" decoding="async""#),
+            "{raw}"
+        );
+    }
+
+    #[test]
+    fn a_bundle_image_links_where_it_is_published_with_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x02\x80\0\0\x01\xe0".to_vec();
+        png.extend_from_slice(&[8, 2, 0, 0, 0]);
+        std::fs::write(dir.path().join("image-1.png"), &png).unwrap();
+        std::fs::create_dir(dir.path().join("sub dir")).unwrap();
+        std::fs::write(dir.path().join("sub dir/b.png"), &png).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not an image").unwrap();
+        let bundle = Bundle {
+            dir: dir.path(),
+            url: "/news/2024-05-02-chips/",
+        };
+        let md = "![lead](https://e.com/lead.jpg)\n\n![one](image-1.png) ![two](sub%20dir/b.png) \
+                  ![txt](notes.txt) ![gone](missing.png) ![up](../secret.png) ![abs](/image-1.png)";
+        let out = render_in(md, &MarkdownConfig::default(), "/", None, Some(bundle)).html;
+        let lazy = r#"loading="lazy" decoding="async">"#;
+        for want in [
+            format!(
+                r#"<img src="/news/2024-05-02-chips/image-1.png" alt="one" width="640" height="480" {lazy}"#
+            ),
+            format!(
+                r#"<img src="/news/2024-05-02-chips/sub%20dir/b.png" alt="two" width="640" height="480" {lazy}"#
+            ),
+            format!(r#"<img src="/news/2024-05-02-chips/notes.txt" alt="txt" {lazy}"#),
+            format!(r#"<img src="missing.png" alt="gone" {lazy}"#),
+            format!(r#"<img src="../secret.png" alt="up" {lazy}"#),
+            format!(r#"<img src="/image-1.png" alt="abs" {lazy}"#),
+        ] {
+            assert!(out.contains(&want), "{want}\n{out}");
+        }
     }
 }

@@ -50,3 +50,8 @@ fn run_script(script: &str) {
 fn serve_click_through_live_reload_and_error_overlay_in_chromium() {
     run_script("serve.mjs");
 }
+
+#[test]
+fn site_pages_screenshots_layout_and_axe_in_chromium() {
+    run_script("site.mjs");
+}

@@ -13,8 +13,21 @@
 //! output folder moves the new article to `-2`, `-3`… and says so. One bad input does not stop the batch; the exit
 //! status is non-zero when any input failed. Analysis runs in parallel; reporting and writing
 //! run in input order, so output is deterministic.
+//!
+//! With `--fetch-images` (or `[convert] fetch_images`), an article is written as a page bundle,
+//! `<name>/index.md` (the name the flat file would have), and its images (body and cover) are
+//! downloaded into the folder, a few at once (`crate::fetch`: http(s) only, size limit,
+//! timeout, public addresses only), kept only when their type and bytes are an image
+//! (`convert::images`), and linked by their local names. An image that fails keeps its URL
+//! and gets one warning naming the input, the URL and why. The rules above hold for bundles:
+//! an existing `index.md` is unchanged or kept without `--force` (nothing is downloaded
+//! then), and an existing image file is never overwritten without it. An article already
+//! converted the other way (its flat file `<name>.md` where a bundle is wanted, or its bundle
+//! where a flat file is: same URL, same input) is that file, not a new one beside it; only
+//! `--force` with `--fetch-images` turns a flat file into its bundle. `--dry-run` downloads
+//! nothing and says what it would fetch.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io::{IsTerminal, Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -23,11 +36,17 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 
 use crate::cli::ConvertArgs;
 use crate::content::FrontMatter;
+use crate::convert::images::{self, Wanted};
 use crate::convert::{self, Converted, Input, Knowledge, Options};
+use crate::fetch;
+use crate::image::ImageKind;
+
+/// Images of one article downloaded at once.
+const PARALLEL_IMAGES: usize = 4;
 
 /// File extensions taken when a directory is given.
 const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "html", "htm"];
@@ -87,10 +106,22 @@ struct Batch<'a> {
     urls: Option<std::collections::BTreeMap<String, PathBuf>>,
     content_dir: PathBuf,
     tally: Tally,
+    /// The client when images are fetched: articles are then written as page bundles.
+    images: Option<fetch::Client>,
+}
+
+/// Where one article goes.
+struct Placement {
+    target: PathBuf,
+    /// Said before writing: a slug that moved, a flat file kept.
+    note: Option<String>,
+    /// The article's flat file, removed once its bundle is written (`--force`).
+    replaces: Option<PathBuf>,
 }
 
 pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
     let knowledge = Arc::new(Knowledge::load(root)?);
+    let images = image_client(root, args)?;
     let mut tally = Tally::default();
     let mut origins = Vec::new();
     for (origin, err) in expand_inputs(&args.inputs) {
@@ -122,6 +153,7 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
         urls: None,
         content_dir: root.join("content"),
         tally,
+        images,
     };
     let total = results.len();
     for (n, (origin, result)) in results.into_iter().enumerate() {
@@ -150,6 +182,27 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The client for downloading images when they are fetched: `--fetch-images`, else `[convert]
+/// fetch_images` of the site's config.toml (read only when there is one: `convert` works
+/// outside a site too), and never with `--no-fetch-images`.
+fn image_client(root: &Path, args: &ConvertArgs) -> Result<Option<fetch::Client>> {
+    let settings = if root.join("config.toml").is_file() {
+        crate::config::Config::load(root)?.convert
+    } else {
+        crate::config::ConvertConfig::default()
+    };
+    let on = !args.no_fetch_images && (args.fetch_images || settings.fetch_images);
+    Ok(on.then(|| {
+        let limits = fetch::Limits {
+            max_bytes: settings.max_image_bytes,
+            timeout: Duration::from_secs(settings.image_timeout_secs),
+            max_redirects: 5,
+            allow_private: settings.fetch_private_hosts,
+        };
+        fetch::Client::new(&limits).accepting(&images::accept_header())
+    }))
 }
 
 /// `--timeout` as a duration; `None` for no limit.
@@ -341,14 +394,12 @@ impl Batch<'_> {
                 eprintln!("  line {}: [{}] {}: {text}", d.line, d.rule, d.reason);
             }
         }
-        let target = match self.url_target(&converted) {
-            Ok((target, moved)) => {
-                if let Some(note) = moved {
-                    self.clear_progress();
-                    eprintln!("note: {origin}: {note}");
-                }
-                target
-            }
+        let Placement {
+            target,
+            note,
+            replaces,
+        } = match self.url_target(&converted) {
+            Ok(placement) => placement,
             Err(e) => {
                 self.clear_progress();
                 eprintln!("error: {origin}: {e}");
@@ -356,24 +407,42 @@ impl Batch<'_> {
                 return;
             }
         };
+        if let Some(note) = note {
+            self.clear_progress();
+            eprintln!("note: {origin}: {note}");
+        }
+        // A bundle is written when images are fetched; a flat file kept as this article's
+        // twin stays flat, and without fetching an existing bundle is written as before.
+        let bundle = self.images.is_some() && target.file_name().is_some_and(|n| n == "index.md");
         if self.args.dry_run {
             eprintln!("would write {} (dry run)", target.display());
+            if bundle {
+                let dir = target.parent().unwrap_or(&target).display();
+                for w in images::wanted(&converted.markdown, cover_image(&converted.front_matter)) {
+                    eprintln!("would fetch {} → {dir}/{}.* (dry run)", w.url, w.stem);
+                }
+            }
             print!("{}", converted.content);
             self.tally.converted += 1;
             return;
         }
         self.clear_progress();
         let shown = target.display();
-        match write_one(&target, &converted, self.args.force) {
-            Ok(Outcome::Written) => {
-                eprintln!("converted {origin} → {shown}");
+        let written = if bundle {
+            self.write_bundle(origin, &target, &converted, replaces.as_deref())
+        } else {
+            write_one(&target, &converted, self.args.force).map(|o| (o, String::new()))
+        };
+        match written {
+            Ok((Outcome::Written, images)) => {
+                eprintln!("converted {origin} → {shown}{images}");
                 self.tally.converted += 1;
             }
-            Ok(Outcome::Unchanged) => {
+            Ok((Outcome::Unchanged, _)) => {
                 eprintln!("unchanged {origin} ({shown})");
                 self.tally.unchanged += 1;
             }
-            Ok(Outcome::Exists) => {
+            Ok((Outcome::Exists, _)) => {
                 eprintln!("skipped {origin}: {shown} exists (use --force to overwrite)");
                 self.tally.skipped += 1;
             }
@@ -383,6 +452,129 @@ impl Batch<'_> {
             }
         }
     }
+
+    /// Writes a page bundle. Whether anything is written is decided first, as for a flat
+    /// file ([`existing_outcome`]): an existing `index.md` is kept without `--force`, and then
+    /// nothing is downloaded. Then the images are downloaded, those that pass are saved into
+    /// the folder (an existing file only with `--force`), and `index.md` is written last,
+    /// linking them: an interrupted run leaves no article pointing at a missing file. Each
+    /// image that fails keeps its URL and is warned about. Gives the outcome and what became
+    /// of the images, for the status line.
+    fn write_bundle(
+        &self,
+        origin: &Origin,
+        target: &Path,
+        converted: &Converted,
+        replaces: Option<&Path>,
+    ) -> Result<(Outcome, String)> {
+        let force = self.args.force;
+        if !force && let Some(outcome) = existing_outcome(target, converted, false)? {
+            return Ok((outcome, String::new()));
+        }
+        let client = self
+            .images
+            .as_ref()
+            .context("internal error: no image client")?;
+        let dir = target
+            .parent()
+            .context("internal error: a bundle has a folder")?;
+        let mut front_matter = converted.front_matter.clone();
+        let cover = cover_image(&front_matter).map(str::to_string);
+        let wanted = images::wanted(&converted.markdown, cover.as_deref());
+        let mut local: HashMap<String, String> = HashMap::new();
+        for (w, fetched) in wanted.iter().zip(fetch_images(client, &wanted)) {
+            let saved = fetched.and_then(|(kind, bytes)| {
+                let name = w.file_name(kind);
+                let path = dir.join(&name);
+                if !force && path.exists() {
+                    return Err(format!(
+                        "{} exists (use --force to overwrite)",
+                        path.display()
+                    ));
+                }
+                crate::fsx::write_atomic(&path, &bytes).map_err(|e| format!("{e:#}"))?;
+                Ok(name)
+            });
+            match saved {
+                Ok(name) => {
+                    local.insert(w.url.clone(), name);
+                }
+                Err(reason) => eprintln!("warning: {origin}: image {} not saved: {reason}", w.url),
+            }
+        }
+        let markdown = images::relink(&converted.markdown, &local);
+        if let Some(name) = cover.as_ref().and_then(|c| local.get(c)) {
+            front_matter
+                .extra
+                .rest
+                .insert("cover_image".into(), toml::Value::String(name.clone()));
+        }
+        let content = front_matter.to_file_string(&markdown);
+        let saved = match wanted.len() {
+            0 => String::new(),
+            n => format!(" ({} of {n} images saved)", local.len()),
+        };
+        if target.is_file() && crate::fsx::read_to_string(target)? == content {
+            return Ok((Outcome::Unchanged, saved));
+        }
+        crate::fsx::write_atomic(target, &content)?;
+        if let Some(flat) = replaces {
+            std::fs::remove_file(flat)
+                .with_context(|| format!("failed to remove `{}`", flat.display()))?;
+            eprintln!(
+                "note: {origin}: {} is now the bundle {}",
+                flat.display(),
+                target.display()
+            );
+        }
+        Ok((Outcome::Written, saved))
+    }
+}
+
+/// The `[extra] cover_image` of a converted article.
+fn cover_image(fm: &FrontMatter) -> Option<&str> {
+    fm.extra.rest.get("cover_image").and_then(|v| v.as_str())
+}
+
+/// What each wanted image became: the kind and bytes of an image to keep, or why not (the
+/// reason a warning shows). Up to [`PARALLEL_IMAGES`] are downloaded at once; results come
+/// back in `wanted` order.
+fn fetch_images(
+    client: &fetch::Client,
+    wanted: &[Wanted],
+) -> Vec<std::result::Result<(ImageKind, Vec<u8>), String>> {
+    type Fetched = std::result::Result<(ImageKind, Vec<u8>), String>;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let one = |w: &Wanted| -> Fetched {
+        let response = client.get(&w.url).map_err(|e| e.to_string())?;
+        let kind = images::accept(response.content_type.as_deref(), &response.bytes)?;
+        Ok((kind, response.bytes))
+    };
+    let mut results: Vec<Option<Fetched>> = wanted.iter().map(|_| None).collect();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..PARALLEL_IMAGES.min(wanted.len()))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(w) = wanted.get(i) else { break };
+                        done.push((i, one(w)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            for (i, r) in worker.join().unwrap_or_default() {
+                results[i] = Some(r);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("not fetched (internal error)".into())))
+        .collect()
 }
 
 impl Batch<'_> {
@@ -396,17 +588,26 @@ impl Batch<'_> {
         crate::content::page::site_path(rel, meta)
     }
 
-    /// A target whose URL no article of the batch or of the output folder has: the file name,
-    /// else `-2`, `-3`…, saying which slug moved; refused when the front matter pins the path.
-    fn url_target(&mut self, converted: &Converted) -> Result<(PathBuf, Option<String>)> {
+    /// A target whose URL no article of the batch or of the output folder has: the file name
+    /// (`<name>/index.md` for a bundle), else `-2`, `-3`…, saying which slug moved; refused
+    /// when the front matter pins the path. The article's twin (its flat file where a bundle
+    /// is wanted, or its bundle where a flat file is) is where it stays, but for a flat file
+    /// `--force` turns into a bundle.
+    fn url_target(&mut self, converted: &Converted) -> Result<Placement> {
         let meta = &converted.front_matter;
+        let bundle = self.images.is_some();
         if self.urls.is_none() {
             self.urls = Some(self.existing_urls());
         }
-        let first = self.out_dir.join(&converted.file_name);
+        let first = target_path(&self.out_dir, &converted.file_name, 1, bundle);
         let first_url = self.url_for(&first, meta);
         for _ in 0..1000 {
-            let target = unique_target(&self.out_dir, &converted.file_name, &mut self.claimed);
+            let target = unique_target(
+                &self.out_dir,
+                &converted.file_name,
+                bundle,
+                &mut self.claimed,
+            );
             let url = self.url_for(&target, meta);
             let urls = self.urls.as_mut().expect("loaded above");
             match urls.get(&url) {
@@ -414,6 +615,34 @@ impl Batch<'_> {
                     if other == &target && !self.args.force && !same_input(&target, converted) =>
                 {
                     continue;
+                }
+                Some(other)
+                    if other != &target
+                        && is_twin(other, &target)
+                        && same_input(other, converted) =>
+                {
+                    let other = other.clone();
+                    if bundle && self.args.force {
+                        urls.insert(url, target.clone());
+                        return Ok(Placement {
+                            target,
+                            note: None,
+                            replaces: Some(other),
+                        });
+                    }
+                    self.claimed.insert(other.clone());
+                    let note = bundle.then(|| {
+                        format!(
+                            "{} is this article as a flat file: it stays (--force makes it a \
+                             bundle with its images)",
+                            other.display()
+                        )
+                    });
+                    return Ok(Placement {
+                        target: other,
+                        note,
+                        replaces: None,
+                    });
                 }
                 Some(other) if other != &target => {
                     if meta.path.is_some() || meta.slug.is_some() {
@@ -435,7 +664,11 @@ impl Batch<'_> {
                     target.display()
                 )
             });
-            return Ok((target, moved));
+            return Ok(Placement {
+                target,
+                note: moved,
+                replaces: None,
+            });
         }
         anyhow::bail!("no free URL for {}", first.display())
     }
@@ -473,6 +706,20 @@ fn same_input(target: &Path, converted: &Converted) -> bool {
     let new = &converted.front_matter.extra.source_url;
     stored_input_hash(&old) == Some(converted.input_hash.as_str())
         || (new.is_some() && old.extra.source_url == *new)
+}
+
+/// Whether `a` and `b` are one name's flat file and bundle: `x.md` and `x/index.md`.
+fn is_twin(a: &Path, b: &Path) -> bool {
+    let flat_of = |bundle: &Path| -> Option<PathBuf> {
+        if bundle.file_name()? != "index.md" {
+            return None;
+        }
+        let dir = bundle.parent()?;
+        let mut name = dir.file_name()?.to_os_string();
+        name.push(".md");
+        Some(dir.with_file_name(name))
+    };
+    flat_of(a).as_deref() == Some(b) || flat_of(b).as_deref() == Some(a)
 }
 
 /// The `extra.input_hash` a converted file records.
@@ -548,17 +795,33 @@ fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
+/// The `n`th candidate path for the file name `name` (`<date>-<slug>.md`): `name` itself
+/// (`<date>-<slug>/index.md` for a bundle), then `-2`, `-3`… before the extension.
+fn target_path(out_dir: &Path, name: &str, n: usize, bundle: bool) -> PathBuf {
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let stem = if n == 1 {
+        stem.to_string()
+    } else {
+        format!("{stem}-{n}")
+    };
+    if bundle {
+        out_dir.join(stem).join("index.md")
+    } else {
+        out_dir.join(format!("{stem}.md"))
+    }
+}
+
 /// The target path; a second input of this batch with the same name (and other content) gets
 /// `-2`, `-3`… rather than overwriting the first.
-fn unique_target(out_dir: &Path, name: &str, claimed: &mut BTreeSet<PathBuf>) -> PathBuf {
-    let stem = name.strip_suffix(".md").unwrap_or(name);
+fn unique_target(
+    out_dir: &Path,
+    name: &str,
+    bundle: bool,
+    claimed: &mut BTreeSet<PathBuf>,
+) -> PathBuf {
     let mut n = 1;
     loop {
-        let candidate = if n == 1 {
-            out_dir.join(name)
-        } else {
-            out_dir.join(format!("{stem}-{n}.md"))
-        };
+        let candidate = target_path(out_dir, name, n, bundle);
         if claimed.insert(candidate.clone()) {
             return candidate;
         }
@@ -575,22 +838,33 @@ enum Outcome {
 /// Writes unless a file is there: same input hash → unchanged (rewritten only with `--force`
 /// when the converter's output changed); other content → kept unless `--force`.
 fn write_one(target: &Path, converted: &Converted, force: bool) -> Result<Outcome> {
-    if target.exists() {
-        let existing = crate::fsx::read_to_string(target)?;
-        if existing == converted.content {
-            return Ok(Outcome::Unchanged);
-        }
-        let same_input = FrontMatter::parse(&existing)
-            .ok()
-            .is_some_and(|(fm, _)| stored_input_hash(&fm) == Some(converted.input_hash.as_str()));
-        if !force {
-            return Ok(if same_input {
-                Outcome::Unchanged
-            } else {
-                Outcome::Exists
-            });
-        }
+    if let Some(outcome) = existing_outcome(target, converted, force)? {
+        return Ok(outcome);
     }
     crate::fsx::write_atomic(target, &converted.content)?;
     Ok(Outcome::Written)
+}
+
+/// What a file already at `target` makes of this input, when nothing is to be written: the
+/// same text, or the same input hash without `--force`, is unchanged; other content is kept
+/// unless `--force`. `None`: write.
+fn existing_outcome(target: &Path, converted: &Converted, force: bool) -> Result<Option<Outcome>> {
+    if !target.exists() {
+        return Ok(None);
+    }
+    let existing = crate::fsx::read_to_string(target)?;
+    if existing == converted.content {
+        return Ok(Some(Outcome::Unchanged));
+    }
+    if force {
+        return Ok(None);
+    }
+    let same_input = FrontMatter::parse(&existing)
+        .ok()
+        .is_some_and(|(fm, _)| stored_input_hash(&fm) == Some(converted.input_hash.as_str()));
+    Ok(Some(if same_input {
+        Outcome::Unchanged
+    } else {
+        Outcome::Exists
+    }))
 }

@@ -1,8 +1,10 @@
 //! What a build keeps of each article's body between builds: the measures taken from it
 //! (summary, word count, reading time, the hashes of its text and of its rendered body),
-//! keyed by the hash of the article's file. With them, a build after one edit reads every
-//! article's front matter but renders the Markdown of the edited one only; the others' bodies
-//! are rendered when a page or feed showing them is written again ([`super::Page::body`]).
+//! keyed by the hash of the article's file (for a page bundle, also by the sizes and times of
+//! its other files: its images give the body's `width`/`height`; see
+//! [`super::Page::body_cache_key`]). With them, a build after one edit reads every article's
+//! front matter but renders the Markdown of the edited one only; the others' bodies are
+//! rendered when a page or feed showing them is written again ([`super::Page::body`]).
 //!
 //! Saved in the output's state directory (`.public.newsroom/bodies`). The cache never decides
 //! what is written: an entry is used only for a file with the same hash, and the whole file
@@ -53,8 +55,9 @@ impl BodyCache {
         })
     }
 
-    pub fn get(&self, source_hash: u64) -> Option<&Measures> {
-        self.entries.get(&source_hash)
+    /// The measures saved under `key` ([`Page::body_cache_key`]).
+    pub fn get(&self, key: u64) -> Option<&Measures> {
+        self.entries.get(&key)
     }
 
     pub fn len(&self) -> usize {
@@ -70,7 +73,7 @@ impl BodyCache {
     pub fn save<'p>(&self, pages: impl Iterator<Item = &'p Page>) -> Option<Vec<u8>> {
         let mut entries: Vec<(u64, Measures)> = pages
             .filter(|p| !p.links_to_content())
-            .map(|p| (p.source_hash, p.measures()))
+            .map(|p| (p.body_cache_key(), p.measures()))
             .collect();
         entries.sort_unstable_by_key(|e| e.0);
         entries.dedup_by_key(|e| e.0);

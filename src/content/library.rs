@@ -178,7 +178,7 @@ fn parse_files(
             if sources == Sources::Drop && !page.links_to_content() {
                 // Its text measures are all a build needs of it until it is shown: its body
                 // is rendered again then (it needs no URL), so no body is held in between.
-                match bodies.and_then(|b| b.get(page.source_hash)) {
+                match bodies.and_then(|b| b.get(page.body_cache_key())) {
                     Some(m) => page.take_measures(m),
                     None => {
                         page.render_body(config, None)?;

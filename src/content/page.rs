@@ -103,6 +103,8 @@ pub struct Page {
     pub key_lines: KeyLines,
     /// Whether the body may hold an `@/` link (see [`Page::links_to_content`]).
     links: bool,
+    /// For a bundle: [`Page::body_cache_key`], taken once.
+    bundle_stamp: std::sync::OnceLock<u64>,
 }
 
 /// What an article's body gives besides its HTML: what a build keeps of it between builds
@@ -283,6 +285,57 @@ impl Page {
             links,
             source: text,
             body_start,
+            bundle_stamp: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The folder of the bundle this page is the `index.md` of (`news/a/index.md`), and the
+    /// URL its files are published under (the page's own, `/news/a/`).
+    fn bundle(&self, base_path: &str) -> Option<(&Path, String)> {
+        // A bundle's files are published beside its page (`Library::bundle_dirs`), wherever
+        // a dated folder name, `slug` or `path` put it.
+        self.content_path.strip_suffix("/index.md")?;
+        let folder = self.file.parent()?;
+        Some((folder, format!("{base_path}{}", self.path)))
+    }
+
+    /// The key of this page's body in the body cache ([`super::BodyCache`]): the hash of its
+    /// file, and for a bundle also its place and each other file of its folder (path, size,
+    /// mtime, ctime, inode, as the build's sources key): an image replaced by one of another
+    /// size must not keep the body (and `width`/`height`) rendered with the old one. Taken
+    /// once, when first asked.
+    pub fn body_cache_key(&self) -> u64 {
+        let Some((folder, url)) = self.bundle("/") else {
+            return self.source_hash;
+        };
+        *self.bundle_stamp.get_or_init(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            self.source_hash.hash(&mut h);
+            url.hash(&mut h);
+            let files = walkdir::WalkDir::new(folder)
+                .min_depth(1)
+                .max_depth(4)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|e| {
+                    e.file_type().is_file() && !(e.depth() == 1 && e.file_name() == "index.md")
+                });
+            for e in files {
+                e.path()
+                    .strip_prefix(folder)
+                    .unwrap_or(e.path())
+                    .hash(&mut h);
+                let Ok(meta) = e.metadata() else { continue };
+                crate::output::manifest::Stamp::of(&meta).hash(&mut h);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::MetadataExt;
+                    (meta.ctime(), meta.ctime_nsec()).hash(&mut h);
+                }
+            }
+            h.finish()
         })
     }
 
@@ -295,7 +348,12 @@ impl Page {
         resolve: Option<markdown::Resolve<'_>>,
     ) -> Result<(), Vec<Diagnostic>> {
         let body = &self.source[self.body_start..];
-        let rendered = markdown::render_with(body, &config.markdown, &config.base_path(), resolve);
+        let base = config.base_path();
+        let bundle = self.bundle(&base);
+        let bundle = bundle
+            .as_ref()
+            .map(|(dir, url)| markdown::Bundle { dir, url });
+        let rendered = markdown::render_in(body, &config.markdown, &base, resolve, bundle);
         let errors: Vec<Diagnostic> = rendered
             .unresolved
             .iter()
@@ -426,11 +484,16 @@ impl Page {
                 self.file.display()
             );
         }
-        Ok(markdown::render_with(
+        let bundle = self.bundle(base_path);
+        let bundle = bundle
+            .as_ref()
+            .map(|(dir, url)| markdown::Bundle { dir, url });
+        Ok(markdown::render_in(
             &text[self.body_start..],
             markdown,
             base_path,
             None,
+            bundle,
         ))
     }
 
@@ -586,6 +649,66 @@ mod tests {
         assert_eq!(p.path, "custom-slug/");
         let p = page("+++\ntitle = \"T\"\n+++\n", "bundle/index.md").unwrap();
         assert_eq!(p.path, "bundle/");
+    }
+
+    #[test]
+    fn a_bundle_body_sizes_its_images_and_is_cached_by_them_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join("news/2024-05-02-chips");
+        std::fs::create_dir_all(&folder).unwrap();
+        let png = |w: u8| {
+            let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0".to_vec();
+            b.extend_from_slice(&[w, 0, 0, 0, 9, 8, 2, 0, 0, 0]);
+            b
+        };
+        std::fs::write(folder.join("image-1.png"), png(16)).unwrap();
+        let text = "+++\ntitle = \"T\"\n+++\n![A chip](image-1.png)\n";
+        let load = || {
+            let config = Config::default();
+            let mut p = Page::read(
+                text.into(),
+                Path::new("news/2024-05-02-chips/index.md"),
+                &config,
+            )
+            .unwrap();
+            p.file = folder.join("index.md");
+            p.render_body(&config, None).unwrap();
+            p
+        };
+        let first = load();
+        let first_key = first.body_cache_key(); // taken at load, as the library does
+        assert!(
+            first.rendered.html.contains(
+                // Published beside the page, at its URL (the dated folder name is its date).
+                r#"<img src="/news/chips/image-1.png" alt="A chip" width="16" height="9">"#
+            ),
+            "{}",
+            first.rendered.html
+        );
+        // Replaced later (file times are coarse on some file systems: one second later).
+        let later = std::fs::metadata(folder.join("image-1.png"))
+            .unwrap()
+            .modified()
+            .unwrap()
+            + std::time::Duration::from_secs(1);
+        std::fs::write(folder.join("image-1.png"), png(200)).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(folder.join("image-1.png"))
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        let second = load();
+        assert!(second.rendered.html.contains(r#"width="200""#));
+        assert_eq!(first.source_hash, second.source_hash);
+        assert_ne!(
+            first_key,
+            second.body_cache_key(),
+            "a cached body would show the old size"
+        );
+        assert_eq!(first.body_cache_key(), first_key, "taken once");
+        let flat = page(text, "news/chips.md").unwrap();
+        assert_eq!(flat.body_cache_key(), flat.source_hash);
     }
 
     #[test]

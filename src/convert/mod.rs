@@ -13,7 +13,8 @@
 //! spaces, punctuation), [`blocks`] (the block model and text measures), [`html`] (DOM →
 //! blocks), [`metadata`] (dates, bylines, language, source brand), [`boilerplate`] (data rules
 //! and structure), [`headings`] (roles), [`article`] (the pipeline), [`write`](mod@write) (Markdown, front
-//! matter, file name). Rules data: `crate::rules`.
+//! matter, file name), [`images`] (an article's images for `--fetch-images`). Rules data:
+//! `crate::rules`.
 //!
 //! Pure: no file walking, no printing, no writing (the command does that) and no `cli`.
 pub mod article;
@@ -21,6 +22,7 @@ pub mod blocks;
 pub mod boilerplate;
 pub mod headings;
 pub mod html;
+pub mod images;
 pub mod input;
 pub mod metadata;
 pub mod model;
