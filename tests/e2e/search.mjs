@@ -7,7 +7,9 @@
 // Checks: a Chinese query typed into the masthead box shows the expected article first; an
 // English query too; ↓ moves into the results; the relevance set reaches recall@10 >= 0.95 in
 // the browser's own engine and ranks exactly as the Rust engine (same top 10); no console
-// errors. Prints typing-to-results latency and bytes downloaded. Screenshots in target/e2e/.
+// errors; a match deep in an article's body (Chinese, English, typed full-width) shows the
+// passage around it with the match marked. Prints typing-to-results latency and bytes
+// downloaded. Screenshots in target/e2e/.
 // NEWSROOM_E2E_LARGE=<built public dir> also measures a big site (e.g. the 10k corpus).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -127,6 +129,27 @@ async function main() {
     check((await first.getAttribute('href')) .startsWith('/news/wei-ruan-yu-openai'),
       'English query Azure: the seed article is first');
     console.log(`     latency Azure (default site): ${en.ms.toFixed(1)} ms`);
+
+    // Snippets show why an article matched: a match deep in the body (past the opening a
+    // result used to show) gets the passage around it, the match marked. Chinese and English.
+    for (const c of [
+      { q: '利润分配', href: '/news/wei-ruan-yu-openai', around: '双方之间利润分配协议的存在', shot: 'search-deep-zh.png' },
+      { q: 'supercomputer', href: '/news/can-decentralized-gpu-networks', around: 'cannot make them behave like one supercomputer', shot: 'search-deep-en.png' },
+      // Typed full-width, found and marked all the same.
+      { q: 'ＳＵＰＥＲＣＯＭＰＵＴＥＲ', href: '/news/can-decentralized-gpu-networks', around: 'like one supercomputer', mark: 'supercomputer' },
+    ]) {
+      await typeAndWait(page, c.q);
+      const card = page.locator('#search-results .card').filter({ has: page.locator(`a[href^="${c.href}"]`) }).first();
+      const snip = await card.locator('.snippet').evaluate((e) => ({
+        text: e.textContent,
+        marks: Array.from(e.querySelectorAll('mark'), (m) => m.textContent),
+      })).catch(() => ({ text: '', marks: [] }));
+      const want = (c.mark || c.q).toLowerCase();
+      check(snip.text.includes(c.around) && snip.marks.some((m) => m.toLowerCase() === want)
+        && snip.text.startsWith('…') && snip.text.length <= 150,
+        `query ${c.q}: the snippet is the passage deep in the body, the match marked (${JSON.stringify(snip)})`);
+      if (c.shot) await page.screenshot({ path: path.join(work, c.shot), fullPage: true });
+    }
 
     // 3. The fixture site: typing latency and the relevance set through the browser's engine.
     await page.goto(base + '/fixture/search/');
