@@ -473,6 +473,13 @@
     return (app.getAttribute('data-msg-' + name) || '').replace('{n}', String(n));
   }
 
+  // The most used terms (search.html): shown with no query, no results or an error, so that
+  // the page always offers somewhere to go.
+  function suggest(on) {
+    var s = document.getElementById('search-suggest');
+    if (s) s.hidden = !on;
+  }
+
   function run(q, started) {
     var mine = ++seq;
     var list = document.getElementById('search-results');
@@ -480,6 +487,7 @@
     if (!q.trim()) {
       list.replaceChildren();
       status.textContent = '';
+      suggest(true);
       return Promise.resolve();
     }
     return search(q).then(function (r) {
@@ -511,6 +519,7 @@
           }
         });
       }
+      suggest(r.hits.length === 0);
       status.textContent = r.hits.length === 0 ? msg('none')
         : (r.complete ? '' : msg('partial') + ' · ') + msg('results', r.hits.length);
       return show(0).then(function () {
@@ -523,6 +532,7 @@
     }).catch(function (e) {
       if (mine !== seq) return;
       status.textContent = msg('error');
+      suggest(true);
       if (window.console) console.warn('search:', e);
     });
   }
@@ -578,5 +588,8 @@
   });
   input.focus();
   loadMeta().catch(function () {});
-  if (q0) run(q0, performance.now());
+  if (q0) {
+    suggest(false);
+    run(q0, performance.now());
+  }
 })();

@@ -141,6 +141,13 @@ fn build_writes_the_index_the_page_and_a_box_on_every_page_under_the_sub_path() 
         !page.contains("masthead-q"),
         "one search box on the search page"
     );
+    // With no query the page suggests the most used terms, each a link to its page.
+    let suggest = &page[page.find(r#"id="search-suggest""#).expect("suggestions")..];
+    assert!(
+        suggest.contains(r#"href="/news/companies/microsoft/""#),
+        "{suggest}"
+    );
+    assert!(suggest.contains(r#"href="/news/topics/"#), "{suggest}");
     let home = read(&out.join("index.html"));
     assert!(home.contains(r#"action="/news/search/""#), "{home}");
     assert!(home.contains(r#"name="q""#));
