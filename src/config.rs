@@ -252,7 +252,9 @@ pub struct SearchConfig {
     pub enabled: bool,
     /// Parts of an article that are indexed: `title`, `description`, `body`, `taxonomies`.
     pub fields: Vec<SearchField>,
-    /// Characters of each article's text kept for result snippets; more means larger downloads.
+    /// Characters of each article's text kept in its search record, where the browser finds
+    /// the passage that matched; a match past them shows the opening. More means larger
+    /// downloads.
     pub snippet_chars: usize,
     /// Aimed size of one index shard in bytes; a query downloads one shard per term.
     pub shard_bytes: usize,
@@ -282,7 +284,7 @@ impl Default for SearchConfig {
                 SearchField::Body,
                 SearchField::Taxonomies,
             ],
-            snippet_chars: 500,
+            snippet_chars: 4000,
             shard_bytes: 16 * 1024,
             aliases: BTreeMap::new(),
         }

@@ -222,36 +222,81 @@
   }
 
   // ---- results page ----
-  function needlesOf(q) {
-    // What to highlight: each typed word (and its folded form) and each CJK run with its
-    // bigrams, longest first so a whole phrase wins over its parts.
-    var set = new Set();
-    q.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).forEach(function (part) {
-      var latin = part.split(CJK).filter(Boolean);
-      var cjk = part.match(new RegExp(CJK.source + '+', 'gu')) || [];
-      latin.forEach(function (w) {
-        if (w.length > 1 || NUMERIC.test(w)) { set.add(w); set.add(foldPlural(w)); }
-      });
-      cjk.forEach(function (r) {
-        set.add(r);
-        var cs = Array.from(r);
-        for (var i = 0; i + 1 < cs.length; i++) set.add(cs[i] + cs[i + 1]);
-      });
-    });
-    return Array.from(set).filter(Boolean).sort(function (a, b) { return b.length - a.length; });
+  // Text as it is matched for highlighting: full-width ASCII as half-width, lowercased, one
+  // UTF-16 unit for one (a character whose lowercase is longer stays as it is), so that a
+  // position in the folded text is the same position in the text.
+  function fold(s) {
+    var out = '';
+    for (var i = 0; i < s.length; i++) {
+      var c = s[i], cp = s.charCodeAt(i);
+      if (cp >= 0xff01 && cp <= 0xff5e) c = String.fromCharCode(cp - 0xfee0);
+      var l = c.toLowerCase();
+      out += l.length === 1 ? l : c;
+    }
+    return out;
   }
 
+  // A character of a word the tokenizer keeps whole (not CJK, which it pairs).
+  function isWordChar(c) {
+    return c !== undefined && ALNUM.test(c) && !CJK.test(c);
+  }
+
+  function needlesOf(q, ts) {
+    // What to highlight: the query as typed, each typed word (matched as a whole word, in any
+    // plural form the tokenizer folds alike) and each CJK run with its bigrams, longest first
+    // so that a whole phrase wins over its parts.
+    var typed = fold(q).replace(/\s+/g, ' ').trim();
+    var words = new Set(), cjk = new Set();
+    typed.split(/[^\p{Alphabetic}\p{N}]+/u).forEach(function (part) {
+      var latin = part.split(CJK).filter(Boolean);
+      var runs = part.match(new RegExp(CJK.source + '+', 'gu')) || [];
+      latin.forEach(function (w) {
+        if (Array.from(w).length > 1 || NUMERIC.test(w)) { words.add(w); words.add(foldPlural(w)); }
+      });
+      runs.forEach(function (r) {
+        cjk.add(r);
+        var cs = Array.from(r);
+        for (var i = 0; i + 1 < cs.length; i++) cjk.add(cs[i] + cs[i + 1]);
+      });
+    });
+    var longest = function (a, b) { return b.length - a.length; };
+    var phrases = typed && !words.has(typed) && !cjk.has(typed) ? [typed] : [];
+    // `terms`: the query's terms (`ts`), what a match counts for when a window is chosen.
+    return { phrases: phrases, words: words, cjk: Array.from(cjk).sort(longest), terms: new Set(ts) };
+  }
+
+  // The [start, end) of every match of `needles` in `text`, in order, not overlapping.
   function findMatches(text, needles) {
-    var lower = text.toLowerCase();
+    var f = fold(text);
     var found = [];
-    if (lower.length !== text.length) return found;
     var i = 0;
-    while (i < lower.length) {
-      var hit = null;
-      for (var k = 0; k < needles.length; k++) {
-        if (lower.startsWith(needles[k], i)) { hit = needles[k]; break; }
+    outer: while (i < f.length) {
+      var wordStart = isWordChar(f[i]) && !isWordChar(f[i - 1]);
+      for (var k = 0; k < needles.phrases.length; k++) {
+        var p = needles.phrases[k], e = i + p.length;
+        if (f.startsWith(p, i) && (wordStart || !isWordChar(p[0]))
+          && !(isWordChar(p[p.length - 1]) && isWordChar(f[e]))) {
+          found.push([i, e]);
+          i = e;
+          continue outer;
+        }
       }
-      if (hit) { found.push([i, i + hit.length]); i += hit.length; } else { i += 1; }
+      if (wordStart) {
+        var j = i + 1;
+        while (j < f.length && isWordChar(f[j])) j++;
+        var w = f.slice(i, j);
+        if (needles.words.has(w) || needles.words.has(foldPlural(w))) found.push([i, j]);
+        i = j;
+        continue;
+      }
+      for (k = 0; k < needles.cjk.length; k++) {
+        if (f.startsWith(needles.cjk[k], i)) {
+          found.push([i, i + needles.cjk[k].length]);
+          i += needles.cjk[k].length;
+          continue outer;
+        }
+      }
+      i += 1;
     }
     return found;
   }
@@ -270,13 +315,105 @@
     return frag;
   }
 
+  // ---- snippets: the passage that matched ----
+  var SNIPPET = 140;
+
+  // Whether a sentence starts at `p` (after a paragraph break, a CJK stop, or '. ').
+  function sentenceStart(t, p) {
+    if (p === 0) return true;
+    var c = t[p - 1];
+    return c === '\n' || '。！？；'.indexOf(c) >= 0 || (c === ' ' && '.!?'.indexOf(t[p - 2]) >= 0);
+  }
+
+  // Whether a clause starts at `p` (after a comma or colon).
+  function clauseStart(t, p) {
+    var c = t[p - 1];
+    return p > 0 && ('，、：'.indexOf(c) >= 0 || (c === ' ' && ',:;'.indexOf(t[p - 2]) >= 0));
+  }
+
+  // Whether a sentence ends just before `p`.
+  function sentenceEnd(t, p) {
+    if (p === t.length || t[p] === '\n') return true;
+    var c = t[p - 1];
+    return '。！？；'.indexOf(c) >= 0 || ('.!?'.indexOf(c) >= 0 && /\s/.test(t[p]));
+  }
+
+  function midWord(t, p) {
+    return isWordChar(t[p - 1]) && isWordChar(t[p]);
+  }
+
+  // Never between the two halves of a surrogate pair.
+  function unitSafe(t, p) {
+    var c = t.charCodeAt(p);
+    return c >= 0xdc00 && c <= 0xdfff ? p - 1 : p;
+  }
+
+  // The window of the text to show: the ~SNIPPET units that cover the most distinct query
+  // terms (ties: the earliest), begun at a sentence start when one is near before the first
+  // match (else a clause start, else between words, some context before the match), and
+  // ended at a sentence end, else between words. `keys[i]` are the query terms match i
+  // stands for. With no match, the opening.
+  function snippetWindow(t, ms, keys) {
+    var first = 0, last = 0, best = 0;
+    for (var i = 0; i < ms.length; i++) {
+      // The window from match i: the matches within reach, and the end of the last one that
+      // brings a term not seen yet (later repeats need not fit).
+      var seen = new Set(), until = ms[i][1];
+      for (var j = i; j < ms.length && ms[j][1] - ms[i][0] <= SNIPPET; j++) {
+        var n = seen.size;
+        keys[j].forEach(function (k) { seen.add(k); });
+        if (seen.size > n) until = ms[j][1];
+      }
+      if (seen.size > best) { best = seen.size; first = ms[i][0]; last = until; }
+    }
+    var reach = Math.max(0, first - Math.max(0, SNIPPET - (last - first)));
+    var start = first;
+    while (start > reach && !sentenceStart(t, start)) start--;
+    if (!sentenceStart(t, start)) {
+      // No sentence starts near: a clause start about 30 units before the match, else a
+      // word start there.
+      var near = Math.max(reach, first - 30), p;
+      start = -1;
+      for (p = near; start < 0 && p >= Math.max(reach, near - 20); p--) if (clauseStart(t, p)) start = p;
+      for (p = near; start < 0 && p <= first - 8; p++) if (clauseStart(t, p)) start = p;
+      if (start < 0) {
+        start = near;
+        p = near;
+        while (p > reach && p > near - 15 && midWord(t, p)) p--;
+        if (!midWord(t, p)) start = p;
+        while (start < first && midWord(t, start)) start++;
+      }
+      while (start < first && t[start] === ' ') start++;
+    }
+    start = unitSafe(t, start);
+    var end = Math.min(t.length, start + SNIPPET);
+    if (end < t.length) {
+      var e = end, floor = Math.max(last, start + Math.floor(SNIPPET * 0.6));
+      while (e > floor && !sentenceEnd(t, e)) e--;
+      if (sentenceEnd(t, e) && e >= floor) end = e;
+      else {
+        e = end;
+        while (e > last && midWord(t, e)) e--;
+        if (e > last) end = e;
+      }
+      end = unitSafe(t, end);
+      while (end > last && t[end - 1] === ' ') end--;
+    }
+    return [start, end];
+  }
+
   function snippet(text, needles) {
-    var flat = text.replace(/\s+/g, ' ').trim();
+    // White space as one space; a paragraph break kept (as '\n') for sentence boundaries.
+    var flat = text.replace(/[^\S\n]+/g, ' ').replace(/ ?\n\s*/g, '\n').trim();
     var all = findMatches(flat, needles);
-    var start = 0, len = 140;
-    if (all.length) start = Math.max(0, all[0][0] - 30);
-    var end = Math.min(flat.length, start + len);
-    var part = flat.slice(start, end);
+    var keys = all.map(function (m) {
+      var piece = flat.slice(m[0], m[1]);
+      var ks = terms(piece).filter(function (t) { return needles.terms.has(t); });
+      return ks.length ? ks : [fold(piece)];
+    });
+    var w = snippetWindow(flat, all, keys);
+    var start = w[0], end = w[1];
+    var part = flat.slice(start, end).replace(/\n/g, ' ');
     var ms = all.filter(function (m) { return m[0] >= start && m[1] <= end; })
       .map(function (m) { return [m[0] - start, m[1] - start]; });
     var frag = document.createDocumentFragment();
@@ -336,6 +473,13 @@
     return (app.getAttribute('data-msg-' + name) || '').replace('{n}', String(n));
   }
 
+  // The most used terms (search.html): shown with no query, no results or an error, so that
+  // the page always offers somewhere to go.
+  function suggest(on) {
+    var s = document.getElementById('search-suggest');
+    if (s) s.hidden = !on;
+  }
+
   function run(q, started) {
     var mine = ++seq;
     var list = document.getElementById('search-results');
@@ -343,11 +487,12 @@
     if (!q.trim()) {
       list.replaceChildren();
       status.textContent = '';
+      suggest(true);
       return Promise.resolve();
     }
     return search(q).then(function (r) {
       if (mine !== seq) return;
-      var needles = needlesOf(q);
+      var needles = needlesOf(q, r.terms);
       function show(from) {
         var ids = r.hits.slice(from, from + PAGE);
         return Promise.all(ids.map(function (h) { return loadDoc(r.meta, h.doc); })).then(function (recs) {
@@ -374,6 +519,7 @@
           }
         });
       }
+      suggest(r.hits.length === 0);
       status.textContent = r.hits.length === 0 ? msg('none')
         : (r.complete ? '' : msg('partial') + ' · ') + msg('results', r.hits.length);
       return show(0).then(function () {
@@ -386,6 +532,7 @@
     }).catch(function (e) {
       if (mine !== seq) return;
       status.textContent = msg('error');
+      suggest(true);
       if (window.console) console.warn('search:', e);
     });
   }
@@ -441,5 +588,8 @@
   });
   input.focus();
   loadMeta().catch(function () {});
-  if (q0) run(q0, performance.now());
+  if (q0) {
+    suggest(false);
+    run(q0, performance.now());
+  }
 })();

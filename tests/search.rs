@@ -98,6 +98,30 @@ fn chinese_company_names_find_articles_that_only_say_the_english_name() {
 }
 
 #[test]
+fn a_record_carries_a_sentence_deep_in_the_article_body() {
+    // The article's last sentence, some 2,000 characters in (records used to keep the first
+    // 500): the browser finds the passage that matched in the record's text.
+    let (_tmp, out) = built("search");
+    let s = Searcher::open_dir(&out).unwrap();
+    let hits = s.search("利润分配").unwrap();
+    let rec = s.doc(hits[0].doc).unwrap();
+    assert_eq!(rec.p, "wei-ruan-yu-openai/");
+    let deep = "可是双方之间利润分配协议的存在也意味着 OpenAI 仍然背负着早日盈利的商业化目标。";
+    let at = rec
+        .x
+        .find(deep)
+        .unwrap_or_else(|| panic!("not in the record: {}", rec.x));
+    assert!(rec.x[..at].chars().count() > 1500, "{at}");
+    // Paragraphs stay apart (a snippet does not run one into the next), white space is one.
+    assert!(rec.x.contains("进行防御。\n这个消息"), "{}", rec.x);
+    assert!(
+        !rec.x.contains("  ") && !rec.x.contains("\n\n"),
+        "{}",
+        rec.x
+    );
+}
+
+#[test]
 fn build_writes_the_index_the_page_and_a_box_on_every_page_under_the_sub_path() {
     let (_tmp, out) = built("search");
     for f in [
@@ -117,6 +141,13 @@ fn build_writes_the_index_the_page_and_a_box_on_every_page_under_the_sub_path() 
         !page.contains("masthead-q"),
         "one search box on the search page"
     );
+    // With no query the page suggests the most used terms, each a link to its page.
+    let suggest = &page[page.find(r#"id="search-suggest""#).expect("suggestions")..];
+    assert!(
+        suggest.contains(r#"href="/news/companies/microsoft/""#),
+        "{suggest}"
+    );
+    assert!(suggest.contains(r#"href="/news/topics/"#), "{suggest}");
     let home = read(&out.join("index.html"));
     assert!(home.contains(r#"action="/news/search/""#), "{home}");
     assert!(home.contains(r#"name="q""#));

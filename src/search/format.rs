@@ -9,9 +9,14 @@
 //! shards/<n>.bin     terms whose hash has top bits n; per term, sorted by term bytes:
 //!                    varint term_len, term (UTF-8), varint df, varint idf×1000,
 //!                    varint block_len, block = df × (varint doc-id delta, u8 weight)
-//! docs/<n>.json      records of docs n×4 … n×4+3, each {p: path, t: title, d: date shown, dt: yyyy-mm-dd, s: source,
-//!                    l: language, g: [[taxonomy, term, slug]…], x: snippet text}
+//! docs/<n>.json      records of docs n×doc_chunk … (n+1)×doc_chunk−1, each {p: path, t: title, d: date shown,
+//!                    dt: yyyy-mm-dd, s: source, l: language, g: [[taxonomy, term, slug]…], x: text}
 //! ```
+//!
+//! A record's `x` is the article's plain text (the description first when it is not the
+//! body's opening), white space compacted with paragraph breaks as `\n`, at most
+//! `[search] snippet_chars` characters: enough for the browser to find a match deep in the
+//! body and show the passage around it.
 //!
 
 use serde::{Deserialize, Serialize};
@@ -19,9 +24,12 @@ use serde::{Deserialize, Serialize};
 /// Version of the file layout above; the browser refuses other versions.
 pub const FORMAT: u32 = 2;
 
-/// Records per `docs/<n>.json` file: a result list of 10 fetches at most 10 small files,
-/// and a 10k-article site gets 2,500 files rather than 10,000.
-pub const DOC_CHUNK: usize = 4;
+/// Records per `docs/<n>.json` file. One: a record holds the article's text (a few KB), and
+/// the results shown are rarely neighbours, so a list of 10 fetches 10 files either way, and
+/// with more records per file it would download as many more articles it does not show (at
+/// 4, a 10k-article site's first results page fetched 133 KiB rather than 56 KiB). The cost
+/// is a file per article (10,000 on a 10k site rather than 2,500).
+pub const DOC_CHUNK: usize = 1;
 
 /// `search/meta.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -55,6 +63,7 @@ pub struct DocRecord {
     pub s: Option<String>,
     pub l: String,
     pub g: Vec<[String; 3]>,
+    /// The article's text, bounded (see the file layout above): what snippets are cut from.
     pub x: String,
 }
 

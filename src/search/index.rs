@@ -25,6 +25,10 @@ use super::rules::SearchRules;
 use super::terms::{DocTerms, IdMap, TermCache, TermTable};
 use super::tokenize;
 
+/// The version of what [`doc_record`] makes of an article: a file of doc records kept from
+/// an earlier build is reused only when it was made the same way.
+const RECORDS: u32 = 2;
+
 const K1: f64 = 1.2;
 const B: f64 = 0.5;
 
@@ -198,7 +202,7 @@ impl Indexer {
         let fingerprints: Vec<u64> = pages.par_iter().map(|p| fingerprint(p)).collect();
         let mut h = rustc_hash::FxHasher::default();
         library.term_index().hash(&mut h);
-        let records_key = (FORMAT, &self.dates, self.snippet_chars, h.finish());
+        let records_key = (FORMAT, RECORDS, &self.dates, self.snippet_chars, h.finish());
         let chunk_keys: Vec<u64> = pages
             .chunks(DOC_CHUNK)
             .zip(fingerprints.chunks(DOC_CHUNK))
@@ -664,14 +668,9 @@ fn doc_record(
         Some(d) if !d.is_empty() && !repeats_opening(d, body) => Some(d),
         _ => None,
     };
-    let snippet: String = match lead {
-        Some(d) => d
-            .chars()
-            .chain(['\n'])
-            .chain(body.chars())
-            .take(snippet_chars)
-            .collect(),
-        None => body.chars().take(snippet_chars).collect(),
+    let x = match lead {
+        Some(d) => record_text(&[d, body], snippet_chars),
+        None => record_text(&[body], snippet_chars),
     };
     DocRecord {
         p: page.path.clone(),
@@ -681,8 +680,65 @@ fn doc_record(
         s: page.meta.extra.source.clone(),
         l: page.language.clone(),
         g,
-        x: snippet,
+        x,
     }
+}
+
+/// What a record keeps of an article's text, for the browser to find the passage that
+/// matched (`search.js` picks the window around the query's terms): `parts` in order, white
+/// space compacted (a paragraph break, and the break between parts, as one `\n`), at most
+/// `max` characters. A text cut at the bound ends after its last sentence when that is in the
+/// last fifth, so the kept text does not stop mid-sentence.
+fn record_text(parts: &[&str], max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    // White space not yet written: ' ', or '\n' when it held a line break.
+    let mut gap: Option<char> = None;
+    // Where the last whole sentence ends, in bytes and in characters.
+    let mut sentence_end = (0, 0);
+    let mut cut = false;
+    'parts: for (k, part) in parts.iter().enumerate() {
+        if k > 0 && !out.is_empty() {
+            gap = Some('\n');
+        }
+        for c in part.chars() {
+            if c.is_whitespace() {
+                if !out.is_empty() {
+                    gap = Some(if c == '\n' || gap == Some('\n') {
+                        '\n'
+                    } else {
+                        ' '
+                    });
+                }
+                continue;
+            }
+            // Room for the gap and this character.
+            let need = 1 + usize::from(gap.is_some());
+            if chars + need > max {
+                if gap == Some('\n') || out.ends_with(['.', '!', '?']) {
+                    sentence_end = (out.len(), chars);
+                }
+                cut = true;
+                break 'parts;
+            }
+            if let Some(g) = gap.take() {
+                if g == '\n' || out.ends_with(['.', '!', '?']) {
+                    sentence_end = (out.len(), chars);
+                }
+                out.push(g);
+                chars += 1;
+            }
+            out.push(c);
+            chars += 1;
+            if matches!(c, '。' | '！' | '？' | '；') {
+                sentence_end = (out.len(), chars);
+            }
+        }
+    }
+    if cut && sentence_end.1 * 5 >= max * 4 {
+        out.truncate(sentence_end.0);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -799,6 +855,22 @@ mod tests {
         let shard = tokenize::shard_of("微软", index.meta.shard_bits) as usize;
         let mut r = ShardReader::new(&index.shards[shard]);
         assert!(std::iter::from_fn(|| r.next_term()).any(|t| t.term == "微软"));
+    }
+
+    #[test]
+    fn record_text_compacts_white_space_and_cuts_after_a_sentence_near_the_bound() {
+        assert_eq!(
+            record_text(&["  Lead  text ", "Body\n\n  one.  Two\tthree "], 100),
+            "Lead text\nBody\none. Two three"
+        );
+        let text = "第一句话。第二句话很长很长很长";
+        assert_eq!(record_text(&[text], 12), "第一句话。第二句话很长很");
+        assert_eq!(record_text(&[text], 6), "第一句话。");
+        assert_eq!(
+            record_text(&["One two three. Four five six"], 17),
+            "One two three."
+        );
+        assert_eq!(record_text(&["One. Two three"], 9), "One. Two");
     }
 
     #[test]

@@ -7,7 +7,10 @@
 // Checks: a Chinese query typed into the masthead box shows the expected article first; an
 // English query too; ↓ moves into the results; the relevance set reaches recall@10 >= 0.95 in
 // the browser's own engine and ranks exactly as the Rust engine (same top 10); no console
-// errors. Prints typing-to-results latency and bytes downloaded. Screenshots in target/e2e/.
+// errors; a match deep in an article's body (Chinese, English, typed full-width) shows the
+// passage around it with the match marked; the empty page and a query with no results list
+// the most used companies and topics. Prints typing-to-results latency and bytes downloaded.
+// Screenshots in target/e2e/.
 // NEWSROOM_E2E_LARGE=<built public dir> also measures a big site (e.g. the 10k corpus).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,7 +74,8 @@ async function typeAndWait(page, q) {
 
 async function main() {
   if (!fs.existsSync(bin)) throw new Error(`${bin} missing: run cargo build --release first`);
-  fs.rmSync(work, { recursive: true, force: true });
+  // Only this script's own site: target/e2e also holds the other browser tests' screenshots.
+  fs.rmSync(www, { recursive: true, force: true });
   fs.mkdirSync(www, { recursive: true });
   const port = await freePort();
   build(repo, 'news', port);
@@ -127,6 +131,49 @@ async function main() {
     check((await first.getAttribute('href')) .startsWith('/news/wei-ruan-yu-openai'),
       'English query Azure: the seed article is first');
     console.log(`     latency Azure (default site): ${en.ms.toFixed(1)} ms`);
+
+    // Snippets show why an article matched: a match deep in the body (past the opening a
+    // result used to show) gets the passage around it, the match marked. Chinese and English.
+    for (const c of [
+      { q: '利润分配', href: '/news/wei-ruan-yu-openai', around: '双方之间利润分配协议的存在', shot: 'search-deep-zh.png' },
+      { q: 'supercomputer', href: '/news/can-decentralized-gpu-networks', around: 'cannot make them behave like one supercomputer', shot: 'search-deep-en.png' },
+      // Typed full-width, found and marked all the same.
+      { q: 'ＳＵＰＥＲＣＯＭＰＵＴＥＲ', href: '/news/can-decentralized-gpu-networks', around: 'like one supercomputer', mark: 'supercomputer' },
+    ]) {
+      await typeAndWait(page, c.q);
+      const card = page.locator('#search-results .card').filter({ has: page.locator(`a[href^="${c.href}"]`) }).first();
+      const snip = await card.locator('.snippet').evaluate((e) => ({
+        text: e.textContent,
+        marks: Array.from(e.querySelectorAll('mark'), (m) => m.textContent),
+      })).catch(() => ({ text: '', marks: [] }));
+      const want = (c.mark || c.q).toLowerCase();
+      check(snip.text.includes(c.around) && snip.marks.some((m) => m.toLowerCase() === want)
+        && snip.text.startsWith('…') && snip.text.length <= 150,
+        `query ${c.q}: the snippet is the passage deep in the body, the match marked (${JSON.stringify(snip)})`);
+      check(await page.locator('#search-suggest').isHidden(), `query ${c.q}: no suggestions beside results`);
+      if (c.shot) await page.screenshot({ path: path.join(work, c.shot), fullPage: true });
+    }
+
+    // The empty page suggests the most used companies and topics, as links to their pages.
+    await page.goto(base + '/news/search/');
+    const suggest = page.locator('#search-suggest');
+    const links = await suggest.locator('a.chip').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(await suggest.isVisible() && links.some((h) => /^\/news\/companies\/[^/]+\/$/.test(h))
+      && links.some((h) => /^\/news\/topics\/[^/]+\/$/.test(h)),
+      `the empty search page lists company and topic links (${links.length}: ${links.slice(0, 3).join(' ')} …)`);
+    await page.screenshot({ path: path.join(work, 'search-empty.png'), fullPage: true });
+    await suggest.locator('a.chip').first().click();
+    await page.waitForURL(base + links[0]);
+    check((await page.locator('h1').first().textContent()).trim().length > 0, `a suggested term opens its page (${links[0]})`);
+    await page.goto(base + '/news/search/');
+
+    // A query that finds nothing says so and offers the same links.
+    await typeAndWait(page, 'zxqvbnotaword');
+    const none = (await page.locator('#search-status').textContent()).trim();
+    check(none === '没有找到相关文章' && await page.locator('#search-results .result').count() === 0
+      && await suggest.isVisible() && await suggest.locator('a.chip').count() === links.length,
+      `a query with no results says so ('${none}') and lists the term links`);
+    await page.screenshot({ path: path.join(work, 'search-none.png'), fullPage: true });
 
     // 3. The fixture site: typing latency and the relevance set through the browser's engine.
     await page.goto(base + '/fixture/search/');
