@@ -395,6 +395,20 @@ fn a_chinese_site_shows_no_english_interface() {
     assert!(nvidia.contains(
         "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"英伟达 · Newsroom\" href=\"/companies/nvidia/atom.xml\">"
     ));
+    // So do the chips of its search result (the record the search page shows).
+    let record = WalkDir::new(public.join("search/docs"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .find(|r| {
+            r.contains("\"p\":\"deepseek-chong-ji-bo-ying-wei-da-dan-ri-shi-zhi-zheng-fa-jin/\"")
+        })
+        .expect("the DeepSeek article's search record");
+    assert!(
+        record.contains("[\"topics\",\"人工智能\",\"artificial-intelligence\"]"),
+        "{record}"
+    );
     // The second page of the index says which page it is, in the site's language.
     let page2 = std::fs::read_to_string(public.join("page/2/index.html")).unwrap();
     assert!(

@@ -115,6 +115,9 @@ pub struct Indexer {
     aliases: Aliases,
     words: SearchRules,
     dates: Dates,
+    /// `(taxonomy, term name)` → its Chinese name, from the vocabulary: what a Chinese
+    /// article's result shows on its chips (sorted, for the records' key).
+    zh_names: std::collections::BTreeMap<(String, String), String>,
     fields: Vec<SearchField>,
     snippet_chars: usize,
     shard_bytes: usize,
@@ -159,10 +162,22 @@ impl Indexer {
     ) -> Indexer {
         let mut aliases = Aliases::from_vocabulary(vocab);
         aliases.extend(&config.search.aliases);
+        let mut zh_names = std::collections::BTreeMap::new();
+        for c in &vocab.companies {
+            if let Some(zh) = c.zh.as_ref().filter(|z| **z != c.name) {
+                zh_names.insert(("companies".to_string(), c.name.clone()), zh.clone());
+            }
+        }
+        for t in &vocab.topics {
+            if let Some(zh) = &t.zh {
+                zh_names.insert(("topics".to_string(), t.name.clone()), zh.clone());
+            }
+        }
         Indexer {
             aliases,
             words: rules.clone(),
             dates: dates.clone(),
+            zh_names,
             fields: config.search.fields.clone(),
             snippet_chars: config.search.snippet_chars,
             shard_bytes: config.search.shard_bytes,
@@ -202,6 +217,7 @@ impl Indexer {
         let fingerprints: Vec<u64> = pages.par_iter().map(|p| fingerprint(p)).collect();
         let mut h = rustc_hash::FxHasher::default();
         library.term_index().hash(&mut h);
+        self.zh_names.hash(&mut h);
         let records_key = (FORMAT, RECORDS, &self.dates, self.snippet_chars, h.finish());
         let chunk_keys: Vec<u64> = pages
             .chunks(DOC_CHUNK)
@@ -286,7 +302,14 @@ impl Indexer {
                             }
                         };
                         if let (false, Some(text)) = (reused, text.as_deref()) {
-                            recs.push(doc_record(page, text, &index_of, dates, self.snippet_chars));
+                            recs.push(doc_record(
+                                page,
+                                text,
+                                &index_of,
+                                dates,
+                                &self.zh_names,
+                                self.snippet_chars,
+                            ));
                         }
                         docs.push((fp, terms));
                     }
@@ -652,13 +675,20 @@ fn doc_record(
     text: &str,
     terms: &crate::content::library::TermIndex,
     dates: &Dates,
+    zh_names: &std::collections::BTreeMap<(String, String), String>,
     snippet_chars: usize,
 ) -> DocRecord {
+    let zh = page.language.starts_with("zh");
     let mut g = Vec::new();
     for (tax, names) in &page.meta.taxonomies {
         for n in names {
             if let Some((name, slug)) = terms.get(&(tax.clone(), n.trim().to_lowercase())) {
-                g.push([tax.clone(), name.clone(), slug.clone()]);
+                // A chip shows the name in the article's language, as on its page.
+                let label = zh
+                    .then(|| zh_names.get(&(tax.clone(), name.clone())))
+                    .flatten()
+                    .unwrap_or(name);
+                g.push([tax.clone(), label.clone(), slug.clone()]);
             }
         }
     }
