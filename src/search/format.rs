@@ -24,12 +24,12 @@ use serde::{Deserialize, Serialize};
 /// Version of the file layout above; the browser refuses other versions.
 pub const FORMAT: u32 = 2;
 
-/// Records per `docs/<n>.json` file. One: a record holds the article's text (a few KB), and
-/// the results shown are rarely neighbours, so a list of 10 fetches 10 files either way, and
-/// with more records per file it would download as many more articles it does not show (at
-/// 4, a 10k-article site's first results page fetched 133 KiB rather than 56 KiB). The cost
-/// is a file per article (10,000 on a 10k site rather than 2,500).
-pub const DOC_CHUNK: usize = 1;
+/// Records per `docs/<n>.json` file. Four, though a record now holds the article's text (a
+/// few KB) and a results page rarely shows neighbours: at one per file a 10k-article site's
+/// first results page fetched 56 KiB rather than 133 KiB, but the build wrote 7,500 more files
+/// (25,513 rather than 18,013), and creating files is most of a build's time on ext4. 133 KiB
+/// is within the 300 KB a query may fetch.
+pub const DOC_CHUNK: usize = 4;
 
 /// `search/meta.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
