@@ -101,3 +101,25 @@ fn a_misspelt_key_fails_with_its_line_and_a_suggestion() {
     );
     assert!(!tmp.path().join("public").exists(), "nothing written");
 }
+
+/// `check` reports them too, each with its line.
+#[test]
+fn check_lists_the_same_warnings() {
+    let root = fixture("zola-config");
+    let o = common::bin()
+        .arg("--root")
+        .arg(&root)
+        .arg("check")
+        .output()
+        .expect("run newsroom");
+    let err = stderr(&o);
+    let mut found = warnings(&err, &root);
+    found.retain(|w| w.starts_with("config.toml:"));
+    assert_eq!(found.len(), 14, "{err}");
+    assert!(
+        found.contains(
+            &"config.toml:7: `compile_sass` is a Zola setting with no effect in newsroom".into()
+        ),
+        "{err}"
+    );
+}
