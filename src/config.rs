@@ -43,6 +43,27 @@ pub struct Config {
     pub convert: ConvertConfig,
     /// Free-form values for templates.
     pub extra: toml::Table,
+    /// Zola settings the file has that newsroom accepts without effect, one per key in file
+    /// order, for `build`, `serve` and `check` to print. Not a `config.toml` key.
+    #[serde(skip)]
+    pub warnings: Vec<ConfigWarning>,
+}
+
+/// A key of `config.toml` that is accepted and ignored: `file:line: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    /// The config file as named in messages.
+    pub file: String,
+    /// 1-based line of the key.
+    pub line: usize,
+    /// What is wrong, without the place: "`compile_sass` is a Zola setting with no effect in newsroom".
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
 }
 
 /// `repost_canonical`: which URL search engines are told is a reposted article's own.
@@ -86,6 +107,7 @@ impl Default for Config {
             repost_canonical: RepostCanonical::Site,
             convert: ConvertConfig::default(),
             extra: toml::Table::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -292,12 +314,19 @@ impl Default for SearchConfig {
 }
 
 impl Config {
-    /// Parses `config.toml` text; `name` is used in error messages.
+    /// Parses `config.toml` text; `name` is used in error messages. A Zola `config.toml` is
+    /// read too (see [`zola`]): its settings newsroom has are used, the others come back as
+    /// [`Config::warnings`]; unknown keys are one error listing every one of them.
     pub fn parse(text: &str, name: &str) -> Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            anyhow::anyhow!("{name}:{line}:{col}: {}", e.message().trim())
-        })?;
+        let root =
+            toml::de::DeTable::parse(text).map_err(|e| crate::diag::toml_error(name, text, &e))?;
+        let span = root.span();
+        let mut table = root.into_inner();
+        let warnings = zola::read(&mut table, text, name)?;
+        let de = toml::de::Deserializer::from(toml::Spanned::new(span, table));
+        let mut config =
+            Config::deserialize(de).map_err(|e| crate::diag::toml_error(name, text, &e))?;
+        config.warnings = warnings;
         config.validate(name)?;
         Ok(config)
     }
@@ -378,6 +407,8 @@ impl Config {
             .unwrap_or(self.paginate_by)
     }
 }
+
+mod zola;
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,8 @@ use crate::site::{self, LoadError};
 
 /// Loads the site: config (with CLI overrides) and the library, the bodies measured by the
 /// last build taken from `saved` (see [`site::load_site_cached`]). Content errors are all
-/// printed, then one error says how many there were; warnings are printed.
+/// printed, then one error says how many there were; warnings (the config's, then the
+/// content's) are printed.
 pub fn load_site(
     root: &Path,
     base_url: Option<&str>,
@@ -38,6 +39,9 @@ pub fn load_site(
             );
         }
     };
+    for w in &config.warnings {
+        eprintln!("warning: {w}");
+    }
     for w in &library.warnings {
         eprintln!("warning: {w}");
     }

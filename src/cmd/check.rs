@@ -154,6 +154,12 @@ pub fn findings(root: &Path, args: &CheckArgs) -> Result<Vec<Finding>> {
             message: w.clone(),
         })
         .collect();
+    findings.extend(config.warnings.iter().map(|w| Finding {
+        severity: Severity::Warning,
+        file: PathBuf::from(&w.file),
+        line: Some(w.line),
+        message: w.message.clone(),
+    }));
     let skipped = crate::content::assets::plan(
         root,
         &config.assets.extensions,

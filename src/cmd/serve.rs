@@ -84,6 +84,9 @@ pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
     let (listener, base_url) = listen(args)?;
     let started = Instant::now();
     let (mut state, files) = State::build(&root, &base_url, args.drafts)?;
+    for w in &state.config.warnings {
+        eprintln!("warning: {w}");
+    }
     for w in &state.library.warnings {
         eprintln!("warning: {w}");
     }
