@@ -13,7 +13,7 @@ use crate::cli::CheckArgs;
 use crate::cmd::build;
 use crate::config::Config;
 use crate::content::check::{
-    Finding, Severity, attr_values, check_duplicates, check_links, check_metadata,
+    Finding, Severity, attr_values, check_body_links, check_duplicates, check_links, check_metadata,
 };
 use crate::content::{Library, Page};
 use crate::render::output::MemoryOutput;
@@ -169,6 +169,9 @@ pub fn findings(root: &Path, args: &CheckArgs) -> Result<Vec<Finding>> {
     let out = MemoryOutput::default();
     build::render_site(root, &config, &library, &out)?;
     let files = out.files.into_inner().expect("memory output poisoned");
+    findings.extend(check_body_links(&config, &library, &|path: &str| {
+        files.contains_key(path)
+    }));
     check_links(&config, &library, &files, &mut findings);
     check_metadata(&library, &mut findings);
     check_duplicates(&library, &mut findings);
