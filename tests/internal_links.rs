@@ -113,3 +113,36 @@ fn a_heading_id_the_theme_uses_is_an_error_naming_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn serve_refuses_an_edit_that_breaks_a_link_and_keeps_the_live_site() {
+    use std::sync::RwLock;
+
+    use newsroom::serve::State;
+    use newsroom::serve::watch::Change;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    copy_dir(&fixture("links"), &root);
+    let (mut state, files) = State::build(&root, "http://127.0.0.1:1111/", false).unwrap();
+    let files = RwLock::new(files);
+    let story = root.join("content/2024-05-02-story.md");
+    let text = read(&story).replace("## Later on {#later}", "## Later on");
+    std::fs::write(&story, text).unwrap();
+    let change = Change {
+        full: false,
+        articles: vec![story.clone()],
+        assets: vec![],
+    };
+    let err = state.update(&change, &files).unwrap_err().to_string();
+    // The guide links to `#later` twice: by URL (line 5) and by file (line 6).
+    for line in [5, 6] {
+        assert!(
+            err.contains(&format!("2024-05-01-guide.md:{line}: broken anchor")),
+            "{err}"
+        );
+    }
+    let live = files.read().unwrap();
+    let shown = String::from_utf8_lossy(&live["story/index.html"]);
+    assert!(shown.contains(r#"id="later""#), "the live site is kept");
+}
