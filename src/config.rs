@@ -199,7 +199,7 @@ pub enum AnchorLinks {
 
 // ---- [link_checker] (Zola's table) ----
 
-/// `[link_checker]`: Zola's table; newsroom reads `internal_level`.
+/// `[link_checker]`: Zola's table.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinkCheckerConfig {
@@ -207,6 +207,11 @@ pub struct LinkCheckerConfig {
     /// file of the site, an `#anchor` no heading has) does: `error` (the build fails,
     /// nothing is written) or `warn` (it is printed and the build goes on).
     pub internal_level: LinkLevel,
+    /// External links `check --external` does not ask for (URL prefixes).
+    pub skip_prefixes: Vec<String>,
+    /// Zola's prefixes of external links whose `#anchor` is not checked: accepted, with no
+    /// effect (newsroom checks no external anchor).
+    pub skip_anchor_prefixes: Vec<String>,
 }
 
 /// `[link_checker] internal_level`.
@@ -519,6 +524,22 @@ mod tests {
         assert!(err.to_string().contains("image_timeout_secs"), "{err}");
         let err = Config::parse("[convert]\nfetch_image = true\n", "c").unwrap_err();
         assert!(err.to_string().contains("fetch_image"), "{err}");
+    }
+
+    #[test]
+    fn the_link_checker_table_is_zolas() {
+        let c = Config::parse("", "c").unwrap();
+        assert_eq!(c.link_checker.internal_level, LinkLevel::Error);
+        let c = Config::parse(
+            "[link_checker]\ninternal_level = \"warn\"\nskip_prefixes = [\"http://[2001:db8::]/\"]\n\
+             skip_anchor_prefixes = [\"https://caniuse.com/\"]\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.link_checker.internal_level, LinkLevel::Warn);
+        assert_eq!(c.link_checker.skip_prefixes, ["http://[2001:db8::]/"]);
+        let err = Config::parse("[link_checker]\ninternal_level = \"info\"\n", "c").unwrap_err();
+        assert!(err.to_string().contains("info"), "{err}");
     }
 
     #[test]
