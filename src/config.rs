@@ -41,6 +41,8 @@ pub struct Config {
     pub repost_canonical: RepostCanonical,
     /// `[convert]`: what `newsroom convert` does besides writing Markdown.
     pub convert: ConvertConfig,
+    /// `[link_checker]`: what a broken internal link does to a build.
+    pub link_checker: LinkCheckerConfig,
     /// Free-form values for templates.
     pub extra: toml::Table,
     /// Zola settings the file has that newsroom accepts without effect, one per key in file
@@ -106,6 +108,7 @@ impl Default for Config {
             assets: AssetsConfig::default(),
             repost_canonical: RepostCanonical::Site,
             convert: ConvertConfig::default(),
+            link_checker: LinkCheckerConfig::default(),
             extra: toml::Table::new(),
             warnings: Vec::new(),
         }
@@ -183,6 +186,9 @@ pub struct MarkdownConfig {
     pub external_links_no_follow: bool,
     /// Give headings an id (for anchors and the table of contents).
     pub heading_ids: bool,
+    /// A link from each heading to itself (Zola's `insert_anchor_links`): `none`, `left`,
+    /// `right` (a `#` before or after the text) or `heading` (the text is the link).
+    pub insert_anchor_links: AnchorLinks,
     /// Ids the theme's pages use ([`ThemeConfig::reserved_ids`]): no heading or footnote gets
     /// one. Read from `templates/theme.toml`, not a `config.toml` key.
     #[serde(skip)]
@@ -196,10 +202,50 @@ impl Default for MarkdownConfig {
             external_links_target_blank: false,
             external_links_no_follow: false,
             heading_ids: true,
+            insert_anchor_links: AnchorLinks::None,
             reserved_ids: ThemeConfig::embedded().reserved_ids,
         }
     }
 }
+
+/// `[markdown] insert_anchor_links`: where a heading's link to itself goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorLinks {
+    #[default]
+    None,
+    Left,
+    Right,
+    Heading,
+}
+
+// ---- [link_checker] (Zola's table) ----
+
+/// `[link_checker]`: Zola's table.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkCheckerConfig {
+    /// What a broken internal link (`@/`, a relative or root-relative link to no page or
+    /// file of the site, an `#anchor` no heading has) does: `error` (the build fails,
+    /// nothing is written) or `warn` (it is printed and the build goes on).
+    pub internal_level: LinkLevel,
+    /// External links `check --external` does not ask for (URL prefixes).
+    pub skip_prefixes: Vec<String>,
+    /// Zola's prefixes of external links whose `#anchor` is not checked: accepted, with no
+    /// effect (newsroom checks no external anchor).
+    pub skip_anchor_prefixes: Vec<String>,
+}
+
+/// `[link_checker] internal_level`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    #[default]
+    Error,
+    Warn,
+}
+
+// ---- end of [link_checker] ----
 
 /// The default theme's `templates/theme.toml`.
 pub const THEME_TOML: &str = include_str!("../templates/theme.toml");
@@ -509,6 +555,22 @@ mod tests {
         assert!(err.to_string().contains("image_timeout_secs"), "{err}");
         let err = Config::parse("[convert]\nfetch_image = true\n", "c").unwrap_err();
         assert!(err.to_string().contains("fetch_image"), "{err}");
+    }
+
+    #[test]
+    fn the_link_checker_table_is_zolas() {
+        let c = Config::parse("", "c").unwrap();
+        assert_eq!(c.link_checker.internal_level, LinkLevel::Error);
+        let c = Config::parse(
+            "[link_checker]\ninternal_level = \"warn\"\nskip_prefixes = [\"http://[2001:db8::]/\"]\n\
+             skip_anchor_prefixes = [\"https://caniuse.com/\"]\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.link_checker.internal_level, LinkLevel::Warn);
+        assert_eq!(c.link_checker.skip_prefixes, ["http://[2001:db8::]/"]);
+        let err = Config::parse("[link_checker]\ninternal_level = \"info\"\n", "c").unwrap_err();
+        assert!(err.to_string().contains("info"), "{err}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
-use crate::config::MarkdownConfig;
+use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::slug::{is_cjk, slugify};
 
 /// A heading, for the table of contents.
@@ -48,6 +48,32 @@ pub struct Rendered {
     pub internal_links: Vec<String>,
     /// `@/` links the resolver did not know, with where they are in the Markdown.
     pub unresolved: Vec<Unresolved>,
+    /// Links into the site other than to a whole content file: relative and root-relative
+    /// links, `#anchors`, and `@/` links with an anchor (resolved), for the link check.
+    pub local_links: Vec<LocalLink>,
+    /// The ids the renderer wrote: headings' and footnote definitions' (anchors may name them).
+    pub ids: Vec<String>,
+    /// Explicit heading ids (`## A {#id}`) that cannot be used: a theme's or another's.
+    pub id_clashes: Vec<IdClash>,
+}
+
+/// A link of the body to somewhere in the site, as written into the HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalLink {
+    /// The `href` (base path and `@/` resolution applied).
+    pub href: String,
+    /// Byte offset of the link in the Markdown given to [`render_with`].
+    pub offset: usize,
+}
+
+/// An explicit heading id that is refused, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdClash {
+    pub id: String,
+    /// Byte offset of the heading in the Markdown given to [`render_with`].
+    pub offset: usize,
+    /// `true`: the theme uses the id; `false`: an earlier heading has it.
+    pub reserved: bool,
 }
 
 /// An `@/` link to no content file.
@@ -63,7 +89,8 @@ pub fn options(cfg: &MarkdownConfig) -> Options {
     let mut o = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     if cfg.smart_punctuation {
         o |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -124,6 +151,12 @@ pub fn url_allowed(url: &str, used_as: UrlUse) -> bool {
             .and_then(|m| m.strip_prefix(t))
             .is_some_and(|rest| rest.starts_with([';', ',']))
     })
+}
+
+/// Whether `url` starts with a scheme (`mailto:`, `tel:`…): a colon before any `/`, `?`, `#`.
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':')
+        .is_some_and(|(s, _)| !s.contains(['/', '?', '#']))
 }
 
 fn is_external(url: &str) -> bool {
@@ -200,6 +233,22 @@ pub fn render_in(
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options(cfg))
         .into_offset_iter()
         .collect();
+    // Explicit heading ids are taken first, so that no generated id (an earlier heading's,
+    // a footnote's) takes one; a reserved or repeated one is reported.
+    let mut taken = HashSet::new();
+    let mut id_clashes = Vec::new();
+    for (e, range) in &events {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
+            let reserved = cfg.reserved_ids.iter().any(|r| r == id.as_ref());
+            if reserved || !taken.insert(id.to_string()) {
+                id_clashes.push(IdClash {
+                    id: id.to_string(),
+                    offset: range.start,
+                    reserved,
+                });
+            }
+        }
+    }
     let mut r = Renderer {
         md,
         cfg,
@@ -211,9 +260,12 @@ pub fn render_in(
         toc: Vec::new(),
         ids: Ids {
             reserved: &cfg.reserved_ids,
-            taken: HashSet::new(),
+            taken,
             next: HashMap::new(),
         },
+        id_clashes,
+        local_links: Vec::new(),
+        anchor: None,
         has_raw_html: false,
         more_at: None,
         internal_links: Vec::new(),
@@ -249,6 +301,10 @@ struct Renderer<'a, 'e> {
     /// For each open link: whether we replaced its tags with our own HTML or dropped them.
     link_stack: Vec<LinkHandling>,
     bundle: Option<Bundle<'e>>,
+    id_clashes: Vec<IdClash>,
+    local_links: Vec<LocalLink>,
+    /// The anchor link of the open heading, written before its end (`right`, `heading`).
+    anchor: Option<String>,
     /// Images written so far.
     images: usize,
     /// The paragraph being read, while no lead is found.
@@ -299,6 +355,14 @@ impl<'a> Renderer<'a, '_> {
                 }
             }
             Event::Start(Tag::Heading { .. }) => self.heading(i),
+            Event::End(TagEnd::Heading(_)) if self.anchor.is_some() => {
+                let close = self.anchor.take().unwrap_or_default();
+                self.out.push(Event::InlineHtml(close.into()));
+                if !self.text.ends_with('\n') {
+                    self.text.push('\n');
+                }
+                self.out.push(self.events[i].0.clone());
+            }
             Event::Start(Tag::Link { .. }) => self.link(i),
             Event::End(TagEnd::Link) => {
                 if let Some(LinkHandling::Replaced) = self.link_stack.pop() {
@@ -380,43 +444,87 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// A heading gets an id (its own, or one made from its text) and a table-of-contents entry.
+    /// A heading gets an id (its own `{#id}`, or one made from its text), a table-of-contents
+    /// entry and, with `insert_anchor_links`, a link to itself. Of its `{…}` attributes only
+    /// the id and plain class names are kept (`{onclick=…}` is dropped).
     fn heading(&mut self, i: usize) {
-        let Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) = &self.events[i].0
+        let (
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }),
+            range,
+        ) = &self.events[i]
         else {
             return;
         };
         let mut title = String::new();
+        let mut has_link = false;
         for (e, _) in &self.events[i + 1..] {
             match e {
                 Event::End(TagEnd::Heading(_)) => break,
                 Event::Text(t) | Event::Code(t) => title.push_str(t),
+                Event::Start(Tag::Link { .. }) => has_link = true,
                 _ => {}
             }
         }
-        let id = if let Some(id) = id {
-            Some(id.clone())
-        } else if self.cfg.heading_ids {
-            Some(CowStr::from(self.ids.unique(&heading_base(&title))))
-        } else {
-            None
+        let id = match id {
+            // A refused explicit id (reported) moves on like a repeated heading's.
+            Some(id) if self.id_clashes.iter().any(|c| c.offset == range.start) => {
+                Some(CowStr::from(self.ids.unique(id)))
+            }
+            Some(id) => Some(id.clone()),
+            None if self.cfg.heading_ids => {
+                Some(CowStr::from(self.ids.unique(&heading_base(&title))))
+            }
+            None => None,
         };
+        let title = title.trim().to_string();
+        let classes = classes
+            .iter()
+            .filter(|c| {
+                c.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+            })
+            .cloned()
+            .collect();
+        self.out.push(Event::Start(Tag::Heading {
+            level: *level,
+            id: id.clone(),
+            classes,
+            attrs: Vec::new(),
+        }));
+        if let Some(id) = &id {
+            self.anchor_link(id, &title, has_link);
+        }
         self.toc.push(Heading {
             level: heading_level(*level),
             id: id.as_deref().unwrap_or_default().to_string(),
-            title: title.trim().to_string(),
+            title,
         });
-        self.out.push(Event::Start(Tag::Heading {
-            level: *level,
-            id,
-            classes: classes.clone(),
-            attrs: attrs.clone(),
-        }));
+    }
+
+    /// `insert_anchor_links`: `<a class="anchor" href="#id" aria-label="§ Title">#</a>` at
+    /// the heading's start (`left`) or end (`right`), or the heading's text as the link
+    /// (`heading`; `left` when the heading holds a link, as links do not nest).
+    fn anchor_link(&mut self, id: &str, title: &str, has_link: bool) {
+        let mut href = String::from("#");
+        let _ = escape_href(&mut href, id);
+        let mut label = String::from("§ ");
+        let _ = escape_html(&mut label, title);
+        let mark = format!("<a class=\"anchor\" href=\"{href}\" aria-label=\"{label}\">#</a>");
+        match self.cfg.insert_anchor_links {
+            AnchorLinks::None => {}
+            AnchorLinks::Heading if !has_link => {
+                self.out.push(Event::InlineHtml(
+                    format!("<a class=\"anchor\" href=\"{href}\">").into(),
+                ));
+                self.anchor = Some("</a>".into());
+            }
+            AnchorLinks::Left | AnchorLinks::Heading => {
+                self.out.push(Event::InlineHtml(mark.into()));
+            }
+            AnchorLinks::Right => self.anchor = Some(format!(" {mark}")),
+        }
     }
 
     /// A link becomes our own `<a>`: dangerous targets are dropped (the text stays), `@/`
@@ -439,7 +547,14 @@ impl<'a> Renderer<'a, '_> {
         match dest_url.strip_prefix("@/") {
             Some(target) => self.internal_href(&mut html, target, range),
             None => {
-                let _ = escape_href(&mut html, &rebase(dest_url, self.base_path));
+                let href = rebase(dest_url, self.base_path);
+                let _ = escape_href(&mut html, &href);
+                if !is_external(dest_url) && !has_scheme(dest_url) && !dest_url.is_empty() {
+                    self.local_links.push(LocalLink {
+                        href: href.into_owned(),
+                        offset: range.start,
+                    });
+                }
             }
         }
         html.push('"');
@@ -472,6 +587,12 @@ impl<'a> Renderer<'a, '_> {
             Some(url) => {
                 html.push_str(&url);
                 let _ = escape_href(&mut *html, anchor);
+                if anchor.len() > 1 {
+                    self.local_links.push(LocalLink {
+                        href: format!("{url}{anchor}"),
+                        offset: range.start,
+                    });
+                }
             }
             None => {
                 let _ = escape_href(&mut *html, &format!("@/{target}"));
@@ -578,11 +699,23 @@ impl<'a> Renderer<'a, '_> {
         let has_raw_html = self.has_raw_html;
         let cap = self.md.len() * 3 / 2;
         let own_ids = self.own_ids();
+        let mut ids: Vec<String> = own_ids.iter().cloned().collect();
+        ids.sort_unstable();
+        let own_classes: HashSet<String> = self
+            .out
+            .iter()
+            .filter_map(|e| match e {
+                Event::Start(Tag::Heading { classes, .. }) => Some(classes),
+                _ => None,
+            })
+            .flatten()
+            .map(|c| c.to_string())
+            .collect();
         let to_html = |events: &[Event]| {
             let mut html = String::with_capacity(cap);
             pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
             let mut html = if has_raw_html {
-                sanitize_with(&html, own_ids.clone())
+                sanitize_with(&html, own_ids.clone(), own_classes.clone())
             } else {
                 html
             };
@@ -603,6 +736,9 @@ impl<'a> Renderer<'a, '_> {
             toc: self.toc,
             internal_links: self.internal_links,
             unresolved: self.unresolved,
+            local_links: self.local_links,
+            ids,
+            id_clashes: self.id_clashes,
         }
     }
 }
@@ -708,6 +844,7 @@ pub const USER_ID_PREFIX: &str = "user-";
 /// on fenced code; the theme's CSS styles none of them but readers' tools and copies do).
 /// Nothing in templates/style.css styles a class inside `.prose`, so nothing else is needed.
 const CONTENT_CLASSES: &[&str] = &[
+    "anchor",
     "footnote-reference",
     "footnote-definition",
     "footnote-definition-label",
@@ -716,8 +853,9 @@ const CONTENT_CLASSES: &[&str] = &[
 /// The one sanitiser policy for Markdown with raw HTML: no script, style, iframe or event
 /// handler; every URL attribute decided by [`url_allowed`]; no `style` (but the renderer's own
 /// table alignment); `class` from [`CONTENT_CLASSES`]; `id` prefixed with [`USER_ID_PREFIX`]
-/// unless it is one the renderer wrote (`own_ids`: heading and footnote ids).
-fn policy(own_ids: HashSet<String>) -> ammonia::Builder<'static> {
+/// unless it is one the renderer wrote (`own_ids`: heading and footnote ids); a heading's own
+/// `{.class}` (`own_classes`) on a heading.
+fn policy(own_ids: HashSet<String>, own_classes: HashSet<String>) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class", "title", "lang", "dir"])
         .add_tags([
@@ -731,19 +869,22 @@ fn policy(own_ids: HashSet<String>) -> ammonia::Builder<'static> {
         ])
         .add_tag_attributes("img", ["loading", "decoding", "width", "height"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("a", ["target"])
+        .add_tag_attributes("a", ["target", "aria-label"])
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("td", ["align", "style"])
         .add_tag_attributes("th", ["align", "style"])
         // ammonia's own scheme check lets these through; `url_allowed` then decides.
         .url_schemes(URL_SCHEMES.iter().copied().chain(["data"]).collect())
-        .attribute_filter(move |el, attr, value| filter_attribute(&own_ids, el, attr, value))
+        .attribute_filter(move |el, attr, value| {
+            filter_attribute(&own_ids, &own_classes, el, attr, value)
+        })
         .link_rel(Some("noopener"));
     b
 }
 
 fn filter_attribute<'u>(
     own_ids: &HashSet<String>,
+    own_classes: &HashSet<String>,
     element: &str,
     attr: &str,
     value: &'u str,
@@ -773,6 +914,8 @@ fn filter_attribute<'u>(
                 .split_ascii_whitespace()
                 .filter(|c| {
                     CONTENT_CLASSES.contains(c)
+                        || (matches!(element, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+                            && own_classes.contains(*c))
                         || (element == "code"
                             && c.strip_prefix("language-").is_some_and(|l| {
                                 !l.is_empty()
@@ -788,15 +931,16 @@ fn filter_attribute<'u>(
     }
 }
 
-/// Sanitizes rendered HTML with [`policy`]; `own_ids` are the ids the renderer wrote.
-fn sanitize_with(html: &str, own_ids: HashSet<String>) -> String {
-    policy(own_ids).clean(html).to_string()
+/// Sanitizes rendered HTML with [`policy`]; `own_ids` and `own_classes` are the ids and
+/// heading classes the renderer wrote.
+fn sanitize_with(html: &str, own_ids: HashSet<String>, own_classes: HashSet<String>) -> String {
+    policy(own_ids, own_classes).clean(html).to_string()
 }
 
 /// Whitelist-sanitizes rendered HTML: no script, style, iframe, event handler or
 /// `javascript:` URL survives.
 pub fn sanitize(html: &str) -> String {
-    sanitize_with(html, HashSet::new())
+    sanitize_with(html, HashSet::new(), HashSet::new())
 }
 
 #[cfg(test)]
@@ -1032,5 +1176,147 @@ mod tests {
         ] {
             assert!(out.contains(&want), "{want}\n{out}");
         }
+    }
+
+    #[test]
+    fn heading_attributes_set_the_id_and_classes_and_the_toc_uses_them() {
+        let r = render(
+            "## Details {#details .note onclick=alert(1)}\n\n## Details\n\n### Plain {.wide}\n",
+            &MarkdownConfig::default(),
+            "/",
+        );
+        assert!(
+            r.html
+                .contains(r#"<h2 id="details" class="note">Details</h2>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"<h2 id="details-1">Details</h2>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"<h3 id="plain" class="wide">Plain</h3>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("onclick") && !r.html.contains("{#"),
+            "{}",
+            r.html
+        );
+        let toc: Vec<(&str, &str)> = r
+            .toc
+            .iter()
+            .map(|h| (h.id.as_str(), h.title.as_str()))
+            .collect();
+        assert_eq!(
+            toc,
+            [
+                ("details", "Details"),
+                ("details-1", "Details"),
+                ("plain", "Plain")
+            ]
+        );
+        assert!(r.id_clashes.is_empty());
+        // Raw HTML in the body sends it through the sanitiser: the heading keeps its class.
+        let out = html("<b>x</b>\n\n## Details {#details .note}\n");
+        assert!(out.contains(r#"<h2 id="details" class="note">"#), "{out}");
+    }
+
+    #[test]
+    fn an_explicit_id_of_the_theme_or_used_twice_is_reported_and_never_written_twice() {
+        let r = render(
+            "## Intro\n\n## Start {#main}\n\n## One {#one}\n\n## Two {#one}\n\n## One\n",
+            &MarkdownConfig::default(),
+            "/",
+        );
+        let clashes: Vec<(&str, bool)> = r
+            .id_clashes
+            .iter()
+            .map(|c| (c.id.as_str(), c.reserved))
+            .collect();
+        assert_eq!(clashes, [("main", true), ("one", false)]);
+        assert_eq!(
+            r.id_clashes[1].offset,
+            "## Intro\n\n## Start {#main}\n\n## One {#one}\n\n".len()
+        );
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["intro", "main-1", "one", "one-1", "one-2"]);
+        assert!(!r.html.contains(r#"id="main""#), "{}", r.html);
+    }
+
+    #[test]
+    fn anchor_links_go_where_insert_anchor_links_says() {
+        let md = "## Q&A {#qa}\n\n## See [x](/x/)\n";
+        let with = |mode| {
+            let cfg = MarkdownConfig {
+                insert_anchor_links: mode,
+                ..MarkdownConfig::default()
+            };
+            render(md, &cfg, "/").html
+        };
+        let mark = r##"<a class="anchor" href="#qa" aria-label="§ Q&amp;A">#</a>"##;
+        assert_eq!(
+            with(AnchorLinks::Left).lines().next(),
+            Some(format!(r#"<h2 id="qa">{mark}Q&amp;A</h2>"#).as_str())
+        );
+        assert_eq!(
+            with(AnchorLinks::Right).lines().next(),
+            Some(format!(r#"<h2 id="qa">Q&amp;A {mark}</h2>"#).as_str())
+        );
+        let heading = with(AnchorLinks::Heading);
+        assert!(
+            heading.contains(r##"<h2 id="qa"><a class="anchor" href="#qa">Q&amp;A</a></h2>"##),
+            "{heading}"
+        );
+        // A heading that holds a link gets the mark instead (links do not nest).
+        assert!(
+            heading.contains(r##"<h2 id="see-x"><a class="anchor" href="#see-x" aria-label="§ See x">#</a>See <a href="/x/">x</a></h2>"##),
+            "{heading}"
+        );
+        assert!(!with(AnchorLinks::None).contains("anchor"));
+        // The plain text (search, summaries) has no mark.
+        let cfg = MarkdownConfig {
+            insert_anchor_links: AnchorLinks::Left,
+            ..MarkdownConfig::default()
+        };
+        assert!(!render(md, &cfg, "/").text.contains('#'));
+        // Raw HTML in the body: the mark keeps its class and name through the sanitiser.
+        let raw = render(&format!("<b>b</b>\n\n{md}"), &cfg, "/").html;
+        assert!(
+            raw.contains(r##"<a class="anchor" href="#qa" aria-label="§ Q&amp;A""##),
+            "{raw}"
+        );
+    }
+
+    #[test]
+    fn links_into_the_site_are_noted_with_their_offsets_for_the_link_check() {
+        let md = "[a](/x/) [b](../y/#z) [c](#d) [e](https://e.com/#f) [m](mailto:a@e.com)\n\
+                  [g](@/a.md#h) [i](@/a.md) [j](@/gone.md)";
+        let resolve = |t: &str| (t == "a.md").then(|| "/sub/a/".to_string());
+        let r = render_with(md, &MarkdownConfig::default(), "/sub/", Some(&resolve));
+        let links: Vec<(&str, usize)> = r
+            .local_links
+            .iter()
+            .map(|l| (l.href.as_str(), l.offset))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("/sub/x/", 0),
+                ("../y/#z", 9),
+                ("#d", 22),
+                ("/sub/a/#h", md.find("[g]").unwrap()),
+            ]
+        );
+        assert_eq!(r.unresolved.len(), 1);
+        let r = render(
+            "## A\n\nx[^n]\n\n[^n]: note\n",
+            &MarkdownConfig::default(),
+            "/",
+        );
+        assert_eq!(r.ids, ["a", "n"]);
     }
 }

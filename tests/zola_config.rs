@@ -42,7 +42,6 @@ fn a_zola_config_builds_with_one_warning_per_ignored_key() {
             no_effect(20, "markdown.highlight_code"),
             no_effect(21, "markdown.highlight_theme"),
             no_effect(22, "markdown.render_emoji"),
-            no_effect(28, "link_checker.skip_prefixes"),
             no_effect(31, "slugify.paths"),
             no_effect(34, "search.include_title"),
             no_effect(35, "search.index_format"),
@@ -115,7 +114,7 @@ fn check_lists_the_same_warnings() {
     let err = stderr(&o);
     let mut found = warnings(&err, &root);
     found.retain(|w| w.starts_with("config.toml:"));
-    assert_eq!(found.len(), 14, "{err}");
+    assert_eq!(found.len(), 13, "{err}");
     assert!(
         found.contains(
             &"config.toml:7: `compile_sass` is a Zola setting with no effect in newsroom".into()

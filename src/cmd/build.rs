@@ -2,6 +2,7 @@
 //! the output directory ([`crate::output::dir`]: only what changed, atomically), and what is
 //! printed. A failed build leaves the previous output untouched.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -11,7 +12,9 @@ use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::content::Library;
 use crate::content::bodies::{self, BodyCache};
-use crate::output::dir::{Claim, Keys, OutputDir};
+use crate::content::check::{Severity, check_body_links};
+use crate::output::dir::{Claim, Keys, OutputDir, Writer};
+use crate::output::manifest::Kind;
 use crate::render::Stats;
 use crate::site::{self, LoadError};
 
@@ -56,6 +59,44 @@ pub fn render_site(
     out: &dyn crate::output::Output,
 ) -> Result<Stats> {
     site::render_site(root, config, library, out)
+}
+
+/// The broken links of article bodies ([`check_body_links`]) against every file this build
+/// writes: the templated files, the assets and the search index. Each is printed
+/// (`error: file:line: message`, or `warning:` with `[link_checker] internal_level =
+/// "warn"`); an error fails the build before anything is committed.
+fn check_links(
+    root: &Path,
+    config: &Config,
+    library: &Library,
+    rendered: &site::Rendered,
+    writer: &Writer<'_>,
+) -> Result<()> {
+    let mut outputs: HashSet<&str> = rendered.manifest.pairs().map(|(p, _)| p).collect();
+    outputs.extend(writer.known_keys(Kind::Search).map(|(p, _)| p));
+    let assets = crate::content::assets::plan(
+        root,
+        &config.assets.extensions,
+        &library.draft_files,
+        &library.bundle_dirs(),
+    )?;
+    outputs.extend(assets.copy.iter().map(|c| c.to.as_str()));
+    let findings = check_body_links(config, library, &|path: &str| outputs.contains(path));
+    for f in &findings {
+        eprintln!("{f}");
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        bail!(
+            "{errors} broken internal link{} (`[link_checker] internal_level = \"warn\"` reports them \
+             without failing); build failed, the previous output is unchanged",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
 }
 
 fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
@@ -138,6 +179,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     clock.lap("open output");
     let rendered = site::render_into(root, &config, &mut library, &writer)
         .map_err(|e| e.context("build failed; the previous output is unchanged"))?;
+    check_links(root, &config, &library, &rendered, &writer)?;
     clock.laps.extend(rendered.timings.iter().copied());
     clock.restart();
     let keys = Keys {

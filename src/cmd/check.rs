@@ -13,7 +13,7 @@ use crate::cli::CheckArgs;
 use crate::cmd::build;
 use crate::config::Config;
 use crate::content::check::{
-    Finding, Severity, attr_values, check_duplicates, check_links, check_metadata,
+    Finding, Severity, attr_values, check_body_links, check_duplicates, check_links, check_metadata,
 };
 use crate::content::{Library, Page};
 use crate::render::output::MemoryOutput;
@@ -57,8 +57,13 @@ fn curl_status(url: &str, head: bool) -> String {
     }
 }
 
-/// External links of article bodies, checked with `curl` (HEAD, then GET when refused).
-fn check_external(library: &Library, findings: &mut Vec<Finding>) -> Result<()> {
+/// External links of article bodies, checked with `curl` (HEAD, then GET when refused),
+/// but those starting with one of `[link_checker] skip_prefixes`.
+fn check_external(
+    library: &Library,
+    skip_prefixes: &[String],
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
     if std::process::Command::new("curl")
         .arg("--version")
         .output()
@@ -72,7 +77,9 @@ fn check_external(library: &Library, findings: &mut Vec<Finding>) -> Result<()> 
             .into_iter()
             .chain(attr_values(&p.rendered.html, "src"))
         {
-            if l.starts_with("http://") || l.starts_with("https://") {
+            if (l.starts_with("http://") || l.starts_with("https://"))
+                && !skip_prefixes.iter().any(|p| l.starts_with(p.as_str()))
+            {
                 by_url.entry(l).or_default().push(p);
             }
         }
@@ -175,11 +182,14 @@ pub fn findings(root: &Path, args: &CheckArgs) -> Result<Vec<Finding>> {
     let out = MemoryOutput::default();
     build::render_site(root, &config, &library, &out)?;
     let files = out.files.into_inner().expect("memory output poisoned");
+    findings.extend(check_body_links(&config, &library, &|path: &str| {
+        files.contains_key(path)
+    }));
     check_links(&config, &library, &files, &mut findings);
     check_metadata(&library, &mut findings);
     check_duplicates(&library, &mut findings);
     if args.external {
-        check_external(&library, &mut findings)?;
+        check_external(&library, &config.link_checker.skip_prefixes, &mut findings)?;
     }
     findings.sort();
     findings.dedup();

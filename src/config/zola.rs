@@ -18,8 +18,8 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use super::{
-    AssetsConfig, Config, ConfigWarning, ConvertConfig, MarkdownConfig, ReadingConfig,
-    SearchConfig, TaxonomyConfig,
+    AssetsConfig, Config, ConfigWarning, ConvertConfig, LinkCheckerConfig, MarkdownConfig,
+    ReadingConfig, SearchConfig, TaxonomyConfig,
 };
 use crate::diag::line_col;
 
@@ -147,6 +147,7 @@ fn newsroom_table(path: &str) -> Option<&'static [&'static str]> {
         "search" => fields_of::<SearchConfig>(),
         "assets" => fields_of::<AssetsConfig>(),
         "convert" => fields_of::<ConvertConfig>(),
+        "link_checker" => fields_of::<LinkCheckerConfig>(),
         "taxonomies.*" => fields_of::<TaxonomyConfig>(),
         _ => return None,
     })
@@ -499,12 +500,17 @@ mod tests {
             "base_url = \"https://example.org\"\ncompile_sass = true\ndefault_language = \"en\"\n\
              build_search_index = false\n[markdown]\nhighlight_code = true\nsmart_punctuation = true\n\
              [markdown.highlighting]\ntheme = \"x\"\n[languages.fr]\ntitle = \"t\"\n[link_checker]\n\
-             internal_level = \"warn\"\n",
+             internal_level = \"warn\"\nexternal_level = \"warn\"\n",
         )
         .unwrap();
         assert_eq!(c.language, "en");
         assert!(!c.search.enabled);
         assert!(c.markdown.smart_punctuation);
+        // `[link_checker] internal_level` is newsroom's too; `external_level` is not.
+        assert_eq!(
+            c.link_checker.internal_level,
+            crate::config::LinkLevel::Warn
+        );
         let got: Vec<String> = c.warnings.iter().map(|w| w.to_string()).collect();
         assert_eq!(
             got,
@@ -513,7 +519,7 @@ mod tests {
                 "config.toml:6: `markdown.highlight_code` is a Zola setting with no effect in newsroom",
                 "config.toml:9: `markdown.highlighting.theme` is a Zola setting with no effect in newsroom",
                 "config.toml:10: `languages` is a Zola setting with no effect in newsroom",
-                "config.toml:13: `link_checker.internal_level` is a Zola setting with no effect in newsroom",
+                "config.toml:14: `link_checker.external_level` is a Zola setting with no effect in newsroom",
             ]
         );
     }

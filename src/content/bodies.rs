@@ -20,10 +20,11 @@ use crate::binary::{Reader, checked, seal, string, varint};
 use crate::config::Config;
 use crate::text::WordCount;
 
-const MAGIC: &[u8] = b"newsroom-bodies 1\n";
+const MAGIC: &[u8] = b"newsroom-bodies 2\n";
 /// The state file's name.
 pub const FILE: &str = "bodies";
 
+use super::page::LinkFacts;
 pub use super::page::Measures;
 
 /// The measures of the articles a build loaded, by the hash of their file.
@@ -96,6 +97,15 @@ fn encode(entries: &[(u64, Measures)], key: u64) -> Vec<u8> {
         varint(&mut out, m.words.latin_words as u32);
         varint(&mut out, m.reading_minutes);
         string(&mut out, &m.summary);
+        varint(&mut out, m.link_facts.links.len() as u32);
+        for (href, line) in &m.link_facts.links {
+            string(&mut out, href);
+            varint(&mut out, *line as u32);
+        }
+        varint(&mut out, m.link_facts.ids.len() as u32);
+        for id in &m.link_facts.ids {
+            string(&mut out, id);
+        }
     }
     seal(&mut out);
     out
@@ -120,7 +130,16 @@ fn decode(bytes: &[u8], key: u64) -> Option<BodyCache> {
             },
             reading_minutes: r.varint()?,
             summary: r.string()?.to_string(),
+            link_facts: LinkFacts::default(),
         };
+        let mut m = m;
+        for _ in 0..r.varint()? {
+            let href = r.string()?.to_string();
+            m.link_facts.links.push((href, r.varint()? as usize));
+        }
+        for _ in 0..r.varint()? {
+            m.link_facts.ids.push(r.string()?.to_string());
+        }
         entries.insert(hash, m);
     }
     r.is_empty().then_some(BodyCache { key, entries })

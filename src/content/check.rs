@@ -2,6 +2,10 @@
 //! broken internal links and anchors, articles missing a date, source or tags, and the same
 //! story scraped twice (near-duplicates, by MinHash over character shingles). Findings name
 //! the Markdown file and line, from the page's kept source.
+//!
+//! The links of article bodies are also checked by every build ([`check_body_links`]), from
+//! what rendering the bodies noted ([`crate::content::page::LinkFacts`]) and the list of files
+//! the build writes: `[link_checker] internal_level` says whether a broken one fails it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasher;
@@ -11,7 +15,7 @@ use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
-use crate::config::Config;
+use crate::config::{Config, LinkLevel};
 use crate::content::{Library, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,6 +45,38 @@ impl std::fmt::Display for Finding {
         }
         write!(f, ": {}", self.message)
     }
+}
+
+impl Finding {
+    /// `file[:line]: message`, without the severity.
+    pub fn located(&self) -> String {
+        let at = self.line.map_or(String::new(), |l| format!(":{l}"));
+        format!("{}{at}: {}", self.file.display(), self.message)
+    }
+}
+
+/// [`check_body_links`] for a build: prints nothing, returns the errors as one error (every
+/// one of them, `file:line: message`, then how many) and the warnings as lines
+/// (`file:line: message`) for the caller to show.
+pub fn body_links_or_error(
+    config: &Config,
+    library: &Library,
+    has: &(dyn Fn(&str) -> bool + Sync),
+) -> anyhow::Result<Vec<String>> {
+    let findings = check_body_links(config, library, has);
+    let (errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| f.severity == Severity::Error);
+    if !errors.is_empty() {
+        let mut lines: Vec<String> = errors.iter().map(Finding::located).collect();
+        lines.push(format!(
+            "{} broken internal link{} (`[link_checker] internal_level = \"warn\"` reports them without failing)",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        ));
+        anyhow::bail!("{}", lines.join("\n"));
+    }
+    Ok(warnings.iter().map(Finding::located).collect())
 }
 
 /// Values of `attr="…"` in HTML we generated (attributes are always double-quoted).
@@ -77,7 +113,27 @@ enum Target {
 struct Resolver<'a> {
     base_url: &'a str,
     base_path: &'a str,
-    files: &'a BTreeMap<String, Vec<u8>>,
+    /// Whether the site has an output file at this path (`news/a/index.html`).
+    has: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// `a/./b/../c` → `a/c`; `None` when `..` climbs above the site's root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    // `a/b/.` and `a/b/..` name folders.
+    if path.ends_with("/.") || path.ends_with("/..") || path == "." {
+        parts.push("");
+    }
+    Some(parts.join("/"))
 }
 
 impl Resolver<'_> {
@@ -112,7 +168,11 @@ impl Resolver<'_> {
             return Target::Missing;
         } else {
             let dir = Path::new(from).parent().unwrap_or(Path::new(""));
-            percent_decode(&dir.join(path).to_string_lossy())
+            let joined = percent_decode(&dir.join(path).to_string_lossy());
+            match normalize(&joined) {
+                Some(p) => p,
+                None => return Target::Missing,
+            }
         };
         self.output_file(site_path)
             .map_or(Target::Missing, |key| Target::Found(key, anchor))
@@ -122,12 +182,12 @@ impl Resolver<'_> {
     fn output_file(&self, site_path: String) -> Option<String> {
         let key = if site_path.is_empty() || site_path.ends_with('/') {
             format!("{site_path}index.html")
-        } else if self.files.contains_key(&site_path) {
+        } else if (self.has)(&site_path) {
             site_path
         } else {
             format!("{site_path}/index.html")
         };
-        self.files.contains_key(&key).then_some(key)
+        (self.has)(&key).then_some(key)
     }
 }
 
@@ -192,8 +252,9 @@ fn link_origin(
 }
 
 /// Checks internal links and `#anchors` of every HTML file of the rendered site (`files`:
-/// output path → bytes). Links in an article's body are reported against its Markdown file
-/// and line; links from templates against the output file.
+/// output path → bytes), but those an article's body wrote ([`check_body_links`] has them).
+/// Links of other content (an image in a body) are reported against its Markdown file and
+/// line; links from templates against the output file.
 pub fn check_links(
     config: &Config,
     library: &Library,
@@ -202,10 +263,11 @@ pub fn check_links(
 ) {
     let base_path = config.base_path();
     let base_url = config.base_url();
+    let has = |path: &str| files.contains_key(path);
     let resolver = Resolver {
         base_url: &base_url,
         base_path: &base_path,
-        files,
+        has: &has,
     };
     let ids = anchor_ids(files);
     let page_by_output: HashMap<String, &Page> = library
@@ -222,9 +284,13 @@ pub fn check_links(
             let mut links = attr_values(&html, "href");
             links.extend(attr_values(&html, "src"));
             let mut seen = HashSet::new();
+            // Links an article's body wrote are [`check_body_links`]'s, with their lines.
+            let in_body = |link: &String| {
+                page.is_some_and(|p| p.link_facts.links.iter().any(|(h, _)| h == link))
+            };
             links
                 .into_iter()
-                .filter(|link| seen.insert(link.clone()))
+                .filter(|link| seen.insert(link.clone()) && !in_body(link))
                 .filter_map(|link| {
                     let message = link_problem(&resolver, &ids, from, &link)?;
                     let (file, line) = link_origin(page, &base_path, from, &link);
@@ -239,6 +305,78 @@ pub fn check_links(
         })
         .collect();
     findings.append(&mut found);
+}
+
+/// The broken links of article bodies, from what rendering them noted
+/// ([`crate::content::page::LinkFacts`]): relative and root-relative links to no file the
+/// site writes (`has`: whether an output path, `news/a/index.html`, is written), `#anchors`
+/// into an article that no heading or footnote of it has (nor the theme), and, with
+/// `internal_level = "warn"`, `@/` links to no content file (else those failed the load).
+/// Each names the article's file and the link's line; errors or warnings as
+/// `[link_checker] internal_level` says.
+pub fn check_body_links(
+    config: &Config,
+    library: &Library,
+    has: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<Finding> {
+    let base_path = config.base_path();
+    let base_url = config.base_url();
+    let resolver = Resolver {
+        base_url: &base_url,
+        base_path: &base_path,
+        has,
+    };
+    let severity = match config.link_checker.internal_level {
+        LinkLevel::Error => Severity::Error,
+        LinkLevel::Warn => Severity::Warning,
+    };
+    let reserved = &config.markdown.reserved_ids;
+    let ids: HashMap<String, &[String]> = library
+        .pages
+        .iter()
+        .map(|p| (format!("{}index.html", p.path), p.link_facts.ids.as_slice()))
+        .collect();
+    let mut found: Vec<Finding> = library
+        .pages
+        .par_iter()
+        .flat_map_iter(|p| {
+            let from = format!("{}index.html", p.path);
+            let mut out = Vec::new();
+            for (href, line) in &p.link_facts.links {
+                let message = if href.starts_with("@/") {
+                    format!("internal link `{href}` points to no content file")
+                } else {
+                    match resolver.resolve(&from, href) {
+                        Target::Elsewhere | Target::Found(_, None) => continue,
+                        Target::Missing => format!("broken link `{href}`: no such page or file"),
+                        Target::Found(key, Some(anchor)) => {
+                            let Some(page_ids) = ids.get(&key) else {
+                                continue; // not an article: its ids are the theme's
+                            };
+                            if anchor.is_empty()
+                                || page_ids.contains(&anchor)
+                                || reserved.contains(&anchor)
+                            {
+                                continue;
+                            }
+                            format!(
+                                "broken anchor `{href}`: `{key}` has no heading or footnote with id `{anchor}`"
+                            )
+                        }
+                    }
+                };
+                out.push(Finding {
+                    severity: severity.clone(),
+                    file: p.file.clone(),
+                    line: Some(*line),
+                    message,
+                });
+            }
+            out
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// Articles a curator should finish: no date, no source, no tags.

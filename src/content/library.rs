@@ -606,6 +606,20 @@ fn assemble(
     }
     alias_errors(&pages, &seen, config, &mut errors);
     if !errors.is_empty() {
+        // The site cannot be rendered, so its links cannot all be checked: the `@/` links to
+        // no content file are reported with the other errors. (When there are none, the
+        // build's link check reports them with every other broken link.)
+        for p in &pages {
+            for (href, line) in &p.link_facts.links {
+                if href.starts_with("@/") {
+                    errors.push(Diagnostic::new(
+                        &p.file,
+                        Some(*line),
+                        format!("internal link `{href}` points to no content file"),
+                    ));
+                }
+            }
+        }
         errors.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
         return Err(errors);
     }
@@ -811,15 +825,15 @@ mod tests {
         );
 
         std::fs::remove_file(content.join("news/b.md")).unwrap();
-        let errs = lib
+        // The link is left for the link check, with its line.
+        let (lib, _) = lib
             .update(content, &config, false, &[content.join("news/b.md")])
-            .unwrap_err();
-        assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!(errs[0].line, Some(4));
+            .unwrap();
+        let a = lib.pages.iter().find(|p| p.content_path == "a.md").unwrap();
         assert!(
-            errs[0]
-                .message
-                .contains("`@/news/b.md` points to no content file")
+            a.link_facts.links.contains(&("@/news/b.md".to_string(), 4)),
+            "{:?}",
+            a.link_facts
         );
     }
 

@@ -103,8 +103,22 @@ pub struct Page {
     pub key_lines: KeyLines,
     /// Whether the body may hold an `@/` link (see [`Page::links_to_content`]).
     links: bool,
+    /// What the link check needs of the body, kept when the body is dropped.
+    pub link_facts: LinkFacts,
     /// For a bundle: [`Page::body_cache_key`], taken once.
     bundle_stamp: std::sync::OnceLock<u64>,
+}
+
+/// What the build's link check needs of a body ([`crate::content::check::check_body_links`]):
+/// its links into the site with their lines, and the ids an `#anchor` may name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkFacts {
+    /// `href` (as written into the HTML) and 1-based line in the file of each link into the
+    /// site: relative, root-relative, `#anchor`, `@/…#anchor`, and the `@/` links to no
+    /// content file, as written (`@/news/gone.md`).
+    pub links: Vec<(String, usize)>,
+    /// Heading and footnote ids.
+    pub ids: Vec<String>,
 }
 
 /// What an article's body gives besides its HTML: what a build keeps of it between builds
@@ -116,6 +130,7 @@ pub struct Measures {
     pub reading_minutes: u32,
     pub text_hash: u64,
     pub body_key: u64,
+    pub link_facts: LinkFacts,
 }
 
 /// The key of a rendered body: its HTML, summary HTML and table of contents, hashed.
@@ -283,6 +298,7 @@ impl Page {
             text_dropped: false,
             key_lines,
             links,
+            link_facts: LinkFacts::default(),
             source: text,
             body_start,
             bundle_stamp: std::sync::OnceLock::new(),
@@ -354,17 +370,43 @@ impl Page {
             .as_ref()
             .map(|(dir, url)| markdown::Bundle { dir, url });
         let rendered = markdown::render_in(body, &config.markdown, &base, resolve, bundle);
-        let errors: Vec<Diagnostic> = rendered
-            .unresolved
+        let line = |offset: usize| self.line_at(self.body_start + offset);
+        let mut links: Vec<(String, usize)> = rendered
+            .local_links
             .iter()
-            .map(|u| {
+            .map(|l| (l.href.clone(), line(l.offset)))
+            .collect();
+        // `@/` links to no content file are the link check's, reported with the other broken
+        // links (or with the other content errors: see `library::assemble`).
+        links.extend(
+            rendered
+                .unresolved
+                .iter()
+                .map(|u| (format!("@/{}", u.target), line(u.offset))),
+        );
+        let errors: Vec<Diagnostic> = rendered
+            .id_clashes
+            .iter()
+            .map(|c| {
+                let why = if c.reserved {
+                    "the theme's pages use it"
+                } else {
+                    "an earlier heading has it"
+                };
                 Diagnostic::new(
                     &self.file,
-                    Some(self.line_at(self.body_start + u.offset)),
-                    format!("internal link `@/{}` points to no content file", u.target),
+                    Some(line(c.offset)),
+                    format!(
+                        "heading id `{}` cannot be used: {why}; choose another",
+                        c.id
+                    ),
                 )
             })
             .collect();
+        self.link_facts = LinkFacts {
+            links,
+            ids: rendered.ids.clone(),
+        };
         self.summary = match &self.meta.description {
             Some(d) if !d.trim().is_empty() => d.trim().to_string(),
             _ => text::summarize(
@@ -404,6 +446,7 @@ impl Page {
             reading_minutes: self.reading_minutes,
             text_hash: self.text_hash,
             body_key: self.body_key,
+            link_facts: self.link_facts.clone(),
         }
     }
 
@@ -420,6 +463,7 @@ impl Page {
         self.reading_minutes = m.reading_minutes;
         self.text_hash = m.text_hash;
         self.body_key = m.body_key;
+        self.link_facts = m.link_facts.clone();
         self.forget_source();
         self.forget_body();
     }

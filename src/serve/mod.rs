@@ -56,6 +56,29 @@ fn diagnostics(diags: &[crate::content::Diagnostic]) -> anyhow::Error {
     anyhow::anyhow!("{}", lines.join("\n"))
 }
 
+/// The broken links of article bodies ([`crate::content::check::check_body_links`]) once
+/// `out` is applied to `live` (`None`: `out` is the whole site): an error lists them (the
+/// overlay shows it, nothing is applied); warnings join the library's.
+fn check_links(
+    config: &Config,
+    library: &mut Library,
+    out: &MemoryOutput,
+    live: Option<&RwLock<Files>>,
+) -> Result<()> {
+    let removed = out.removed();
+    let new = out.files.lock().expect("memory output poisoned");
+    let live = live.map(|l| l.read().expect("site poisoned"));
+    let has = |path: &str| {
+        new.contains_key(path)
+            || live
+                .as_ref()
+                .is_some_and(|l| l.contains_key(path) && !removed.iter().any(|r| r == path))
+    };
+    let warnings = crate::content::check::body_links_or_error(config, library, &has)?;
+    library.warnings.extend(warnings);
+    Ok(())
+}
+
 fn into_files(out: MemoryOutput) -> Files {
     out.files
         .into_inner()
@@ -68,7 +91,7 @@ fn into_files(out: MemoryOutput) -> Files {
 impl State {
     /// A full build into memory. Content warnings are on `state.library.warnings`.
     pub fn build(root: &Path, base_url: &str, drafts: bool) -> Result<(State, Files)> {
-        let (config, library) =
+        let (config, mut library) =
             site::load_site(root, Some(base_url), drafts, Sources::Keep).map_err(load_error)?;
         let rules = SiteRules::load(root)?;
         let mut theme = templates::load(root)?;
@@ -89,6 +112,7 @@ impl State {
         if let Some(ix) = &mut indexer {
             crate::render::search::write_with(ix, &library, &out)?;
         }
+        check_links(&config, &mut library, &out, None)?;
         let state = State {
             indexer,
             root: root.to_path_buf(),
@@ -144,7 +168,7 @@ impl State {
 
     /// Config, templates or rules changed: load everything again, render what changed.
     fn reload(&mut self, files: &RwLock<Files>) -> Result<usize> {
-        let (config, library) =
+        let (config, mut library) =
             site::load_site(&self.root, Some(&self.base_url), self.drafts, Sources::Keep)
                 .map_err(load_error)?;
         let rules = SiteRules::load(&self.root)?;
@@ -152,6 +176,7 @@ impl State {
         let out = MemoryOutput::default();
         let prev = (&self.manifest, &self.memo);
         let r = site::render_pages(&mut theme, &config, &library, &rules, prev, None, &out)?;
+        check_links(&config, &mut library, &out, Some(files))?;
         apply(out, files);
         self.theme = theme;
         self.indexer = config.search.enabled.then(|| rules.indexer(&config));
@@ -174,16 +199,17 @@ impl State {
             return Ok(0);
         }
         let content = self.root.join("content");
-        let (lib, delta) = match self
-            .library
-            .update(&content, &self.config, self.drafts, &articles)
-        {
-            Ok(lib) => lib,
-            Err(d) => {
-                self.pending = articles;
-                return Err(diagnostics(&d));
-            }
-        };
+        let (mut lib, delta) =
+            match self
+                .library
+                .update(&content, &self.config, self.drafts, &articles)
+            {
+                Ok(lib) => lib,
+                Err(d) => {
+                    self.pending = articles;
+                    return Err(diagnostics(&d));
+                }
+            };
         self.pending.clear();
         let out = MemoryOutput::default();
         let prev = (&self.manifest, &self.memo);
@@ -200,6 +226,11 @@ impl State {
             changed,
             &out,
         )?;
+        if let Err(e) = check_links(&self.config, &mut lib, &out, Some(files)) {
+            // Tried again with the next change (one that adds the page linked to, say).
+            self.pending = articles;
+            return Err(e);
+        }
         apply(out, files);
         self.library = Arc::new(lib);
         Ok(self.keep(r))
