@@ -193,6 +193,10 @@ pub struct MarkdownConfig {
     /// one. Read from `templates/theme.toml`, not a `config.toml` key.
     #[serde(skip)]
     pub reserved_ids: Vec<String>,
+    /// The site's shortcodes (`templates/shortcodes/`), read with the config; serialized as
+    /// their fingerprint (cached bodies depend on them). Not a `config.toml` key.
+    #[serde(skip_deserializing, serialize_with = "crate::shortcode::serialize_id")]
+    pub shortcodes: std::sync::Arc<crate::shortcode::Shortcodes>,
 }
 
 impl Default for MarkdownConfig {
@@ -204,6 +208,23 @@ impl Default for MarkdownConfig {
             heading_ids: true,
             insert_anchor_links: AnchorLinks::None,
             reserved_ids: ThemeConfig::embedded().reserved_ids,
+            shortcodes: crate::shortcode::Shortcodes::shared_default(),
+        }
+    }
+}
+
+impl MarkdownConfig {
+    /// The defaults, with no shortcode (what the shortcodes' own `markdown` filter renders
+    /// with: a shortcode's body does not call shortcodes).
+    pub fn without_shortcodes() -> MarkdownConfig {
+        MarkdownConfig {
+            smart_punctuation: false,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            heading_ids: true,
+            insert_anchor_links: AnchorLinks::None,
+            reserved_ids: ThemeConfig::embedded().reserved_ids,
+            shortcodes: std::sync::Arc::new(crate::shortcode::Shortcodes::none()),
         }
     }
 }
@@ -390,6 +411,8 @@ impl Config {
         let text = crate::fsx::read_to_string(&path)?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         config.markdown.reserved_ids = ThemeConfig::load(root)?.reserved_ids;
+        config.markdown.shortcodes =
+            std::sync::Arc::new(crate::shortcode::Shortcodes::load(root, &config.markdown)?);
         Ok(config)
     }
 

@@ -23,6 +23,7 @@ pub mod render;
 pub mod rules;
 pub mod search;
 pub mod serve;
+pub mod shortcode;
 pub mod site;
 pub mod slug;
 pub mod strings;

@@ -21,6 +21,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
+use crate::shortcode;
 use crate::slug::{is_cjk, slugify};
 
 /// A heading, for the table of contents.
@@ -55,6 +56,8 @@ pub struct Rendered {
     pub ids: Vec<String>,
     /// Explicit heading ids (`## A {#id}`) that cannot be used: a theme's or another's.
     pub id_clashes: Vec<IdClash>,
+    /// Shortcode calls that could not be rendered (unknown, malformed, a template error).
+    pub shortcode_problems: Vec<shortcode::Problem>,
 }
 
 /// A link of the body to somewhere in the site, as written into the HTML.
@@ -224,6 +227,53 @@ pub struct Bundle<'b> {
 /// [`render_with`] for the body of a page bundle: its images are linked to and measured in
 /// `bundle` (see the module doc).
 pub fn render_in(
+    md: &str,
+    cfg: &MarkdownConfig,
+    base_path: &str,
+    resolve: Option<Resolve<'_>>,
+    bundle: Option<Bundle<'_>>,
+) -> Rendered {
+    render_page(md, cfg, base_path, resolve, bundle, None)
+}
+
+/// [`render_in`] for a page's body, its shortcodes expanded (see [`crate::shortcode`]) with
+/// `page` as their context. Offsets in the result are the body's, as written; a call that
+/// cannot be rendered is in [`Rendered::shortcode_problems`].
+pub fn render_page(
+    md: &str,
+    cfg: &MarkdownConfig,
+    base_path: &str,
+    resolve: Option<Resolve<'_>>,
+    bundle: Option<Bundle<'_>>,
+    page: Option<&shortcode::Page<'_>>,
+) -> Rendered {
+    let Some((x, problems)) = page.and_then(|p| cfg.shortcodes.expand(md, p, options(cfg))) else {
+        return render_events(md, cfg, base_path, resolve, bundle);
+    };
+    let mut r = render_events(&x.md, cfg, base_path, resolve, bundle);
+    for l in &mut r.local_links {
+        l.offset = x.source_offset(l.offset);
+    }
+    for u in &mut r.unresolved {
+        u.offset = x.source_offset(u.offset);
+    }
+    for c in &mut r.id_clashes {
+        c.offset = x.source_offset(c.offset);
+    }
+    r.html = x.restore(&r.html);
+    r.summary_html = r.summary_html.map(|h| x.restore(&h));
+    shortcode::strip_markers(&mut r.text);
+    if let Some(lead) = &mut r.lead {
+        shortcode::strip_markers(lead);
+    }
+    for h in &mut r.toc {
+        shortcode::strip_markers(&mut h.title);
+    }
+    r.shortcode_problems = problems;
+    r
+}
+
+fn render_events(
     md: &str,
     cfg: &MarkdownConfig,
     base_path: &str,
@@ -739,6 +789,7 @@ impl<'a> Renderer<'a, '_> {
             local_links: self.local_links,
             ids,
             id_clashes: self.id_clashes,
+            shortcode_problems: Vec::new(),
         }
     }
 }
@@ -746,7 +797,7 @@ impl<'a> Renderer<'a, '_> {
 /// The file of `bundle` an image destination names, and the URL it is published at: only a
 /// relative path down into the folder (no scheme, no `/` or `..` start or segment, no query
 /// or fragment), percent-decoded, naming a file that is there.
-fn bundle_file(bundle: Bundle<'_>, dest: &str) -> Option<(PathBuf, String)> {
+pub(crate) fn bundle_file(bundle: Bundle<'_>, dest: &str) -> Option<(PathBuf, String)> {
     let dest = dest.trim();
     if dest.is_empty() || dest.starts_with('/') || dest.contains([':', '?', '#', '\\']) {
         return None;

@@ -81,6 +81,11 @@ impl Strings {
             .map_or(FALLBACK, String::as_str)
     }
 
+    /// The whole table for `lang` (see [`Strings::key`]).
+    pub fn table(&self, lang: &str) -> &BTreeMap<String, String> {
+        &self.tables[self.key(lang)]
+    }
+
     /// One string of `lang`'s table.
     pub fn get(&self, lang: &str, key: &str) -> Option<&str> {
         self.tables

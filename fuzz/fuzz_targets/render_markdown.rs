@@ -1,5 +1,6 @@
 //! A hand-written article as `build` reads it: front matter parsed, then the body rendered
-//! and sanitised. Any text must render or be refused with an error, never panic.
+//! and sanitised, its shortcodes (the default theme's) expanded. Any text must render or be
+//! refused with an error, never panic, and no shortcode placeholder may reach the HTML.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,7 +15,28 @@ fuzz_target!(|data: &[u8]| {
         Ok((_, body)) => body,
         Err(_) => text,
     };
-    let rendered = newsroom::markdown::render(body, &MarkdownConfig::default(), "/sub/");
+    let page = serde_json::json!({ "title": "Fuzz", "path": "/sub/fuzz/" });
+    let cx = newsroom::shortcode::Page {
+        page: &page,
+        lang: "en",
+        base_path: "/sub/",
+        bundle: None,
+    };
+    let rendered = newsroom::markdown::render_page(
+        body,
+        &MarkdownConfig::default(),
+        "/sub/",
+        None,
+        None,
+        Some(&cx),
+    );
+    assert!(
+        !rendered
+            .html
+            .chars()
+            .any(|c| ('\u{FDD0}'..='\u{FDEF}').contains(&c)),
+        "a placeholder reached the page"
+    );
     // What the sanitiser lets through must be stable: sanitising it again changes nothing
     // that could execute.
     let again = newsroom::markdown::sanitize(&rendered.html);

@@ -897,10 +897,9 @@ mod tests {
         let config = Config::default();
         let kept = load(content, &config, false, Sources::Keep).unwrap();
         let dropped = load(content, &config, false, Sources::Drop).unwrap();
-        let base = config.base_path();
         for (k, d) in kept.pages.iter().zip(&dropped.pages) {
             assert_eq!(k.content_path, d.content_path);
-            let body = d.body(&config.markdown, &base).unwrap();
+            let body = d.body(&config).unwrap();
             assert_eq!(k.rendered.html, body.html, "{}", k.content_path);
             assert_eq!(k.rendered.toc, body.toc, "{}", k.content_path);
             assert_eq!(
@@ -908,7 +907,7 @@ mod tests {
                 (&d.summary, d.words, d.text_hash, d.body_key)
             );
             assert!(d.source().is_empty() && d.rendered.text.is_empty());
-            let again = d.plain_text(&config.markdown, &base).unwrap();
+            let again = d.plain_text(&config).unwrap();
             assert_eq!(again, k.rendered.text.as_str(), "{}", k.content_path);
         }
         assert!(
@@ -928,15 +927,12 @@ mod tests {
             .iter()
             .find(|p| p.content_path == "news/b.md")
             .unwrap();
-        let err = b
-            .plain_text(&config.markdown, &base)
-            .unwrap_err()
-            .to_string();
+        let err = b.plain_text(&config).unwrap_err().to_string();
         assert!(
             err.contains("b.md` changed while the site was being built"),
             "{err}"
         );
-        let err = b.body(&config.markdown, &base).unwrap_err().to_string();
+        let err = b.body(&config).unwrap_err().to_string();
         assert!(
             err.contains("changed while the site was being built"),
             "{err}"

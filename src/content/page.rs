@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::config::{Config, MarkdownConfig};
+use crate::config::Config;
 use crate::content::front_matter::{Date, FrontMatter, FrontMatterError};
 use crate::diag;
 use crate::markdown::{self, Rendered};
@@ -277,7 +277,11 @@ impl Page {
             .unwrap_or_else(|| config.language.clone());
         let date = meta.date.or(prefix_date);
         let key_lines = KeyLines::of(&text, &meta);
-        let links = text[body_start..].contains("@/");
+        let body = &text[body_start..];
+        // A Markdown shortcode may write `@/` links too.
+        let links = body.contains("@/")
+            || config.markdown.shortcodes.may_link()
+                && (body.contains("{{") || body.contains("{%"));
         Ok(Page {
             file: file.to_path_buf(),
             content_path: file.to_string_lossy().replace('\\', "/"),
@@ -364,12 +368,7 @@ impl Page {
         resolve: Option<markdown::Resolve<'_>>,
     ) -> Result<(), Vec<Diagnostic>> {
         let body = &self.source[self.body_start..];
-        let base = config.base_path();
-        let bundle = self.bundle(&base);
-        let bundle = bundle
-            .as_ref()
-            .map(|(dir, url)| markdown::Bundle { dir, url });
-        let rendered = markdown::render_in(body, &config.markdown, &base, resolve, bundle);
+        let rendered = self.render_markdown(body, config, resolve);
         let line = |offset: usize| self.line_at(self.body_start + offset);
         let mut links: Vec<(String, usize)> = rendered
             .local_links
@@ -384,6 +383,10 @@ impl Page {
                 .iter()
                 .map(|u| (format!("@/{}", u.target), line(u.offset))),
         );
+        let shortcode_errors = rendered
+            .shortcode_problems
+            .iter()
+            .map(|p| Diagnostic::new(&self.file, Some(line(p.offset)), p.message.clone()));
         let errors: Vec<Diagnostic> = rendered
             .id_clashes
             .iter()
@@ -402,6 +405,7 @@ impl Page {
                     ),
                 )
             })
+            .chain(shortcode_errors)
             .collect();
         self.link_facts = LinkFacts {
             links,
@@ -492,17 +496,17 @@ impl Page {
     /// the file when [`Page::forget_source`] dropped it. The file must still be the one
     /// loaded: one edited since is an error naming it (the build is then stopped before
     /// anything is committed).
-    pub fn plain_text(&self, markdown: &MarkdownConfig, base_path: &str) -> Result<Cow<'_, str>> {
+    pub fn plain_text(&self, config: &Config) -> Result<Cow<'_, str>> {
         if !self.text_dropped {
             return Ok(Cow::Borrowed(&self.rendered.text));
         }
-        Ok(Cow::Owned(self.render_again(markdown, base_path)?.text))
+        Ok(Cow::Owned(self.render_again(config)?.text))
     }
 
     /// The rendered body (HTML, summary HTML, table of contents): as held, or rendered again
     /// from the file when a one-shot build dropped it ([`Page::forget_body`]). The file must
     /// still be the one loaded (else an error naming it).
-    pub fn body(&self, markdown: &MarkdownConfig, base_path: &str) -> Result<Cow<'_, Rendered>> {
+    pub fn body(&self, config: &Config) -> Result<Cow<'_, Rendered>> {
         if self.body_held {
             return Ok(Cow::Borrowed(&self.rendered));
         }
@@ -513,13 +517,13 @@ impl Page {
                 self.file.display()
             );
         }
-        let mut rendered = self.render_again(markdown, base_path)?;
+        let mut rendered = self.render_again(config)?;
         rendered.text = String::new();
         Ok(Cow::Owned(rendered))
     }
 
     /// Renders the body again from the file (without resolving `@/` links).
-    fn render_again(&self, markdown: &MarkdownConfig, base_path: &str) -> Result<Rendered> {
+    fn render_again(&self, config: &Config) -> Result<Rendered> {
         let text = crate::fsx::read_to_string(&self.file)?;
         let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &text);
         if hash != self.source_hash || text.len() < self.body_start {
@@ -528,17 +532,58 @@ impl Page {
                 self.file.display()
             );
         }
-        let bundle = self.bundle(base_path);
-        let bundle = bundle
+        Ok(self.render_markdown(&text[self.body_start..], config, None))
+    }
+
+    /// Renders `body` (this page's) with its bundle and its shortcodes' context.
+    fn render_markdown(
+        &self,
+        body: &str,
+        config: &Config,
+        resolve: Option<markdown::Resolve<'_>>,
+    ) -> Rendered {
+        let base = config.base_path();
+        let bundle = self.bundle(&base);
+        let bundle_ref = bundle
             .as_ref()
             .map(|(dir, url)| markdown::Bundle { dir, url });
-        Ok(markdown::render_in(
-            &text[self.body_start..],
-            markdown,
-            base_path,
-            None,
-            bundle,
-        ))
+        if !(body.contains("{{") || body.contains("{%")) {
+            return markdown::render_in(body, &config.markdown, &base, resolve, bundle_ref);
+        }
+        let page = self.shortcode_view(config);
+        let cx = crate::shortcode::Page {
+            page: &page,
+            lang: &self.language,
+            base_path: &base,
+            bundle: bundle.as_ref().map(|(dir, url)| (*dir, url.as_str())),
+        };
+        markdown::render_page(
+            body,
+            &config.markdown,
+            &base,
+            resolve,
+            bundle_ref,
+            Some(&cx),
+        )
+    }
+
+    /// The `page` a shortcode sees: the front matter, with the page's `slug`, `path` (from
+    /// the site's root, base path included), `permalink`, `lang` and `content_path`.
+    fn shortcode_view(&self, config: &Config) -> serde_json::Value {
+        let mut v = serde_json::to_value(&self.meta).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            let path = format!("{}{}", config.base_path(), self.path);
+            let permalink = format!("{}{}", config.base_url(), self.path);
+            map.insert("slug".into(), self.slug.clone().into());
+            map.insert("path".into(), path.into());
+            map.insert("permalink".into(), permalink.into());
+            map.insert("lang".into(), self.language.clone().into());
+            map.insert("content_path".into(), self.content_path.clone().into());
+            if let Some(d) = self.date {
+                map.insert("date".into(), serde_json::to_value(d).unwrap_or_default());
+            }
+        }
+        v
     }
 
     /// Drops the rendered body (HTML, summary HTML, table of contents): for a one-shot build,

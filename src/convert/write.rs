@@ -79,11 +79,14 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The inline half of [`escape`]: emphasis, code, link and HTML markers (and `&` where it
-/// would start a reference), but not line starts.
+/// would start a reference), but not line starts. `{{` and `{%` become `{\{` and `{\%`: a
+/// scraped page quoting a template language must not call a shortcode
+/// ([`crate::shortcode`]).
 pub fn escape_inline(text: &str, out: &mut String) {
     for (i, c) in text.char_indices() {
         if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~')
             || (c == '&' && starts_reference(&text[i + 1..]))
+            || (matches!(c, '{' | '%') && text[..i].ends_with('{'))
         {
             out.push('\\');
         }
@@ -415,6 +418,30 @@ pub fn file_name(fm: &FrontMatter, fallback: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_syntax_in_text_calls_no_shortcode() {
+        let md = escape("Vue writes {{ msg(a=1) }} and Jinja {% block(x=1) %}");
+        assert_eq!(
+            md,
+            "Vue writes {\\{ msg(a=1) }} and Jinja {\\% block(x=1) %}"
+        );
+        let page = serde_json::json!({});
+        let cx = crate::shortcode::Page {
+            page: &page,
+            lang: "en",
+            base_path: "/",
+            bundle: None,
+        };
+        let md_config = crate::config::MarkdownConfig::default();
+        let html = crate::markdown::render_page(&md, &md_config, "/", None, None, Some(&cx));
+        assert_eq!(html.shortcode_problems, []);
+        let html = html.html;
+        assert!(
+            html.contains("{{ msg(a=1) }}") && html.contains("{% block(x=1) %}"),
+            "{html}"
+        );
+    }
 
     #[test]
     fn escaping_keeps_text_readable() {

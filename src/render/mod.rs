@@ -594,7 +594,7 @@ impl<'a> Renderer<'a> {
     /// holds none; see [`crate::content::Page::body`]).
     fn body(&self, i: usize) -> Result<std::borrow::Cow<'a, crate::markdown::Rendered>> {
         let page: &'a crate::content::Page = &self.library.pages[i];
-        page.body(&self.config.markdown, &self.config.base_path())
+        page.body(self.config)
     }
 
     /// Whether this render looks only at what shows the changed pages (an in-place update).

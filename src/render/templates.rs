@@ -61,8 +61,13 @@ pub fn load(root: &Path) -> Result<Theme> {
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let name = rel.to_string_lossy().replace('\\', "/");
-            if name.split('/').any(|c| c.starts_with('.')) || name == "theme.toml" {
-                continue; // theme.toml is data read with the config, not a template
+            if name.split('/').any(|c| c.starts_with('.'))
+                || name == "theme.toml"
+                || name.starts_with("shortcodes/")
+            {
+                // theme.toml is data read with the config, and shortcodes are rendered into
+                // bodies (`crate::shortcode`): neither is a page template.
+                continue;
             }
             sources.insert(name, fsx::read_to_string(entry.path())?);
         }

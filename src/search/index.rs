@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::config::{Config, MarkdownConfig, SearchField};
+use crate::config::{Config, SearchField};
 use crate::content::{Library, Page};
 use crate::dates::Dates;
 use crate::output::Output;
@@ -122,8 +122,8 @@ pub struct Indexer {
     snippet_chars: usize,
     shard_bytes: usize,
     /// How bodies are rendered: what [`Page::plain_text`] needs when a build dropped them.
-    markdown: MarkdownConfig,
-    base_path: String,
+    /// The site's settings, for the bodies a one-shot build dropped (rendered again).
+    config: Config,
     /// Article path → (fingerprint of what is indexed, its terms).
     cache: TermCache,
     /// Every term seen: what the articles' terms are numbers into.
@@ -181,8 +181,7 @@ impl Indexer {
             fields: config.search.fields.clone(),
             snippet_chars: config.search.snippet_chars,
             shard_bytes: config.search.shard_bytes,
-            markdown: config.markdown.clone(),
-            base_path: config.base_path(),
+            config: config.clone(),
             cache: HashMap::new(),
             table: TermTable::default(),
             cache_stale: 0,
@@ -269,7 +268,7 @@ impl Indexer {
         let table = &table;
         let cache = &self.cache;
         let (fields, aliases, words) = (&self.fields, &self.aliases, &self.words);
-        let (markdown, base_path) = (&self.markdown, self.base_path.as_str());
+        let config = &self.config;
         let index_of = library.term_index();
         let dates = &self.dates;
         let rules = (fields.as_slice(), aliases, words);
@@ -291,7 +290,7 @@ impl Indexer {
                         let cached = cache.get(&page.path).filter(|(f, _)| *f == fp);
                         let text = match (cached, reused) {
                             (Some(_), true) => None,
-                            _ => Some(page.plain_text(markdown, base_path)?),
+                            _ => Some(page.plain_text(config)?),
                         };
                         // Without cached terms the text was had above.
                         let terms = match cached {
