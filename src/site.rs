@@ -82,7 +82,7 @@ pub fn load_site_cached(
 /// site's own files): the vocabulary (term pages, search aliases), date formats, search rules.
 #[derive(Debug, Clone)]
 pub struct SiteRules {
-    pub vocab: Vocabulary,
+    pub vocab: std::sync::Arc<Vocabulary>,
     pub dates: Dates,
     pub search: SearchRules,
     pub strings: Strings,
@@ -92,7 +92,7 @@ impl SiteRules {
     pub fn load(root: &Path) -> Result<SiteRules> {
         let layers = crate::rules::Layers::load(root)?;
         Ok(SiteRules {
-            vocab: Vocabulary::from_layers(&layers)?,
+            vocab: std::sync::Arc::new(Vocabulary::from_layers(&layers)?),
             dates: Dates::from_layers(&layers)?,
             search: SearchRules::from_layers(&layers)?,
             strings: Strings::from_layers(&layers)?,

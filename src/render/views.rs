@@ -172,7 +172,7 @@ pub fn page_terms(page: &Page, index: &TermIndex, urls: &Urls, vocab: &Vocabular
                 && !links.iter().any(|l| &l.slug == slug)
             {
                 let label = zh
-                    .then(|| vocab.term_meta(tax, name, slug).and_then(|m| m.zh))
+                    .then(|| vocab.term_zh(tax, name, slug))
                     .flatten()
                     .unwrap_or(name);
                 links.push(TermLink {

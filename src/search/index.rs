@@ -18,6 +18,7 @@ use crate::content::{Library, Page};
 use crate::dates::Dates;
 use crate::output::Output;
 use crate::slug::is_cjk;
+use crate::tagging::Vocabulary;
 
 use super::aliases::Aliases;
 use super::format::{DOC_CHUNK, DocRecord, FORMAT, Meta, ShardReader, encode_term};
@@ -115,9 +116,8 @@ pub struct Indexer {
     aliases: Aliases,
     words: SearchRules,
     dates: Dates,
-    /// `(taxonomy, term name)` → its Chinese name, from the vocabulary: what a Chinese
-    /// article's result shows on its chips (sorted, for the records' key).
-    zh_names: std::collections::BTreeMap<(String, String), String>,
+    /// For the Chinese names of result chips ([`Vocabulary::term_zh`], as on the pages).
+    vocab: Arc<Vocabulary>,
     fields: Vec<SearchField>,
     snippet_chars: usize,
     shard_bytes: usize,
@@ -148,7 +148,7 @@ impl Indexer {
     /// An indexer with the embedded vocabulary and rules (tests; a site uses
     /// [`Indexer::for_site`]).
     pub fn new(config: &Config) -> Indexer {
-        let vocab = crate::tagging::Vocabulary::defaults().expect("the embedded vocabulary parses");
+        let vocab = Arc::new(Vocabulary::defaults().expect("the embedded vocabulary parses"));
         Indexer::for_site(config, &vocab, &SearchRules::default(), &Dates::default())
     }
 
@@ -156,28 +156,17 @@ impl Indexer {
     /// and the site's `[search.aliases]`.
     pub fn for_site(
         config: &Config,
-        vocab: &crate::tagging::Vocabulary,
+        vocab: &Arc<Vocabulary>,
         rules: &SearchRules,
         dates: &Dates,
     ) -> Indexer {
         let mut aliases = Aliases::from_vocabulary(vocab);
         aliases.extend(&config.search.aliases);
-        let mut zh_names = std::collections::BTreeMap::new();
-        for c in &vocab.companies {
-            if let Some(zh) = c.zh.as_ref().filter(|z| **z != c.name) {
-                zh_names.insert(("companies".to_string(), c.name.clone()), zh.clone());
-            }
-        }
-        for t in &vocab.topics {
-            if let Some(zh) = &t.zh {
-                zh_names.insert(("topics".to_string(), t.name.clone()), zh.clone());
-            }
-        }
         Indexer {
             aliases,
             words: rules.clone(),
             dates: dates.clone(),
-            zh_names,
+            vocab: vocab.clone(),
             fields: config.search.fields.clone(),
             snippet_chars: config.search.snippet_chars,
             shard_bytes: config.search.shard_bytes,
@@ -216,7 +205,7 @@ impl Indexer {
         let fingerprints: Vec<u64> = pages.par_iter().map(|p| fingerprint(p)).collect();
         let mut h = rustc_hash::FxHasher::default();
         library.term_index().hash(&mut h);
-        self.zh_names.hash(&mut h);
+        self.vocab.names_key().hash(&mut h);
         let records_key = (FORMAT, RECORDS, &self.dates, self.snippet_chars, h.finish());
         let chunk_keys: Vec<u64> = pages
             .chunks(DOC_CHUNK)
@@ -306,7 +295,7 @@ impl Indexer {
                                 text,
                                 &index_of,
                                 dates,
-                                &self.zh_names,
+                                &self.vocab,
                                 self.snippet_chars,
                             ));
                         }
@@ -674,7 +663,7 @@ fn doc_record(
     text: &str,
     terms: &crate::content::library::TermIndex,
     dates: &Dates,
-    zh_names: &std::collections::BTreeMap<(String, String), String>,
+    vocab: &Vocabulary,
     snippet_chars: usize,
 ) -> DocRecord {
     let zh = page.language.starts_with("zh");
@@ -684,10 +673,10 @@ fn doc_record(
             if let Some((name, slug)) = terms.get(&(tax.clone(), n.trim().to_lowercase())) {
                 // A chip shows the name in the article's language, as on its page.
                 let label = zh
-                    .then(|| zh_names.get(&(tax.clone(), name.clone())))
+                    .then(|| vocab.term_zh(tax, name, slug))
                     .flatten()
                     .unwrap_or(name);
-                g.push([tax.clone(), label.clone(), slug.clone()]);
+                g.push([tax.clone(), label.to_string(), slug.clone()]);
             }
         }
     }

@@ -4,6 +4,7 @@
 //! of `rules/bylines.toml`. Loading the rule files is the only I/O of the tagging module.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use anyhow::{Result, bail};
@@ -303,6 +304,28 @@ pub struct Vocabulary {
     /// of the segment does not count.
     pub credit_markers: Vec<String>,
     pub(crate) matcher: Matcher,
+    /// Terms by taxonomy and folded name or slug: how a term's page, an article's chips and a
+    /// search result's chips all find a term's entry, with one lookup ([`Vocabulary::term_meta`]).
+    terms: rustc_hash::FxHashMap<(Taxonomy, String), usize>,
+    /// Hash of every term's names, for caches of what shows them.
+    names_key: u64,
+}
+
+/// The taxonomies the vocabulary describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Taxonomy {
+    Companies,
+    Topics,
+}
+
+impl Taxonomy {
+    fn of(name: &str) -> Option<Taxonomy> {
+        match name {
+            "companies" => Some(Taxonomy::Companies),
+            "topics" => Some(Taxonomy::Topics),
+            _ => None,
+        }
+    }
 }
 
 impl Vocabulary {
@@ -360,7 +383,30 @@ impl Vocabulary {
             c.push_targets(i, &mut targets);
             companies.push(c.company(&topics)?);
         }
+        // Names first, then slugs: a name that is another term's slug keeps its own term.
+        let mut terms = rustc_hash::FxHashMap::default();
+        let mut h = rustc_hash::FxHasher::default();
+        for (i, c) in companies.iter().enumerate() {
+            terms.insert((Taxonomy::Companies, c.name.to_lowercase()), i);
+            (&c.name, &c.slug, &c.zh).hash(&mut h);
+        }
+        for (i, t) in topics.iter().enumerate() {
+            terms.insert((Taxonomy::Topics, t.name.to_lowercase()), i);
+            (&t.name, &t.slug, &t.zh).hash(&mut h);
+        }
+        for (i, c) in companies.iter().enumerate() {
+            terms
+                .entry((Taxonomy::Companies, c.slug.to_lowercase()))
+                .or_insert(i);
+        }
+        for (i, t) in topics.iter().enumerate() {
+            terms
+                .entry((Taxonomy::Topics, t.slug.to_lowercase()))
+                .or_insert(i);
+        }
         Ok(Vocabulary {
+            terms,
+            names_key: h.finish(),
             companies,
             topics,
             company_settings: settings("companies.toml", c_settings)?,
@@ -384,30 +430,44 @@ impl Vocabulary {
             .find(|t| t.name.eq_ignore_ascii_case(name) || t.slug.eq_ignore_ascii_case(name))
     }
 
-    /// Metadata for a term page: `companies` terms by canonical name or slug, `topics` terms by
-    /// display name or slug.
+    /// Metadata of a term (its page, its chips, its search results): by its name, else its
+    /// slug (any case), in the taxonomy of that name.
     pub fn term_meta(&self, taxonomy: &str, term: &str, slug: &str) -> Option<TermMeta<'_>> {
-        match taxonomy {
-            "companies" => self
-                .company(term)
-                .or_else(|| self.companies.iter().find(|c| c.slug == slug))
-                .map(|c| TermMeta {
+        let tax = Taxonomy::of(taxonomy)?;
+        let i = *self
+            .terms
+            .get(&(tax, term.to_lowercase()))
+            .or_else(|| self.terms.get(&(tax, slug.to_lowercase())))?;
+        Some(match tax {
+            Taxonomy::Companies => {
+                let c = &self.companies[i];
+                TermMeta {
                     zh: c.zh.as_deref().filter(|z| *z != c.name),
                     description: c.description.as_deref(),
                     description_zh: c.description_zh.as_deref(),
                     homepage: c.homepage.as_deref(),
-                }),
-            "topics" => self
-                .topic(term)
-                .or_else(|| self.topic(slug))
-                .map(|t| TermMeta {
+                }
+            }
+            Taxonomy::Topics => {
+                let t = &self.topics[i];
+                TermMeta {
                     zh: t.zh.as_deref(),
                     description: t.description.as_deref(),
                     description_zh: t.description_zh.as_deref(),
                     homepage: None,
-                }),
-            _ => None,
-        }
+                }
+            }
+        })
+    }
+
+    /// The Chinese name of a term, when the vocabulary has one (see [`Vocabulary::term_meta`]).
+    pub fn term_zh(&self, taxonomy: &str, term: &str, slug: &str) -> Option<&str> {
+        self.term_meta(taxonomy, term, slug).and_then(|m| m.zh)
+    }
+
+    /// Hash of every term's names and slugs: what a cache of chips depends on.
+    pub fn names_key(&self) -> u64 {
+        self.names_key
     }
 }
 
@@ -419,6 +479,21 @@ fn settings<T: DeserializeOwned>(file: &str, table: toml::Table) -> Result<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_term_is_found_by_name_in_any_case_or_by_slug_in_its_own_taxonomy() {
+        let v = Vocabulary::defaults().unwrap();
+        let by_name = v.term_meta("companies", "microsoft", "x").unwrap();
+        let by_slug = v.term_meta("companies", "Not A Name", "microsoft").unwrap();
+        assert_eq!(by_name, by_slug);
+        assert_eq!(v.term_zh("companies", "Microsoft", "microsoft"), Some("微软"));
+        assert_eq!(
+            v.term_zh("topics", "artificial intelligence", "x"),
+            Some("人工智能")
+        );
+        assert_eq!(v.term_meta("tags", "Microsoft", "microsoft"), None);
+        assert_eq!(v.term_meta("topics", "Microsoft", "microsoft"), None);
+    }
 
     #[test]
     fn defaults_load_with_the_fixed_topics_and_enough_companies() {
