@@ -107,6 +107,30 @@ pub struct Page {
     pub link_facts: LinkFacts,
     /// For a bundle: [`Page::body_cache_key`], taken once.
     bundle_stamp: std::sync::OnceLock<u64>,
+    /// What the sections above the page decide for it (set by the library before the body is
+    /// rendered).
+    pub inherited: Inherited,
+}
+
+/// What a page takes from the `_index.md` files above it, as Zola does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inherited {
+    /// The nearest section's `page_template`: the page's template unless it sets its own.
+    pub template: Option<String>,
+    /// Its own section's `insert_anchor_links`, over `[markdown] insert_anchor_links`.
+    pub anchor_links: Option<crate::config::AnchorLinks>,
+    /// Its own section's `in_search_index`.
+    pub in_search_index: bool,
+}
+
+impl Default for Inherited {
+    fn default() -> Self {
+        Inherited {
+            template: None,
+            anchor_links: None,
+            in_search_index: true,
+        }
+    }
 }
 
 /// What the build's link check needs of a body ([`crate::content::check::check_body_links`]):
@@ -302,6 +326,7 @@ impl Page {
             source: text,
             body_start,
             bundle_stamp: std::sync::OnceLock::new(),
+            inherited: Inherited::default(),
         })
     }
 
@@ -321,6 +346,30 @@ impl Page {
     /// size must not keep the body (and `width`/`height`) rendered with the old one. Taken
     /// once, when first asked.
     pub fn body_cache_key(&self) -> u64 {
+        // A section's `insert_anchor_links` changes the body without changing the file.
+        match self.inherited.anchor_links {
+            None => self.file_key(),
+            Some(a) => std::hash::BuildHasher::hash_one(
+                &rustc_hash::FxBuildHasher,
+                (self.file_key(), a as u8),
+            ),
+        }
+    }
+
+    /// The Markdown settings this page is rendered with: the site's, with its section's
+    /// `insert_anchor_links` (Zola's per-section override).
+    pub fn markdown<'c>(&self, site: &'c MarkdownConfig) -> Cow<'c, MarkdownConfig> {
+        match self.inherited.anchor_links {
+            Some(a) if a != site.insert_anchor_links => Cow::Owned(MarkdownConfig {
+                insert_anchor_links: a,
+                ..site.clone()
+            }),
+            _ => Cow::Borrowed(site),
+        }
+    }
+
+    /// [`Page::body_cache_key`] as the file alone decides it.
+    fn file_key(&self) -> u64 {
         let Some((folder, url)) = self.bundle("/") else {
             return self.source_hash;
         };
@@ -369,7 +418,7 @@ impl Page {
         let bundle = bundle
             .as_ref()
             .map(|(dir, url)| markdown::Bundle { dir, url });
-        let rendered = markdown::render_in(body, &config.markdown, &base, resolve, bundle);
+        let rendered = markdown::render_in(body, &self.markdown(&config.markdown), &base, resolve, bundle);
         let line = |offset: usize| self.line_at(self.body_start + offset);
         let mut links: Vec<(String, usize)> = rendered
             .local_links
@@ -534,7 +583,7 @@ impl Page {
             .map(|(dir, url)| markdown::Bundle { dir, url });
         Ok(markdown::render_in(
             &text[self.body_start..],
-            markdown,
+            &self.markdown(markdown),
             base_path,
             None,
             bundle,
