@@ -311,10 +311,7 @@ fn parse_files(
 
 /// The sections holding `content_path`, nearest first: its own section, then the ones above.
 fn ancestors<'s>(sections: &'s [Section], content_path: &str) -> Vec<&'s Section> {
-    let mut chain: Vec<&Section> = sections
-        .iter()
-        .filter(|s| s.holds(content_path))
-        .collect();
+    let mut chain: Vec<&Section> = sections.iter().filter(|s| s.holds(content_path)).collect();
     chain.sort_by(|a, b| b.dir.len().cmp(&a.dir.len()));
     chain
 }
@@ -530,16 +527,15 @@ impl Library {
             at.push(i);
             rels.push(rel.to_path_buf());
         }
-        let (fresh, sections, new_drafts, errors) =
-            parse_files(
-                content_dir,
-                &rels,
-                config,
-                drafts,
-                Sources::Keep,
-                None,
-                &self.sections,
-            );
+        let (fresh, sections, new_drafts, errors) = parse_files(
+            content_dir,
+            &rels,
+            config,
+            drafts,
+            Sources::Keep,
+            None,
+            &self.sections,
+        );
         if !errors.is_empty() {
             return Some(Err(errors));
         }
@@ -623,16 +619,15 @@ impl Library {
                 p.is_file() && p.extension().is_some_and(|e| e == "md")
             })
             .collect();
-        let (mut fresh, _, new_drafts, mut errors) =
-            parse_files(
-                content_dir,
-                &existing,
-                config,
-                drafts,
-                Sources::Keep,
-                None,
-                &self.sections,
-            );
+        let (mut fresh, _, new_drafts, mut errors) = parse_files(
+            content_dir,
+            &existing,
+            config,
+            drafts,
+            Sources::Keep,
+            None,
+            &self.sections,
+        );
         let mut draft_files: Vec<PathBuf> = self
             .draft_files
             .iter()
@@ -1158,10 +1153,18 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         };
-        let page = |title: &str, day: u8| format!("+++\ntitle = \"{title}\"\ndate = 2024-01-{day:02}\n+++\n## Head\n");
-        write("news/_index.md", "+++\npage_template = \"story.html\"\n+++\n");
+        let page = |title: &str, day: u8| {
+            format!("+++\ntitle = \"{title}\"\ndate = 2024-01-{day:02}\n+++\n## Head\n")
+        };
+        write(
+            "news/_index.md",
+            "+++\npage_template = \"story.html\"\n+++\n",
+        );
         write("news/a.md", &page("A", 1));
-        write("news/2024/_index.md", "+++\ntitle = \"2024\"\ntransparent = true\nweight = 2\n+++\n");
+        write(
+            "news/2024/_index.md",
+            "+++\ntitle = \"2024\"\ntransparent = true\nweight = 2\n+++\n",
+        );
         write("news/2024/b.md", &page("B", 2));
         write(
             "news/opinion/_index.md",
@@ -1172,9 +1175,16 @@ mod tests {
         let lib = load(content, &Config::default(), false, Sources::Keep).unwrap();
         let section = |path: &str| lib.sections.iter().find(|s| s.path == path).unwrap();
         let titles = |s: &Section| -> Vec<String> {
-            s.pages.iter().map(|&i| lib.pages[i].meta.title.clone()).collect()
+            s.pages
+                .iter()
+                .map(|&i| lib.pages[i].meta.title.clone())
+                .collect()
         };
-        assert_eq!(titles(section("news/")), ["D", "B", "A"], "not C: opinion is not transparent");
+        assert_eq!(
+            titles(section("news/")),
+            ["D", "B", "A"],
+            "not C: opinion is not transparent"
+        );
         assert_eq!(titles(section("news/opinion/")), ["C"]);
         assert_eq!(titles(section("news/2024/")), ["B"]);
         let subs: Vec<&str> = section("news/")
@@ -1185,10 +1195,39 @@ mod tests {
         assert_eq!(subs, ["news/opinion/", "news/2024/"], "by weight");
         let page = |t: &str| lib.pages.iter().find(|p| p.meta.title == t).unwrap();
         let c = page("C");
-        assert_eq!(c.inherited.template.as_deref(), Some("story.html"), "from news/, two up");
+        assert_eq!(
+            c.inherited.template.as_deref(),
+            Some("story.html"),
+            "from news/, two up"
+        );
         assert!(!c.inherited.in_search_index);
-        assert!(c.rendered.html.contains(r##"<a class="anchor" href="#head""##), "{}", c.rendered.html);
+        assert!(
+            c.rendered
+                .html
+                .contains(r##"<a class="anchor" href="#head""##),
+            "{}",
+            c.rendered.html
+        );
         let a = page("A");
         assert!(a.inherited.in_search_index && !a.rendered.html.contains("anchor"));
+
+        // `serve`: an edited `_index.md` changes what its pages take and what lists them.
+        write(
+            "news/opinion/_index.md",
+            "+++\ntitle = \"Opinion\"\ntransparent = true\n+++\n",
+        );
+        let (lib, delta) = lib
+            .update(
+                content,
+                &Config::default(),
+                false,
+                &[content.join("news/opinion/_index.md")],
+            )
+            .unwrap();
+        assert_eq!(delta, Delta::Restructured);
+        let news = lib.sections.iter().find(|s| s.path == "news/").unwrap();
+        assert_eq!(news.pages.len(), 4, "C is listed by news/ now");
+        let c = lib.pages.iter().find(|p| p.meta.title == "C").unwrap();
+        assert!(c.inherited.in_search_index && !c.rendered.html.contains("anchor"));
     }
 }

@@ -418,7 +418,13 @@ impl Page {
         let bundle = bundle
             .as_ref()
             .map(|(dir, url)| markdown::Bundle { dir, url });
-        let rendered = markdown::render_in(body, &self.markdown(&config.markdown), &base, resolve, bundle);
+        let rendered = markdown::render_in(
+            body,
+            &self.markdown(&config.markdown),
+            &base,
+            resolve,
+            bundle,
+        );
         let line = |offset: usize| self.line_at(self.body_start + offset);
         let mut links: Vec<(String, usize)> = rendered
             .local_links

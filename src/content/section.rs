@@ -320,7 +320,10 @@ fn resolve(raw: SectionFile, path: &str) -> Result<SectionMeta, Vec<(&'static st
     if let Some(to) = &raw.redirect_to
         && to.trim().is_empty()
     {
-        refused.push(("redirect_to", "is empty; name a page, `@/` file or URL".into()));
+        refused.push((
+            "redirect_to",
+            "is empty; name a page, `@/` file or URL".into(),
+        ));
     }
     for alias in &raw.aliases {
         if let Err(why) = crate::content::page::check_url_path(alias, true) {
@@ -389,7 +392,10 @@ mod tests {
             "news/tech/_index.md",
         )
         .unwrap();
-        assert_eq!((s.path.as_str(), s.dir.as_str()), ("news/tech/", "news/tech/"));
+        assert_eq!(
+            (s.path.as_str(), s.dir.as_str()),
+            ("news/tech/", "news/tech/")
+        );
         let m = &s.meta;
         assert_eq!(m.weight, 3);
         assert_eq!(m.page_template.as_deref(), Some("story.html"));
@@ -399,7 +405,10 @@ mod tests {
         assert!(!m.in_search_index && m.transparent && m.generate_feeds);
         assert_eq!(m.redirect_to.as_deref(), Some("@/news/a.md"));
         assert_eq!(s.redirect_line, Some(9));
-        assert_eq!((m.aliases.as_slice(), s.aliases_line), (&["old-tech/".to_string()][..], Some(11)));
+        assert_eq!(
+            (m.aliases.as_slice(), s.aliases_line),
+            (&["old-tech/".to_string()][..], Some(11))
+        );
         assert_eq!(m.extra["icon"].as_str(), Some("chip"));
     }
 
@@ -429,16 +438,25 @@ mod tests {
         .unwrap_err();
         let got: Vec<String> = errs.iter().map(ToString::to_string).collect();
         assert_eq!(got.len(), 3, "{got:?}");
-        assert!(got[0].starts_with("news/_index.md:2: `paginate_path`"), "{got:?}");
+        assert!(
+            got[0].starts_with("news/_index.md:2: `paginate_path`"),
+            "{got:?}"
+        );
         assert!(got[1].starts_with("news/_index.md:4: `aliases`"), "{got:?}");
-        assert!(got[2].starts_with("news/_index.md:6: `generate_feed`"), "{got:?}");
+        assert!(
+            got[2].starts_with("news/_index.md:6: `generate_feed`"),
+            "{got:?}"
+        );
         // The front page lists every article, newest first, at `page/N/`.
         let errs = section(
             "+++\npaginate_reversed = true\npaginate_path = \"p\"\nredirect_to = \"x\"\n+++\n",
             "_index.md",
         )
         .unwrap_err();
-        let keys: Vec<&str> = errs.iter().map(|e| e.message.split('`').nth(1).unwrap()).collect();
+        let keys: Vec<&str> = errs
+            .iter()
+            .map(|e| e.message.split('`').nth(1).unwrap())
+            .collect();
         assert_eq!(keys, ["paginate_reversed", "paginate_path", "redirect_to"]);
         let errs = section("+++\ninsert_anchor_links = \"top\"\n+++\n", "a/_index.md").unwrap_err();
         assert_eq!(errs[0].line, Some(2), "{errs:?}");

@@ -96,7 +96,12 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
     }
     if cfg.generate_feeds {
         for name in ["atom.xml", "rss.xml"] {
-            specs.push((name, cfg.title.clone(), String::new(), r.all.as_slice().into()));
+            specs.push((
+                name,
+                cfg.title.clone(),
+                String::new(),
+                r.all.as_slice().into(),
+            ));
         }
     }
     // An in-place update looks at the feeds whose entries hold a changed page.
