@@ -312,7 +312,7 @@ fn parse_files(
 /// The sections holding `content_path`, nearest first: its own section, then the ones above.
 fn ancestors<'s>(sections: &'s [Section], content_path: &str) -> Vec<&'s Section> {
     let mut chain: Vec<&Section> = sections.iter().filter(|s| s.holds(content_path)).collect();
-    chain.sort_by(|a, b| b.dir.len().cmp(&a.dir.len()));
+    chain.sort_by_key(|s| std::cmp::Reverse(s.dir.len()));
     chain
 }
 
