@@ -158,6 +158,7 @@ fn unknown_templates(library: &Library, only: Option<&[usize]>, tera: &tera::Ter
         }
         for s in &library.sections {
             check(s.meta.template.as_ref(), &s.file, s.template_line);
+            check(s.meta.page_template.as_ref(), &s.file, s.page_template_line);
         }
     }
     if problems.is_empty() {

@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::bodies::BodyCache;
-use crate::content::page::{Diagnostic, Page};
+use crate::content::page::{Diagnostic, Inherited, Page};
 pub use crate::content::section::{Section, SectionMeta, SortBy, parse_section};
 use crate::slug::slugify;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -64,37 +64,108 @@ pub fn alias_target(alias: &str) -> (String, String) {
     }
 }
 
-/// Aliases that would overwrite a page, another alias or a generated listing: each is an
-/// error naming the file and its `aliases` line (they used to be dropped without a word).
+/// Aliases (of pages and sections) that would overwrite a page, a section, another alias or
+/// a generated listing: each is an error naming the file and its `aliases` line (they used
+/// to be dropped without a word).
 fn alias_errors(
     pages: &[Arc<Page>],
+    sections: &[Section],
     page_paths: &rustc_hash::FxHashMap<&str, &Path>,
     config: &Config,
     errors: &mut Vec<Diagnostic>,
 ) {
+    let section_paths: rustc_hash::FxHashMap<&str, &Path> = sections
+        .iter()
+        .filter(|s| s.meta.render != Some(false))
+        .map(|s| (s.path.as_str(), s.file.as_path()))
+        .collect();
+    let owners = pages
+        .iter()
+        .map(|p| (p.file.as_path(), p.key_lines.aliases, &p.meta.aliases))
+        .chain(
+            sections
+                .iter()
+                .map(|s| (s.file.as_path(), s.aliases_line, &s.meta.aliases)),
+        );
     let mut written: rustc_hash::FxHashMap<String, &Path> = Default::default();
-    for p in pages {
-        for alias in &p.meta.aliases {
+    for (owner, line, aliases) in owners {
+        for alias in aliases {
             let (file, dir) = alias_target(alias);
             let first = dir.split('/').next().unwrap_or("");
-            let problem = if let Some(other) = page_paths.get(dir.as_str()) {
+            let problem = if let Some(other) = page_paths
+                .get(dir.as_str())
+                .or_else(|| section_paths.get(dir.as_str()))
+            {
                 Some(format!("is the URL of `{}`", other.display()))
             } else if reserved(first, config) {
                 Some(format!("`/{first}/` is reserved for generated pages"))
             } else {
                 written
-                    .insert(file, p.file.as_path())
-                    .filter(|other| *other != p.file.as_path())
+                    .insert(file, owner)
+                    .filter(|other| *other != owner)
                     .map(|other| format!("is also an alias of `{}`", other.display()))
             };
             if let Some(problem) = problem {
                 errors.push(Diagnostic::new(
-                    &p.file,
-                    p.key_lines.aliases,
+                    owner,
+                    line,
                     format!("alias {alias:?} {problem}; a redirect there would overwrite it"),
                 ));
             }
         }
+    }
+}
+
+/// Where a section's `redirect_to` sends the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redirect {
+    /// A page of the site, by its site path (`news/a/`, `docs/start.html`).
+    Site(String),
+    /// Another site: the URL as written.
+    External(String),
+}
+
+/// Resolves each section's `redirect_to` (`@/` content path, URL, or path on this site, as
+/// Zola takes it); an `@/` path to no content file is an error naming the line.
+fn resolve_redirects(pages: &[Arc<Page>], sections: &mut [Section], errors: &mut Vec<Diagnostic>) {
+    let mut targets: rustc_hash::FxHashMap<String, String> = pages
+        .iter()
+        .map(|p| (p.content_path.clone(), p.path.clone()))
+        .collect();
+    for s in sections.iter() {
+        targets.insert(format!("{}_index.md", s.dir), s.path.clone());
+    }
+    for s in sections.iter_mut() {
+        let Some(to) = s.meta.redirect_to.as_deref().map(str::trim) else {
+            continue;
+        };
+        s.redirect = if let Some(content) = to.strip_prefix("@/") {
+            let (file, anchor) = content.split_at(content.find('#').unwrap_or(content.len()));
+            match targets.get(file) {
+                Some(path) => Some(Redirect::Site(format!("{path}{anchor}"))),
+                None => {
+                    errors.push(Diagnostic::new(
+                        &s.file,
+                        s.redirect_line,
+                        format!("`redirect_to`: `{to}` points to no content file"),
+                    ));
+                    None
+                }
+            }
+        } else if to.contains("://") || to.starts_with("mailto:") {
+            Some(Redirect::External(to.to_string()))
+        } else {
+            // A path on this site, as Zola's `make_permalink` takes it: a folder unless it
+            // names a file.
+            let path = to.trim_start_matches('/');
+            let last = path.rsplit('/').next().unwrap_or("");
+            let folder = !path.is_empty() && !path.ends_with('/') && !last.contains(['.', '#']);
+            Some(Redirect::Site(if folder {
+                format!("{path}/")
+            } else {
+                path.to_string()
+            }))
+        };
     }
 }
 
@@ -139,6 +210,10 @@ pub fn content_files(content_dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 /// pages' bodies are rendered later, by [`render_pages`], once every URL is known. With
 /// [`Sources::Drop`], a body without any `@/` link (its rendering needs no URL) is rendered
 /// at once and its source dropped, so the sources of a large site are never all held.
+///
+/// The `_index.md` files among `files` are parsed first: what a page takes from the sections
+/// above it ([`Inherited`]) is known before its body is rendered. When `files` has none (an
+/// update of some articles), `known` are the site's sections.
 fn parse_files(
     content_dir: &Path,
     files: &[PathBuf],
@@ -146,20 +221,49 @@ fn parse_files(
     drafts: bool,
     sources: Sources,
     bodies: Option<&BodyCache>,
+    known: &[Section],
 ) -> Parsed {
-    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
+    let is_index = |rel: &PathBuf| rel.file_name().is_some_and(|n| n == "_index.md");
+    let (index_files, page_files): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        files.iter().partition(|rel| is_index(rel));
+    let read = |rel: &Path| {
+        let full = content_dir.join(rel);
+        std::fs::read_to_string(&full)
+            .map(|text| (full.clone(), text))
+            .map_err(|e| vec![Diagnostic::new(&full, None, format!("cannot read: {e}"))])
+    };
+    let section_results: Vec<Result<Loaded, Vec<Diagnostic>>> = index_files
         .par_iter()
         .map(|rel| {
-            let full = content_dir.join(rel);
-            let text = std::fs::read_to_string(&full)
-                .map_err(|e| vec![Diagnostic::new(&full, None, format!("cannot read: {e}"))])?;
-            if rel.file_name().is_some_and(|n| n == "_index.md") {
-                let section = parse_section(&text, rel, &full)?;
-                if section.meta.draft && !drafts {
-                    return Ok(Loaded::Draft(rel.clone()));
-                }
-                return Ok(Loaded::Section(Box::new(section)));
+            let (full, text) = read(rel)?;
+            let section = parse_section(&text, rel, &full)?;
+            if section.meta.draft && !drafts {
+                return Ok(Loaded::Draft((*rel).clone()));
             }
+            Ok(Loaded::Section(Box::new(section)))
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut sections = Vec::new();
+    let mut draft_files = Vec::new();
+    for r in section_results {
+        match r {
+            Ok(Loaded::Section(s)) => sections.push(*s),
+            Ok(Loaded::Draft(rel)) => draft_files.push(rel),
+            Ok(_) => {}
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    let above: &[Section] = if index_files.is_empty() {
+        known
+    } else {
+        &sections
+    };
+
+    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = page_files
+        .par_iter()
+        .map(|rel| {
+            let (full, text) = read(rel)?;
             let mut page = Page::read(text, rel, config).map_err(|errs| {
                 errs.into_iter()
                     .map(|mut d| {
@@ -170,11 +274,12 @@ fn parse_files(
             })?;
             page.file = full;
             if page.is_draft() && !drafts {
-                return Ok(Loaded::Draft(rel.clone()));
+                return Ok(Loaded::Draft((*rel).clone()));
             }
             if page.meta.render == Some(false) {
                 return Ok(Loaded::Skipped);
             }
+            page.inherited = inherited(above, &page.content_path);
             if sources == Sources::Drop && !page.links_to_content() {
                 // Its text measures are all a build needs of it until it is shown: its body
                 // is rendered again then (it needs no URL), so no body is held in between.
@@ -191,20 +296,37 @@ fn parse_files(
         })
         .collect();
 
-    let mut errors = Vec::new();
     let mut pages = Vec::new();
-    let mut sections = Vec::new();
-    let mut draft_files = Vec::new();
     for r in results {
         match r {
             Ok(Loaded::Page(p)) => pages.push(*p),
-            Ok(Loaded::Section(s)) => sections.push(*s),
             Ok(Loaded::Draft(rel)) => draft_files.push(rel),
-            Ok(Loaded::Skipped) => {}
+            Ok(_) => {}
             Err(mut e) => errors.append(&mut e),
         }
     }
+    draft_files.sort();
     (pages, sections, draft_files, errors)
+}
+
+/// The sections holding `content_path`, nearest first: its own section, then the ones above.
+fn ancestors<'s>(sections: &'s [Section], content_path: &str) -> Vec<&'s Section> {
+    let mut chain: Vec<&Section> = sections.iter().filter(|s| s.holds(content_path)).collect();
+    chain.sort_by_key(|s| std::cmp::Reverse(s.dir.len()));
+    chain
+}
+
+/// What the page at `content_path` takes from the sections above it: the nearest
+/// `page_template` (as Zola looks it up), its own section's `insert_anchor_links` and
+/// `in_search_index`.
+fn inherited(sections: &[Section], content_path: &str) -> Inherited {
+    let chain = ancestors(sections, content_path);
+    let own = chain.first().map(|s| &s.meta);
+    Inherited {
+        template: chain.iter().find_map(|s| s.meta.page_template.clone()),
+        anchor_links: own.and_then(|m| m.insert_anchor_links),
+        in_search_index: own.is_none_or(|m| m.in_search_index),
+    }
 }
 
 /// Where `@/` links may point: content path (`news/a.md`, `news/_index.md`) → URL.
@@ -315,7 +437,7 @@ pub fn load_with(
 ) -> Result<Library, Vec<Diagnostic>> {
     let files = content_files(content_dir).map_err(|d| vec![d])?;
     let (pages, sections, draft_files, mut errors) =
-        parse_files(content_dir, &files, config, drafts, sources, bodies);
+        parse_files(content_dir, &files, config, drafts, sources, bodies, &[]);
     let mut urls = LinkTargets::new(std::iter::empty(), &sections, config);
     urls.add_owned(pages.iter());
     let pages = render_pages(pages, &urls, config, sources, &mut errors);
@@ -405,8 +527,15 @@ impl Library {
             at.push(i);
             rels.push(rel.to_path_buf());
         }
-        let (fresh, sections, new_drafts, errors) =
-            parse_files(content_dir, &rels, config, drafts, Sources::Keep, None);
+        let (fresh, sections, new_drafts, errors) = parse_files(
+            content_dir,
+            &rels,
+            config,
+            drafts,
+            Sources::Keep,
+            None,
+            &self.sections,
+        );
         if !errors.is_empty() {
             return Some(Err(errors));
         }
@@ -490,8 +619,15 @@ impl Library {
                 p.is_file() && p.extension().is_some_and(|e| e == "md")
             })
             .collect();
-        let (mut fresh, _, new_drafts, mut errors) =
-            parse_files(content_dir, &existing, config, drafts, Sources::Keep, None);
+        let (mut fresh, _, new_drafts, mut errors) = parse_files(
+            content_dir,
+            &existing,
+            config,
+            drafts,
+            Sources::Keep,
+            None,
+            &self.sections,
+        );
         let mut draft_files: Vec<PathBuf> = self
             .draft_files
             .iter()
@@ -511,6 +647,8 @@ impl Library {
             .iter()
             .map(|s| Section {
                 pages: Vec::new(),
+                subsections: Vec::new(),
+                parent: None,
                 ..s.clone()
             })
             .collect();
@@ -545,7 +683,7 @@ fn same_place(old: &Page, new: &Page, sections: &[Section], config: &Config) -> 
     let sort_keys_same = || {
         sections
             .iter()
-            .filter(|s| !s.path.is_empty() && old.path.starts_with(&s.path))
+            .filter(|s| s.holds(&old.content_path))
             .all(|s| match s.meta.sort_by {
                 SortBy::Title => old.meta.title == new.meta.title,
                 SortBy::Weight => old.meta.weight == new.meta.weight,
@@ -604,7 +742,8 @@ fn assemble(
             ));
         }
     }
-    alias_errors(&pages, &seen, config, &mut errors);
+    alias_errors(&pages, &sections, &seen, config, &mut errors);
+    resolve_redirects(&pages, &mut sections, &mut errors);
     if !errors.is_empty() {
         // The site cannot be rendered, so its links cannot all be checked: the `@/` links to
         // no content file are reported with the other errors. (When there are none, the
@@ -625,15 +764,7 @@ fn assemble(
     }
 
     sections.sort_by(|a, b| a.path.cmp(&b.path));
-    for s in &mut sections {
-        if s.path.is_empty() {
-            continue;
-        }
-        s.pages = (0..pages.len())
-            .filter(|&i| pages[i].path.starts_with(&s.path))
-            .collect();
-        s.meta.sort_by.order(&mut s.pages, &pages);
-    }
+    fill_sections(&pages, &mut sections);
 
     let mut warnings = Vec::new();
     let taxonomies = config
@@ -649,6 +780,52 @@ fn assemble(
         drafts: false,
         draft_files: Vec::new(),
     })
+}
+
+/// Links the sections into a tree (each one's `parent` and `subsections`) and fills each
+/// one's `pages` as Zola does: a page belongs to the nearest section above it, and a
+/// transparent section's pages are listed by its parent too (up through every transparent
+/// section). `pages` are in reading order.
+fn fill_sections(pages: &[Arc<Page>], sections: &mut [Section]) {
+    for k in 0..sections.len() {
+        let dir = &sections[k].dir;
+        sections[k].parent = (0..sections.len())
+            .filter(|&j| sections[j].dir.len() < dir.len() && dir.starts_with(&sections[j].dir))
+            .max_by_key(|&j| sections[j].dir.len());
+    }
+    for k in 0..sections.len() {
+        let mut subs: Vec<usize> = (0..sections.len())
+            .filter(|&j| sections[j].parent == Some(k))
+            .collect();
+        // By weight, as Zola orders subsections; ties by title, then path, for stable output.
+        subs.sort_by(|&a, &b| {
+            let (a, b) = (&sections[a], &sections[b]);
+            (a.meta.weight, &a.meta.title, &a.path).cmp(&(b.meta.weight, &b.meta.title, &b.path))
+        });
+        sections[k].subsections = subs;
+    }
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); sections.len()];
+    for (i, p) in pages.iter().enumerate() {
+        let own = (0..sections.len())
+            .filter(|&k| sections[k].holds(&p.content_path))
+            .max_by_key(|&k| sections[k].dir.len());
+        let mut at = own;
+        while let Some(k) = at {
+            lists[k].push(i);
+            at = if sections[k].meta.transparent {
+                sections[k].parent
+            } else {
+                None
+            };
+        }
+    }
+    for (s, mut list) in sections.iter_mut().zip(lists) {
+        s.meta.sort_by.order(&mut list, pages);
+        if s.meta.paginate_reversed {
+            list.reverse();
+        }
+        s.pages = list;
+    }
 }
 
 /// Groups pages by term. Names that differ only in case are one term; different names that
@@ -962,5 +1139,91 @@ mod tests {
             .map(|&i| lib.pages[i].meta.title.as_str())
             .collect();
         assert_eq!(titles, ["One", "Two"], "lightest first, not newest first");
+    }
+    #[test]
+    fn sections_list_their_own_pages_and_those_of_transparent_subsections() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = content.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let page = |title: &str, day: u8| {
+            format!("+++\ntitle = \"{title}\"\ndate = 2024-01-{day:02}\n+++\n## Head\n")
+        };
+        write(
+            "news/_index.md",
+            "+++\npage_template = \"story.html\"\n+++\n",
+        );
+        write("news/a.md", &page("A", 1));
+        write(
+            "news/2024/_index.md",
+            "+++\ntitle = \"2024\"\ntransparent = true\nweight = 2\n+++\n",
+        );
+        write("news/2024/b.md", &page("B", 2));
+        write(
+            "news/opinion/_index.md",
+            "+++\ntitle = \"Opinion\"\nweight = 1\ninsert_anchor_links = \"left\"\nin_search_index = false\n+++\n",
+        );
+        write("news/opinion/c.md", &page("C", 3));
+        write("news/loose/d.md", &page("D", 4)); // no `_index.md`: a page of `news/`
+        let lib = load(content, &Config::default(), false, Sources::Keep).unwrap();
+        let section = |path: &str| lib.sections.iter().find(|s| s.path == path).unwrap();
+        let titles = |s: &Section| -> Vec<String> {
+            s.pages
+                .iter()
+                .map(|&i| lib.pages[i].meta.title.clone())
+                .collect()
+        };
+        assert_eq!(
+            titles(section("news/")),
+            ["D", "B", "A"],
+            "not C: opinion is not transparent"
+        );
+        assert_eq!(titles(section("news/opinion/")), ["C"]);
+        assert_eq!(titles(section("news/2024/")), ["B"]);
+        let subs: Vec<&str> = section("news/")
+            .subsections
+            .iter()
+            .map(|&k| lib.sections[k].path.as_str())
+            .collect();
+        assert_eq!(subs, ["news/opinion/", "news/2024/"], "by weight");
+        let page = |t: &str| lib.pages.iter().find(|p| p.meta.title == t).unwrap();
+        let c = page("C");
+        assert_eq!(
+            c.inherited.template.as_deref(),
+            Some("story.html"),
+            "from news/, two up"
+        );
+        assert!(!c.inherited.in_search_index);
+        assert!(
+            c.rendered
+                .html
+                .contains(r##"<a class="anchor" href="#head""##),
+            "{}",
+            c.rendered.html
+        );
+        let a = page("A");
+        assert!(a.inherited.in_search_index && !a.rendered.html.contains("anchor"));
+
+        // `serve`: an edited `_index.md` changes what its pages take and what lists them.
+        write(
+            "news/opinion/_index.md",
+            "+++\ntitle = \"Opinion\"\ntransparent = true\n+++\n",
+        );
+        let (lib, delta) = lib
+            .update(
+                content,
+                &Config::default(),
+                false,
+                &[content.join("news/opinion/_index.md")],
+            )
+            .unwrap();
+        assert_eq!(delta, Delta::Restructured);
+        let news = lib.sections.iter().find(|s| s.path == "news/").unwrap();
+        assert_eq!(news.pages.len(), 4, "C is listed by news/ now");
+        let c = lib.pages.iter().find(|p| p.meta.title == "C").unwrap();
+        assert!(c.inherited.in_search_index && !c.rendered.html.contains("anchor"));
     }
 }

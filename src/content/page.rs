@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::config::Config;
+use crate::config::{Config, MarkdownConfig};
 use crate::content::front_matter::{Date, FrontMatter, FrontMatterError};
 use crate::diag;
 use crate::markdown::{self, Rendered};
@@ -107,6 +107,30 @@ pub struct Page {
     pub link_facts: LinkFacts,
     /// For a bundle: [`Page::body_cache_key`], taken once.
     bundle_stamp: std::sync::OnceLock<u64>,
+    /// What the sections above the page decide for it (set by the library before the body is
+    /// rendered).
+    pub inherited: Inherited,
+}
+
+/// What a page takes from the `_index.md` files above it, as Zola does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inherited {
+    /// The nearest section's `page_template`: the page's template unless it sets its own.
+    pub template: Option<String>,
+    /// Its own section's `insert_anchor_links`, over `[markdown] insert_anchor_links`.
+    pub anchor_links: Option<crate::config::AnchorLinks>,
+    /// Its own section's `in_search_index`.
+    pub in_search_index: bool,
+}
+
+impl Default for Inherited {
+    fn default() -> Self {
+        Inherited {
+            template: None,
+            anchor_links: None,
+            in_search_index: true,
+        }
+    }
 }
 
 /// What the build's link check needs of a body ([`crate::content::check::check_body_links`]):
@@ -306,6 +330,7 @@ impl Page {
             source: text,
             body_start,
             bundle_stamp: std::sync::OnceLock::new(),
+            inherited: Inherited::default(),
         })
     }
 
@@ -325,6 +350,30 @@ impl Page {
     /// size must not keep the body (and `width`/`height`) rendered with the old one. Taken
     /// once, when first asked.
     pub fn body_cache_key(&self) -> u64 {
+        // A section's `insert_anchor_links` changes the body without changing the file.
+        match self.inherited.anchor_links {
+            None => self.file_key(),
+            Some(a) => std::hash::BuildHasher::hash_one(
+                &rustc_hash::FxBuildHasher,
+                (self.file_key(), a as u8),
+            ),
+        }
+    }
+
+    /// The Markdown settings this page is rendered with: the site's, with its section's
+    /// `insert_anchor_links` (Zola's per-section override).
+    pub fn markdown<'c>(&self, site: &'c MarkdownConfig) -> Cow<'c, MarkdownConfig> {
+        match self.inherited.anchor_links {
+            Some(a) if a != site.insert_anchor_links => Cow::Owned(MarkdownConfig {
+                insert_anchor_links: a,
+                ..site.clone()
+            }),
+            _ => Cow::Borrowed(site),
+        }
+    }
+
+    /// [`Page::body_cache_key`] as the file alone decides it.
+    fn file_key(&self) -> u64 {
         let Some((folder, url)) = self.bundle("/") else {
             return self.source_hash;
         };
@@ -547,8 +596,9 @@ impl Page {
         let bundle_ref = bundle
             .as_ref()
             .map(|(dir, url)| markdown::Bundle { dir, url });
+        let settings = self.markdown(&config.markdown);
         if !(body.contains("{{") || body.contains("{%")) {
-            return markdown::render_in(body, &config.markdown, &base, resolve, bundle_ref);
+            return markdown::render_in(body, &settings, &base, resolve, bundle_ref);
         }
         let page = self.shortcode_view(config);
         let cx = crate::shortcode::Page {
@@ -557,14 +607,7 @@ impl Page {
             base_path: &base,
             bundle: bundle.as_ref().map(|(dir, url)| (*dir, url.as_str())),
         };
-        markdown::render_page(
-            body,
-            &config.markdown,
-            &base,
-            resolve,
-            bundle_ref,
-            Some(&cx),
-        )
+        markdown::render_page(body, &settings, &base, resolve, bundle_ref, Some(&cx))
     }
 
     /// The `page` a shortcode sees: the front matter, with the page's `slug`, `path` (from

@@ -1,14 +1,16 @@
 //! Section files (`_index.md`): metadata for a folder, not an article, and the order of the
-//! folder's listing. Zola keys that newsroom does not implement are refused with the file,
-//! line and key unless their value is what newsroom does anyway (`transparent = false`, or `true` on a top-level
-//! section: the front page lists every article), so a
-//! setting is never silently ignored. Parsed from `&str`; no tera here.
+//! folder's listing. Every key of Zola's section front matter is read as Zola documents it
+//! (issue 16); a value newsroom cannot honour (a sorted or reversed front page, a bad
+//! `paginate_path`) is refused with the file, line and key, so a setting is never silently
+//! ignored. Which pages a section lists (its own and those of its transparent subsections)
+//! is decided by the library. Parsed from `&str`; no tera here.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::AnchorLinks;
 use crate::content::front_matter::{self, Fence};
 use crate::content::page::{Diagnostic, Page};
 use crate::diag::{key_line, line_col};
@@ -70,8 +72,8 @@ impl SortBy {
     }
 }
 
-/// A section's settings, as newsroom uses them.
-#[derive(Debug, Clone, Default, Serialize)]
+/// A section's settings, as newsroom uses them (Zola's defaults where a key is absent).
+#[derive(Debug, Clone, Serialize)]
 pub struct SectionMeta {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -80,10 +82,57 @@ pub struct SectionMeta {
     pub template: Option<String>,
     pub paginate_by: Option<usize>,
     pub render: Option<bool>,
+    /// Orders the section among its parent's subsections, lightest first.
+    pub weight: i64,
+    /// The default `template` of every page below this section (the nearest section's wins).
+    pub page_template: Option<String>,
+    /// The folder of listing pages after the first: `news/page/2/`.
+    pub paginate_path: String,
+    /// The sorted order reversed before paginating.
+    pub paginate_reversed: bool,
+    /// Overrides `[markdown] insert_anchor_links` for the section's own pages.
+    pub insert_anchor_links: Option<AnchorLinks>,
+    /// `false`: the section's own pages are left out of the search index.
+    pub in_search_index: bool,
+    /// The section's URL redirects here (`@/` content path, URL, or site path); no listing.
+    pub redirect_to: Option<String>,
+    /// The section's pages are listed by its parent section too.
+    pub transparent: bool,
+    /// Old URLs that redirect to the section.
+    pub aliases: Vec<String>,
+    /// An Atom feed (and RSS when the site writes it) at `SECTION/atom.xml`.
+    pub generate_feeds: bool,
+    /// The user's own data, `section.extra` in the section's template.
+    pub extra: toml::Table,
 }
 
-/// What a user may write in `_index.md`: newsroom's keys and the Zola keys it refuses unless
-/// their value is what newsroom does anyway. Resolved into [`SectionMeta`] by [`resolve`].
+impl Default for SectionMeta {
+    fn default() -> Self {
+        SectionMeta {
+            title: None,
+            description: None,
+            draft: false,
+            sort_by: SortBy::Date,
+            template: None,
+            paginate_by: None,
+            render: None,
+            weight: 0,
+            page_template: None,
+            paginate_path: "page".into(),
+            paginate_reversed: false,
+            insert_anchor_links: None,
+            in_search_index: true,
+            redirect_to: None,
+            transparent: false,
+            aliases: Vec::new(),
+            generate_feeds: false,
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// What a user may write in `_index.md`: Zola's section keys. Resolved into [`SectionMeta`]
+/// by [`resolve`].
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct SectionFile {
@@ -98,7 +147,7 @@ struct SectionFile {
     page_template: Option<String>,
     paginate_path: Option<String>,
     paginate_reversed: Option<bool>,
-    insert_anchor_links: Option<String>,
+    insert_anchor_links: Option<AnchorLinks>,
     in_search_index: Option<bool>,
     redirect_to: Option<String>,
     transparent: Option<bool>,
@@ -112,12 +161,34 @@ struct SectionFile {
 pub struct Section {
     /// Site-relative path, e.g. `news/`; empty for the root `content/_index.md`.
     pub path: String,
+    /// The folder under `content/`, as written (`News/2024/`); empty for the root.
+    pub dir: String,
     pub meta: SectionMeta,
-    /// Indices into `Library::pages`, in the section's order: pages anywhere below this folder.
+    /// Indices into `Library::pages`, in the section's order (reversed with
+    /// `paginate_reversed`): its own pages and those of its transparent subsections, as Zola
+    /// lists them.
     pub pages: Vec<usize>,
-    /// The `_index.md` and the line of its `template` key, for messages.
+    /// Indices into `Library::sections` of the sections right below this one (the nearest
+    /// `_index.md` above theirs is this one), by weight, then title.
+    pub subsections: Vec<usize>,
+    /// Index into `Library::sections` of the nearest section above this one.
+    pub parent: Option<usize>,
+    /// The `_index.md` and the lines of its keys, for messages.
     pub file: PathBuf,
     pub template_line: Option<usize>,
+    pub page_template_line: Option<usize>,
+    pub aliases_line: Option<usize>,
+    pub redirect_line: Option<usize>,
+    /// `redirect_to` resolved by the library.
+    pub redirect: Option<crate::content::library::Redirect>,
+}
+
+impl Section {
+    /// Whether the page at `content_path` (`news/a.md`, `news/b/index.md`) lies below this
+    /// section's folder.
+    pub fn holds(&self, content_path: &str) -> bool {
+        content_path.starts_with(&self.dir)
+    }
 }
 
 /// Parses `_index.md` (`rel` relative to `content/`, `file` as shown in messages).
@@ -157,35 +228,49 @@ pub fn parse_section(text: &str, rel: &Path, file: &Path) -> Result<Section, Vec
     }
     // A key is written `key = …` (`key: …` in YAML), or `[key]` for a table.
     let at = |key: &str| {
-        key_line(split.front_matter, key)
-            .or_else(|| key_line(split.front_matter, &format!("[{key}]")))
-            .map(|l| split.front_matter_line + l - 1)
+        crate::diag::front_matter_key_line(text, key).or_else(|| {
+            key_line(split.front_matter, &format!("[{key}]"))
+                .map(|l| split.front_matter_line + l - 1)
+        })
     };
     let meta = resolve(raw, &path).map_err(|refused| {
-        refused
+        let mut errs: Vec<Diagnostic> = refused
             .into_iter()
             .map(|(key, why)| Diagnostic::new(file, at(key), format!("`{key}`: {why}")))
-            .collect::<Vec<_>>()
+            .collect();
+        errs.sort_by_key(|d| d.line);
+        errs
     })?;
+    let line = |set: bool, key: &str| {
+        set.then(|| crate::diag::front_matter_key_line(text, key))
+            .flatten()
+    };
+    let dir = rel
+        .parent()
+        .map(|d| d.to_string_lossy().replace('\\', "/"))
+        .filter(|d| !d.is_empty())
+        .map_or(String::new(), |d| format!("{d}/"));
     Ok(Section {
         path,
-        template_line: meta
-            .template
-            .as_ref()
-            .and_then(|_| crate::diag::front_matter_key_line(text, "template")),
+        dir,
+        template_line: line(meta.template.is_some(), "template"),
+        page_template_line: line(meta.page_template.is_some(), "page_template"),
+        aliases_line: line(!meta.aliases.is_empty(), "aliases"),
+        redirect_line: line(meta.redirect_to.is_some(), "redirect_to"),
         meta,
         pages: Vec::new(),
+        subsections: Vec::new(),
+        parent: None,
+        redirect: None,
         file: file.to_path_buf(),
     })
 }
 
-/// Checks the keys newsroom does not implement and resolves `sort_by`; every refusal is
+/// Resolves `sort_by` and checks the values newsroom cannot honour; every refusal is
 /// `(key, reason)`.
 fn resolve(raw: SectionFile, path: &str) -> Result<SectionMeta, Vec<(&'static str, String)>> {
     let root = path.is_empty();
-    // The front page lists every article, so a top-level section is transparent already.
-    let top_level = path.matches('/').count() == 1;
-    let mut refused = refusals(&raw, top_level);
+    let mut refused: Vec<(&'static str, String)> = Vec::new();
     let sort_by = match raw.sort_by.as_deref() {
         None => SortBy::Date,
         Some(s) => SortBy::parse(s).unwrap_or_else(|| {
@@ -196,11 +281,54 @@ fn resolve(raw: SectionFile, path: &str) -> Result<SectionMeta, Vec<(&'static st
             SortBy::Date
         }),
     };
+    // The front page lists every article, newest first, at `page/N/` (`page` is reserved
+    // for it at the site's root).
     if root && sort_by != SortBy::Date {
         refused.push((
             "sort_by",
             "the front page always lists the newest first".into(),
         ));
+    }
+    let paginate_reversed = raw.paginate_reversed.unwrap_or(false);
+    if root && paginate_reversed {
+        refused.push((
+            "paginate_reversed",
+            "the front page always lists the newest first".into(),
+        ));
+    }
+    let paginate_path = raw.paginate_path.unwrap_or_else(|| "page".into());
+    if root && paginate_path != "page" {
+        refused.push((
+            "paginate_path",
+            "the front page's listing pages are always at `page/N/`".into(),
+        ));
+    } else if let Err(why) = check_paginate_path(&paginate_path) {
+        refused.push(("paginate_path", why));
+    }
+    if raw.generate_feeds.is_some() && raw.generate_feed.is_some() {
+        refused.push((
+            "generate_feed",
+            "Zola's old name of `generate_feeds`, which is set too; keep one".into(),
+        ));
+    }
+    if root && raw.redirect_to.is_some() {
+        refused.push((
+            "redirect_to",
+            "the front page cannot redirect; set it in a section below".into(),
+        ));
+    }
+    if let Some(to) = &raw.redirect_to
+        && to.trim().is_empty()
+    {
+        refused.push((
+            "redirect_to",
+            "is empty; name a page, `@/` file or URL".into(),
+        ));
+    }
+    for alias in &raw.aliases {
+        if let Err(why) = crate::content::page::check_url_path(alias, true) {
+            refused.push(("aliases", format!("alias {alias:?} {why}")));
+        }
     }
     if !refused.is_empty() {
         return Err(refused);
@@ -213,77 +341,36 @@ fn resolve(raw: SectionFile, path: &str) -> Result<SectionMeta, Vec<(&'static st
         template: raw.template,
         paginate_by: raw.paginate_by,
         render: raw.render,
+        weight: raw.weight.unwrap_or(0),
+        page_template: raw.page_template,
+        paginate_path,
+        paginate_reversed,
+        insert_anchor_links: raw.insert_anchor_links,
+        in_search_index: raw.in_search_index.unwrap_or(true),
+        redirect_to: raw.redirect_to,
+        transparent: raw.transparent.unwrap_or(false),
+        aliases: raw.aliases,
+        generate_feeds: raw.generate_feeds.or(raw.generate_feed).unwrap_or(false),
+        extra: raw.extra,
     })
 }
 
-/// The Zola keys of `raw` set to something newsroom does not do, as `(key, reason)`.
-fn refusals(raw: &SectionFile, top_level: bool) -> Vec<(&'static str, String)> {
-    const NOT: &str = "newsroom does not implement this Zola setting; remove it";
-    let mut refused: Vec<(&'static str, String)> = Vec::new();
-    let mut refuse = |key, when: bool, why: &str| {
-        if when {
-            refused.push((key, why.to_string()));
-        }
-    };
-    refuse(
-        "weight",
-        raw.weight.is_some(),
-        "sections are not ordered; remove it",
-    );
-    refuse(
-        "page_template",
-        raw.page_template.is_some(),
-        "set `template` in each article instead",
-    );
-    refuse(
-        "paginate_path",
-        raw.paginate_path.as_deref().is_some_and(|p| p != "page"),
-        "listing pages are always at `page/N/`",
-    );
-    refuse(
-        "paginate_reversed",
-        raw.paginate_reversed == Some(true),
-        NOT,
-    );
-    refuse(
-        "insert_anchor_links",
-        raw.insert_anchor_links
-            .as_deref()
-            .is_some_and(|v| v != "none"),
-        NOT,
-    );
-    refuse(
-        "in_search_index",
-        raw.in_search_index == Some(true),
-        "only articles are in the search index",
-    );
-    refuse("redirect_to", raw.redirect_to.is_some(), NOT);
-    refuse(
-        "transparent",
-        raw.transparent == Some(true) && !top_level,
-        "only a top-level section can be transparent (the front page lists every article)",
-    );
-    refuse(
-        "aliases",
-        !raw.aliases.is_empty(),
-        "only articles have aliases",
-    );
-    refuse(
-        "generate_feeds",
-        raw.generate_feeds == Some(true),
-        "sections have no feeds; the site's feeds are set in config.toml",
-    );
-    refuse(
-        "generate_feed",
-        raw.generate_feed == Some(true),
-        "sections have no feeds; the site's feeds are set in config.toml",
-    );
-    refuse(
-        "extra",
-        !raw.extra.is_empty(),
-        "a section's [extra] is not passed to templates",
-    );
-    refused
+/// `paginate_path` is one or more folder names (`page`, `p`, `archive/page`).
+fn check_paginate_path(p: &str) -> Result<(), String> {
+    let ok = !p.is_empty()
+        && p.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '~'))
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{p}` is not a folder name (letters, digits, `-`, `_`, `~`, folders split by `/`)"
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -296,47 +383,83 @@ mod tests {
     }
 
     #[test]
-    fn zola_keys_newsroom_ignores_are_errors_naming_line_and_key() {
-        let errs = section(
-            "+++\ntitle = \"News\"\npage_template = \"x.html\"\ntransparent = true\n\n[extra]\na = 1\n+++\n",
+    fn every_zola_section_key_is_read() {
+        let s = section(
+            "+++\ntitle = \"Tech\"\nweight = 3\npage_template = \"story.html\"\n\
+             paginate_path = \"p\"\npaginate_reversed = true\ninsert_anchor_links = \"left\"\n\
+             in_search_index = false\nredirect_to = \"@/news/a.md\"\ntransparent = true\n\
+             aliases = [\"old-tech/\"]\ngenerate_feed = true\n\n[extra]\nicon = \"chip\"\n+++\n",
             "news/tech/_index.md",
+        )
+        .unwrap();
+        assert_eq!(
+            (s.path.as_str(), s.dir.as_str()),
+            ("news/tech/", "news/tech/")
+        );
+        let m = &s.meta;
+        assert_eq!(m.weight, 3);
+        assert_eq!(m.page_template.as_deref(), Some("story.html"));
+        assert_eq!(s.page_template_line, Some(4));
+        assert_eq!((m.paginate_path.as_str(), m.paginate_reversed), ("p", true));
+        assert_eq!(m.insert_anchor_links, Some(AnchorLinks::Left));
+        assert!(!m.in_search_index && m.transparent && m.generate_feeds);
+        assert_eq!(m.redirect_to.as_deref(), Some("@/news/a.md"));
+        assert_eq!(s.redirect_line, Some(9));
+        assert_eq!(
+            (m.aliases.as_slice(), s.aliases_line),
+            (&["old-tech/".to_string()][..], Some(11))
+        );
+        assert_eq!(m.extra["icon"].as_str(), Some("chip"));
+    }
+
+    #[test]
+    fn absent_keys_take_zolas_defaults() {
+        let s = section("+++\ntitle = \"News\"\n+++\n", "news/_index.md").unwrap();
+        let m = &s.meta;
+        assert_eq!((m.weight, m.paginate_path.as_str()), (0, "page"));
+        assert!(m.in_search_index && !m.transparent && !m.generate_feeds && !m.paginate_reversed);
+        assert_eq!(m.insert_anchor_links, None);
+        // `in_search_index = true` is Zola's default: accepted, as every other default.
+        let s = section(
+            "+++\nin_search_index = true\ngenerate_feeds = false\npaginate_path = \"page\"\n+++\n",
+            "news/_index.md",
+        )
+        .unwrap();
+        assert!(s.meta.in_search_index);
+    }
+
+    #[test]
+    fn values_newsroom_cannot_honour_are_refused_with_line_and_key() {
+        let errs = section(
+            "+++\npaginate_path = \"a b\"\ninsert_anchor_links = \"left\"\n\
+             aliases = [\"../x\"]\ngenerate_feeds = true\ngenerate_feed = true\n+++\n",
+            "news/_index.md",
         )
         .unwrap_err();
         let got: Vec<String> = errs.iter().map(ToString::to_string).collect();
         assert_eq!(got.len(), 3, "{got:?}");
         assert!(
-            got[0].starts_with("news/tech/_index.md:3: `page_template`"),
+            got[0].starts_with("news/_index.md:2: `paginate_path`"),
             "{got:?}"
         );
+        assert!(got[1].starts_with("news/_index.md:4: `aliases`"), "{got:?}");
         assert!(
-            got[1].starts_with("news/tech/_index.md:4: `transparent`"),
+            got[2].starts_with("news/_index.md:6: `generate_feed`"),
             "{got:?}"
         );
-        assert!(
-            got[2].starts_with("news/tech/_index.md:6: `extra`"),
-            "{got:?}"
-        );
-    }
-
-    #[test]
-    fn zola_keys_set_to_what_newsroom_does_are_accepted() {
-        let s = section(
-            "+++\nsort_by = \"date\"\ntransparent = false\npaginate_reversed = false\n\
-             paginate_path = \"page\"\ninsert_anchor_links = \"none\"\ngenerate_feeds = false\n+++\n",
-            "news/_index.md",
+        // The front page lists every article, newest first, at `page/N/`.
+        let errs = section(
+            "+++\npaginate_reversed = true\npaginate_path = \"p\"\nredirect_to = \"x\"\n+++\n",
+            "_index.md",
         )
-        .unwrap();
-        assert_eq!(s.path, "news/");
-        assert_eq!(s.meta.sort_by, SortBy::Date);
-        // Zola's usual `news/_index.md` (the benchmark corpus has it): the front page lists
-        // every article already, so a top-level section is transparent in newsroom too.
-        let s = section(
-            "+++
-title = \"News\"\nsort_by = \"date\"\ntransparent = true\nrender = false\n+++\n",
-            "news/_index.md",
-        )
-        .unwrap();
-        assert_eq!(s.meta.render, Some(false));
+        .unwrap_err();
+        let keys: Vec<&str> = errs
+            .iter()
+            .map(|e| e.message.split('`').nth(1).unwrap())
+            .collect();
+        assert_eq!(keys, ["paginate_reversed", "paginate_path", "redirect_to"]);
+        let errs = section("+++\ninsert_anchor_links = \"top\"\n+++\n", "a/_index.md").unwrap_err();
+        assert_eq!(errs[0].line, Some(2), "{errs:?}");
     }
 
     #[test]

@@ -1,5 +1,8 @@
-//! Feeds: the site's `atom.xml` and `rss.xml` and each term's `atom.xml` (when its taxonomy
-//! has `feed = true`), the newest `feed_limit` articles with their content.
+//! Feeds: the site's `atom.xml` and `rss.xml`, each term's `atom.xml` (when its taxonomy
+//! has `feed = true`) and each section's (`generate_feeds = true`: `atom.xml`, and `rss.xml`
+//! when the site writes RSS), the first `feed_limit` articles with their content.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -65,7 +68,22 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
     use rayon::prelude::*;
     let cfg = r.config;
     // (template, title, listing path, articles)
-    let mut specs: Vec<(&str, String, String, &[usize])> = Vec::new();
+    let mut specs: Vec<(&str, String, String, Cow<[usize]>)> = Vec::new();
+    for s in &r.library.sections {
+        if s.path.is_empty() {
+            continue; // the front page's feeds are the site's
+        }
+        for &name in super::listing::section_feeds(r, &s.meta) {
+            let title = match &s.meta.title {
+                Some(t) => format!("{t} – {}", cfg.title),
+                None => cfg.title.clone(),
+            };
+            // Newest first, whatever the section's order, as Zola's section feeds are.
+            let mut newest = s.pages.clone();
+            newest.sort_unstable();
+            specs.push((name, title, s.path.clone(), newest.into()));
+        }
+    }
     for tax in &r.library.taxonomies {
         if !super::term::has_feed(r, &tax.name) {
             continue;
@@ -73,12 +91,17 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
         for t in &tax.terms {
             let path = format!("{}/{}/", tax.name, t.slug);
             let title = format!("{} – {}", t.name, cfg.title);
-            specs.push(("atom.xml", title, path, &t.pages));
+            specs.push(("atom.xml", title, path, t.pages.as_slice().into()));
         }
     }
     if cfg.generate_feeds {
         for name in ["atom.xml", "rss.xml"] {
-            specs.push((name, cfg.title.clone(), String::new(), &r.all));
+            specs.push((
+                name,
+                cfg.title.clone(),
+                String::new(),
+                r.all.as_slice().into(),
+            ));
         }
     }
     // An in-place update looks at the feeds whose entries hold a changed page.
@@ -92,6 +115,6 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
     }
     let items = specs
         .into_par_iter()
-        .map(|(template, title, path, pages)| feed(r, template, title, &path, pages));
+        .map(|(template, title, path, pages)| feed(r, template, title, &path, &pages));
     r.emit_templates(items, run);
 }

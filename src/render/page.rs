@@ -46,7 +46,9 @@ pub(super) fn emit<'r>(r: &'r Renderer<'r>, run: &mut Run) {
     let lib = r.library;
     let item = |i: usize| {
         let page = &lib.pages[i];
-        let template = page.meta.template.as_deref().unwrap_or("page.html");
+        let template = (page.meta.template.as_deref())
+            .or(page.inherited.template.as_deref())
+            .unwrap_or("page.html");
         Item {
             file: Some(page.file.as_path()),
             ..Item::new(

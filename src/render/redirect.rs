@@ -1,11 +1,13 @@
-//! Redirect pages: a page's `aliases` (old URLs) and the `page/1/` of paginated listings.
-//! Built-in HTML, no template: their view is the target alone.
+//! Redirect pages: the `aliases` (old URLs) of pages and sections, a section's `redirect_to`,
+//! and the `page/1/` of paginated listings. Built-in HTML, no template: their view is the
+//! target alone.
 
 use std::collections::HashSet;
 
 use serde::Serialize;
 
 use super::{Item, Renderer, Run};
+use crate::content::library::Redirect;
 
 #[derive(Serialize)]
 pub(super) struct RedirectView {
@@ -29,20 +31,36 @@ pub(super) fn emit_items(r: &Renderer, items: Vec<Item<'_, RedirectView>>, run: 
     r.emit(items, BUILT_IN, run, |it| Ok(redirect_html(&it.view.to)));
 }
 
-/// The redirects of every page's `aliases`, unless an article has that path.
+/// The redirects of every page's and section's `aliases` (unless an article has that path),
+/// and of every section's `redirect_to` (at the section's URL, in place of its listing).
 pub(super) fn emit(r: &Renderer, run: &mut Run) {
     let lib = r.library;
     let taken: HashSet<&str> = lib.pages.iter().map(|p| p.path.as_str()).collect();
+    let owners = lib
+        .pages
+        .iter()
+        .map(|p| (&p.path, &p.meta.aliases))
+        .chain(lib.sections.iter().map(|s| (&s.path, &s.meta.aliases)));
     let mut items = Vec::new();
-    for p in &lib.pages {
-        for alias in &p.meta.aliases {
+    for (path, aliases) in owners {
+        for alias in aliases {
             let (file, dir) = crate::content::library::alias_target(alias);
             if alias.trim_matches('/').is_empty() || taken.contains(dir.as_str()) {
                 continue;
             }
-            let to = r.urls.url(&p.path);
+            let to = r.urls.url(path);
             items.push(Item::new(file, "redirect", "", RedirectView { to }));
         }
+    }
+    for s in &lib.sections {
+        let to = match &s.redirect {
+            None => continue,
+            Some(_) if s.meta.render == Some(false) => continue,
+            Some(Redirect::Site(path)) => r.urls.url(path),
+            Some(Redirect::External(url)) => url.clone(),
+        };
+        let file = format!("{}index.html", s.path);
+        items.push(Item::new(file, "redirect", "", RedirectView { to }));
     }
     emit_items(r, items, run);
 }

@@ -51,7 +51,7 @@ fn sources<'a>(r: &'a Renderer) -> Vec<Source<'a>> {
         out.push(source(p.path.as_str().into(), p.meta.updated.or(p.date)));
     }
     for s in &lib.sections {
-        if !s.path.is_empty() && s.meta.render != Some(false) {
+        if !s.path.is_empty() && s.meta.render != Some(false) && s.redirect.is_none() {
             out.push(source(s.path.as_str().into(), None));
         }
     }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::listing::{Paginator, first_page_redirect, pager_path};
+use super::listing::{PAGE, Paginator, first_page_redirect, pager_path};
 use super::views::{self, TermView};
 use super::{Item, Renderer, Run};
 
@@ -105,13 +105,13 @@ pub(super) fn emit<'r>(r: &'r Renderer<'r>, run: &mut Run) {
                 let view = TermPageView {
                     taxonomy: tax_view,
                     term: term_view,
-                    paginator: Paginator::new(r, &path, &t.pages, per, pager),
+                    paginator: Paginator::new(r, &path, PAGE, &t.pages, per, pager),
                 };
-                let file = format!("{}index.html", pager_path(&path, pager));
+                let file = format!("{}index.html", pager_path(&path, PAGE, pager));
                 pages.push(Item::new(file, "taxonomy_single.html", lang, view));
             }
             if !r.scoped() {
-                redirects.extend(first_page_redirect(r, &path, t.pages.len(), per));
+                redirects.extend(first_page_redirect(r, &path, PAGE, t.pages.len(), per));
             }
         }
     }

@@ -199,7 +199,7 @@ impl Indexer {
         let pages: Vec<&Page> = library
             .pages
             .iter()
-            .filter(|p| p.meta.in_search_index != Some(false))
+            .filter(|p| p.meta.in_search_index != Some(false) && p.inherited.in_search_index)
             .map(|p| p.as_ref())
             .collect();
         let fingerprints: Vec<u64> = pages.par_iter().map(|p| fingerprint(p)).collect();

@@ -486,7 +486,10 @@ mod tests {
         let by_name = v.term_meta("companies", "microsoft", "x").unwrap();
         let by_slug = v.term_meta("companies", "Not A Name", "microsoft").unwrap();
         assert_eq!(by_name, by_slug);
-        assert_eq!(v.term_zh("companies", "Microsoft", "microsoft"), Some("微软"));
+        assert_eq!(
+            v.term_zh("companies", "Microsoft", "microsoft"),
+            Some("微软")
+        );
         assert_eq!(
             v.term_zh("topics", "artificial intelligence", "x"),
             Some("人工智能")
