@@ -27,6 +27,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embedded!(
     "search.html",
     "search.js",
     "partials/card.html",
+    "partials/meta.html",
     "partials/pager.html",
     "partials/listing.html",
     "partials/tags.html",
