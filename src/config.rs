@@ -43,6 +43,8 @@ pub struct Config {
     pub convert: ConvertConfig,
     /// `[link_checker]`: what a broken internal link does to a build.
     pub link_checker: LinkCheckerConfig,
+    /// `[slugify]` (Zola's table): how file names and `slug` become URLs.
+    pub slugify: SlugifyConfig,
     /// Free-form values for templates.
     pub extra: toml::Table,
     /// Zola settings the file has that newsroom accepts without effect, one per key in file
@@ -109,6 +111,7 @@ impl Default for Config {
             repost_canonical: RepostCanonical::Site,
             convert: ConvertConfig::default(),
             link_checker: LinkCheckerConfig::default(),
+            slugify: SlugifyConfig::default(),
             extra: toml::Table::new(),
             warnings: Vec::new(),
         }
@@ -148,6 +151,39 @@ impl Default for ConvertConfig {
             max_image_bytes: 10 * 1024 * 1024,
             image_timeout_secs: 15,
             fetch_private_hosts: false,
+        }
+    }
+}
+
+/// `[slugify]`, Zola's table: how an article's file name (or `slug`) becomes its URL.
+/// Without it newsroom's slugs are used ([`crate::slug::slugify`]: pinyin syllables
+/// split, `AI芯片` → `ai-xin-pian`); a site moved from Zola that wants its old URLs writes
+/// `paths = "on"`. Zola's `"safe"` and `"off"` (non-ASCII URLs) are warned about and have no
+/// effect; its `taxonomies` and `anchors` keys have none either (see `config::zola`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SlugifyConfig {
+    /// `"on"`: Zola's slugs ([`crate::slug::slugify_zola`]).
+    pub paths: Option<PathSlugs>,
+    /// Keep a `YYYY-MM-DD-` file-name prefix in the slug (it is still the date), as Zola's
+    /// `paths_keep_dates` does.
+    pub paths_keep_dates: bool,
+}
+
+/// `[slugify] paths`: the one of Zola's strategies newsroom implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PathSlugs {
+    /// Zola's default: ASCII slugs as Zola's `slug` crate makes them.
+    On,
+}
+
+impl SlugifyConfig {
+    /// The slug of a file name or a `slug` value.
+    pub fn path(&self, text: &str) -> String {
+        match self.paths {
+            Some(PathSlugs::On) => crate::slug::slugify_zola(text),
+            None => crate::slug::slugify(text),
         }
     }
 }

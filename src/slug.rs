@@ -36,6 +36,40 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// The slug Zola gives a file name or `slug` with `[slugify] paths = "on"` (the `slug`
+/// crate's): each character that is not ASCII transliterated on its own by deunicode, runs
+/// of anything but ASCII letters and digits become one `-`, none at either end. Unlike
+/// [`slugify`], Latin letters or digits run straight into a following Han syllable
+/// (`AI芯片` → `aixin-pian`, not `ai-xin-pian`) and 万 reads `mo` (`10万` → `10mo`): a site
+/// moved from Zola keeps its URLs by asking for this (see [`crate::config::SlugifyConfig`]).
+pub fn slugify_zola(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_dash = true; // no leading `-`
+    let mut push = |b: u8| {
+        if b.is_ascii_alphanumeric() {
+            out.push(b.to_ascii_lowercase() as char);
+            after_dash = false;
+        } else if !after_dash {
+            out.push('-');
+            after_dash = true;
+        }
+    };
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            push(ch as u8);
+        } else {
+            deunicode::deunicode_char(ch)
+                .unwrap_or("-")
+                .bytes()
+                .for_each(&mut push);
+        }
+    }
+    if out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 /// Characters whose usual reading in news text differs from deunicode's (万 is "wan" in
 /// 10万, not "mo").
 fn reading_override(ch: char) -> Option<&'static str> {
@@ -95,6 +129,40 @@ mod tests {
         assert_eq!(slugify("  Hello, World!  "), "hello-world");
         assert_eq!(slugify("Café Déjà-vu"), "cafe-deja-vu");
         assert_eq!(slugify("GPT-4o"), "gpt-4o");
+    }
+
+    #[test]
+    fn zola_slugs_are_the_slug_crates() {
+        // Zola's own cases (components/utils/src/slugs.rs, strategy "on").
+        for (input, zola) in [
+            ("input", "input"),
+            ("test ", "test"),
+            ("tes t", "tes-t"),
+            ("dot. ", "dot"),
+            ("日本", "ri-ben"),
+            ("héhé", "hehe"),
+            ("test (hey)", "test-hey"),
+            ("hello-&-world", "hello-world"),
+            (" file with space", "file-with-space"),
+        ] {
+            assert_eq!(slugify_zola(input), zola, "{input:?}");
+        }
+        // What Zola 0.22 built from the fixture's file names (tests/zola/compare.py), where
+        // newsroom's own slugs differ.
+        assert_eq!(slugify_zola("AI芯片出口"), "aixin-pian-chu-kou");
+        assert_eq!(slugify("AI芯片出口"), "ai-xin-pian-chu-kou");
+        assert_eq!(slugify_zola("十万用户"), "shi-mo-yong-hu");
+        assert_eq!(slugify("十万用户"), "shi-wan-yong-hu");
+        // Where they agree: Latin text, capitals, spaces, a CJK run with Latin after it.
+        for s in [
+            "Big News Day",
+            "chip-deal",
+            "微软与 OpenAI",
+            "Café Déjà-vu",
+            "GPT-4o",
+        ] {
+            assert_eq!(slugify_zola(s), slugify(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -108,6 +108,8 @@ struct Batch<'a> {
     tally: Tally,
     /// The client when images are fetched: articles are then written as page bundles.
     images: Option<fetch::Client>,
+    /// The site's `[slugify]`, which the URLs `build` gives depend on.
+    slugify: crate::config::SlugifyConfig,
 }
 
 /// Where one article goes.
@@ -121,7 +123,13 @@ struct Placement {
 
 pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
     let knowledge = Arc::new(Knowledge::load(root)?);
-    let images = image_client(root, args)?;
+    // The site's config.toml, read only when there is one: `convert` works outside a site too.
+    let site = if root.join("config.toml").is_file() {
+        Some(crate::config::Config::load(root)?)
+    } else {
+        None
+    };
+    let images = image_client(site.as_ref().map(|c| &c.convert), args);
     let mut tally = Tally::default();
     let mut origins = Vec::new();
     for (origin, err) in expand_inputs(&args.inputs) {
@@ -154,6 +162,7 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
         content_dir: root.join("content"),
         tally,
         images,
+        slugify: site.map(|c| c.slugify).unwrap_or_default(),
     };
     let total = results.len();
     for (n, (origin, result)) in results.into_iter().enumerate() {
@@ -185,16 +194,16 @@ pub fn run(root: &Path, args: &ConvertArgs) -> Result<ExitCode> {
 }
 
 /// The client for downloading images when they are fetched: `--fetch-images`, else `[convert]
-/// fetch_images` of the site's config.toml (read only when there is one: `convert` works
-/// outside a site too), and never with `--no-fetch-images`.
-fn image_client(root: &Path, args: &ConvertArgs) -> Result<Option<fetch::Client>> {
-    let settings = if root.join("config.toml").is_file() {
-        crate::config::Config::load(root)?.convert
-    } else {
-        crate::config::ConvertConfig::default()
-    };
+/// fetch_images` of the site's config.toml (`None`: no site), and never with
+/// `--no-fetch-images`.
+fn image_client(
+    settings: Option<&crate::config::ConvertConfig>,
+    args: &ConvertArgs,
+) -> Option<fetch::Client> {
+    let defaults = crate::config::ConvertConfig::default();
+    let settings = settings.unwrap_or(&defaults);
     let on = !args.no_fetch_images && (args.fetch_images || settings.fetch_images);
-    Ok(on.then(|| {
+    on.then(|| {
         let limits = fetch::Limits {
             max_bytes: settings.max_image_bytes,
             timeout: Duration::from_secs(settings.image_timeout_secs),
@@ -202,7 +211,7 @@ fn image_client(root: &Path, args: &ConvertArgs) -> Result<Option<fetch::Client>
             allow_private: settings.fetch_private_hosts,
         };
         fetch::Client::new(&limits).accepting(&images::accept_header())
-    }))
+    })
 }
 
 /// `--timeout` as a duration; `None` for no limit.
@@ -585,7 +594,7 @@ impl Batch<'_> {
             .strip_prefix(&self.content_dir)
             .or_else(|_| target.strip_prefix(&self.out_dir))
             .unwrap_or(target);
-        crate::content::page::site_path(rel, meta)
+        crate::content::page::site_path(rel, meta, &self.slugify)
     }
 
     /// A target whose URL no article of the batch or of the output folder has: the file name

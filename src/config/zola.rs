@@ -19,7 +19,7 @@ use toml::de::{DeArray, DeTable, DeValue};
 
 use super::{
     AssetsConfig, Config, ConfigWarning, ConvertConfig, LinkCheckerConfig, MarkdownConfig,
-    ReadingConfig, SearchConfig, TaxonomyConfig,
+    ReadingConfig, SearchConfig, SlugifyConfig, TaxonomyConfig,
 };
 use crate::diag::line_col;
 
@@ -49,7 +49,6 @@ const ZOLA_IGNORED: &[(&str, &[&str])] = &[
             "languages",
             "translations",
             "link_checker",
-            "slugify",
         ],
     ),
     (
@@ -94,10 +93,7 @@ const ZOLA_IGNORED: &[(&str, &[&str])] = &[
             "external_level",
         ],
     ),
-    (
-        "slugify",
-        &["paths", "paths_keep_dates", "taxonomies", "anchors"],
-    ),
+    ("slugify", &["taxonomies", "anchors"]),
     (
         "search",
         &[
@@ -148,6 +144,7 @@ fn newsroom_table(path: &str) -> Option<&'static [&'static str]> {
         "assets" => fields_of::<AssetsConfig>(),
         "convert" => fields_of::<ConvertConfig>(),
         "link_checker" => fields_of::<LinkCheckerConfig>(),
+        "slugify" => fields_of::<SlugifyConfig>(),
         "taxonomies.*" => fields_of::<TaxonomyConfig>(),
         _ => return None,
     })
@@ -203,6 +200,10 @@ impl Reader<'_> {
             message.push_str("; ");
             message.push_str(hint);
         }
+        self.warn_that(span, message);
+    }
+
+    fn warn_that(&mut self, span: Range<usize>, message: String) {
         self.warnings.push(ConfigWarning {
             file: self.name.to_string(),
             line: line_col(self.text, span.start).0,
@@ -225,7 +226,18 @@ impl Reader<'_> {
         for key in keys {
             let k: &str = key.get_ref();
             let full = join(path, k);
-            if ours.contains(&k) {
+            if full == "slugify.paths"
+                && let Some(DeValue::String(s)) = table.get(k).map(|v| v.get_ref())
+                && (s == "safe" || s == "off")
+            {
+                // Zola's non-ASCII URLs: newsroom's own slugs are made instead.
+                let message = format!(
+                    "`slugify.paths = \"{s}\"` has no effect in newsroom: URLs are made of \
+                     ASCII letters, digits and `-` (`paths = \"on\"` makes them as Zola does)"
+                );
+                table.remove(k);
+                self.warn_that(key.span(), message);
+            } else if ours.contains(&k) {
                 if k != "taxonomies"
                     && newsroom_table(&full).is_some()
                     && let Some(DeValue::Table(inner)) = table.get_mut(k).map(|v| v.get_mut())

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::config::{Config, MarkdownConfig};
+use crate::config::{Config, MarkdownConfig, SlugifyConfig};
 use crate::content::front_matter::{Date, FrontMatter, FrontMatterError};
 use crate::diag;
 use crate::markdown::{self, Rendered};
@@ -293,7 +293,7 @@ impl Page {
             return Err(errors);
         }
         let body_start = body.as_ptr() as usize - text.as_ptr() as usize;
-        let (prefix_date, slug, path) = url_of(file, &meta);
+        let (prefix_date, slug, path) = url_of(file, &meta, &config.slugify);
         let language = meta
             .extra
             .language
@@ -714,14 +714,21 @@ fn front_matter_errors(
 }
 
 /// The site-relative path (`news/wei-ruan/`) `build` gives the article at `file` (relative to
-/// `content/`) with front matter `meta`: what `convert` checks for collisions before writing.
-pub fn site_path(file: &Path, meta: &FrontMatter) -> String {
-    url_of(file, meta).2
+/// `content/`) with front matter `meta` and the site's `[slugify]`: what `convert` checks for
+/// collisions before writing.
+pub fn site_path(file: &Path, meta: &FrontMatter, slugs: &SlugifyConfig) -> String {
+    url_of(file, meta, slugs).2
 }
 
 /// The date of a `YYYY-MM-DD-` file-name prefix, the slug and the site-relative path
-/// (`news/wei-ruan/`) of the article at `file`.
-fn url_of(file: &Path, meta: &FrontMatter) -> (Option<Date>, String, String) {
+/// (`news/wei-ruan/`) of the article at `file`. The slug is `slug` or the file name (a
+/// bundle's folder name) without its date prefix (kept with `[slugify] paths_keep_dates`),
+/// made by `slugs` (Zola's with `paths = "on"`, else newsroom's); folders are newsroom's.
+fn url_of(
+    file: &Path,
+    meta: &FrontMatter,
+    slugs: &SlugifyConfig,
+) -> (Option<Date>, String, String) {
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
     let parent = file.parent().unwrap_or(Path::new(""));
     // A page bundle (`foo/index.md`) is named by its directory.
@@ -735,7 +742,8 @@ fn url_of(file: &Path, meta: &FrontMatter) -> (Option<Date>, String, String) {
         (stem, parent)
     };
     let (prefix_date, rest) = date_prefix(stem);
-    let slug = slugify(meta.slug.as_deref().unwrap_or(rest));
+    let rest = if slugs.paths_keep_dates { stem } else { rest };
+    let slug = slugs.path(meta.slug.as_deref().unwrap_or(rest));
     let slug = if slug.is_empty() {
         slugify(&meta.title)
     } else {
@@ -781,6 +789,33 @@ mod tests {
         assert_eq!(p.path, "custom-slug/");
         let p = page("+++\ntitle = \"T\"\n+++\n", "bundle/index.md").unwrap();
         assert_eq!(p.path, "bundle/");
+    }
+
+    #[test]
+    fn zola_slugs_and_kept_dates_when_the_config_asks() {
+        let mut config = Config::default();
+        let path = |config: &Config, file: &str, fm: &str| {
+            let text = format!("+++\ntitle = \"T\"\n{fm}+++\n");
+            Page::parse(&text, Path::new(file), config).unwrap().path
+        };
+        assert_eq!(
+            path(&config, "n/2024-05-06-AI芯片.md", ""),
+            "n/ai-xin-pian/"
+        );
+        config.slugify.paths = Some(crate::config::PathSlugs::On);
+        assert_eq!(path(&config, "n/2024-05-06-AI芯片.md", ""), "n/aixin-pian/");
+        assert_eq!(path(&config, "n/Big News Day.md", ""), "n/big-news-day/");
+        assert_eq!(path(&config, "n/x.md", "slug = \"10万\"\n"), "n/10mo/");
+        assert_eq!(path(&config, "n/x/index.md", "path = \"a/B\"\n"), "a/B/");
+        config.slugify.paths_keep_dates = true;
+        let p = Page::parse(
+            "+++\ntitle = \"T\"\n+++\n",
+            Path::new("n/2024-05-06-AI芯片/index.md"),
+            &config,
+        )
+        .unwrap();
+        assert_eq!(p.path, "n/2024-05-06-aixin-pian/");
+        assert_eq!(p.date.unwrap().ymd(), "2024-05-06", "still its date");
     }
 
     #[test]
