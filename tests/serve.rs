@@ -613,3 +613,28 @@ fn a_run_of_edits_in_place_and_not_always_leaves_the_site_a_fresh_build_would_ma
         )
     });
 }
+
+#[test]
+fn editing_a_shortcode_template_updates_the_served_pages_that_call_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    common::copy_dir(&common::fixture("shortcodes"), &root);
+    let (mut state, files) = State::build(&root, "http://127.0.0.1:1111/", false).unwrap();
+    let page = |files: &std::collections::HashMap<String, Arc<Vec<u8>>>| {
+        String::from_utf8_lossy(&files["embeds/index.html"]).into_owned()
+    };
+    assert!(page(&files).contains("<strong>Note 1:</strong>"));
+    let files = RwLock::new(files);
+    let template = root.join("templates/shortcodes/note.md");
+    std::fs::write(&template, "*Aside {{ nth }}:* {{ text }}\n").unwrap();
+    // What the watcher reports for a file under templates/: the whole site is loaded again.
+    let change = Change {
+        full: true,
+        articles: vec![],
+        assets: vec![],
+    };
+    state.update(&change, &files).unwrap();
+    let served = page(&files.read().unwrap());
+    assert!(served.contains("<em>Aside 1:</em>"), "{served}");
+    assert!(!served.contains("Note 1:"));
+}
