@@ -229,10 +229,11 @@ pub struct MarkdownConfig {
     /// one. Read from `templates/theme.toml`, not a `config.toml` key.
     #[serde(skip)]
     pub reserved_ids: Vec<String>,
-    /// The site's shortcodes (`templates/shortcodes/`), read with the config; serialized as
-    /// their fingerprint (cached bodies depend on them). Not a `config.toml` key.
-    #[serde(skip_deserializing, serialize_with = "crate::shortcode::serialize_id")]
-    pub shortcodes: std::sync::Arc<crate::shortcode::Shortcodes>,
+    /// The site's shortcodes (`templates/shortcodes/`, attached by `site::load_config`; none
+    /// by default); serialized as their fingerprint (cached bodies depend on them). Not a
+    /// `config.toml` key.
+    #[serde(skip_deserializing, serialize_with = "crate::expand::serialize_id")]
+    pub shortcodes: std::sync::Arc<dyn crate::expand::Expand>,
 }
 
 impl Default for MarkdownConfig {
@@ -244,23 +245,7 @@ impl Default for MarkdownConfig {
             heading_ids: true,
             insert_anchor_links: AnchorLinks::None,
             reserved_ids: ThemeConfig::embedded().reserved_ids,
-            shortcodes: crate::shortcode::Shortcodes::shared_default(),
-        }
-    }
-}
-
-impl MarkdownConfig {
-    /// The defaults, with no shortcode (what the shortcodes' own `markdown` filter renders
-    /// with: a shortcode's body does not call shortcodes).
-    pub fn without_shortcodes() -> MarkdownConfig {
-        MarkdownConfig {
-            smart_punctuation: false,
-            external_links_target_blank: false,
-            external_links_no_follow: false,
-            heading_ids: true,
-            insert_anchor_links: AnchorLinks::None,
-            reserved_ids: ThemeConfig::embedded().reserved_ids,
-            shortcodes: std::sync::Arc::new(crate::shortcode::Shortcodes::none()),
+            shortcodes: std::sync::Arc::new(crate::expand::Nothing),
         }
     }
 }
@@ -447,8 +432,6 @@ impl Config {
         let text = crate::fsx::read_to_string(&path)?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         config.markdown.reserved_ids = ThemeConfig::load(root)?.reserved_ids;
-        config.markdown.shortcodes =
-            std::sync::Arc::new(crate::shortcode::Shortcodes::load(root, &config.markdown)?);
         Ok(config)
     }
 

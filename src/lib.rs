@@ -13,6 +13,7 @@ pub mod content;
 pub mod convert;
 pub mod dates;
 pub mod diag;
+pub mod expand;
 pub mod fetch;
 pub mod fsx;
 pub mod image;

@@ -21,7 +21,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
-use crate::shortcode;
+use crate::expand;
 use crate::slug::{is_cjk, slugify};
 
 /// A heading, for the table of contents.
@@ -57,7 +57,7 @@ pub struct Rendered {
     /// Explicit heading ids (`## A {#id}`) that cannot be used: a theme's or another's.
     pub id_clashes: Vec<IdClash>,
     /// Shortcode calls that could not be rendered (unknown, malformed, a template error).
-    pub shortcode_problems: Vec<shortcode::Problem>,
+    pub shortcode_problems: Vec<expand::Problem>,
 }
 
 /// A link of the body to somewhere in the site, as written into the HTML.
@@ -236,7 +236,7 @@ pub fn render_in(
     render_page(md, cfg, base_path, resolve, bundle, None)
 }
 
-/// [`render_in`] for a page's body, its shortcodes expanded (see [`crate::shortcode`]) with
+/// [`render_in`] for a page's body, its shortcodes expanded (see [`crate::expand`]) with
 /// `page` as their context. Offsets in the result are the body's, as written; a call that
 /// cannot be rendered is in [`Rendered::shortcode_problems`].
 pub fn render_page(
@@ -245,7 +245,7 @@ pub fn render_page(
     base_path: &str,
     resolve: Option<Resolve<'_>>,
     bundle: Option<Bundle<'_>>,
-    page: Option<&shortcode::Page<'_>>,
+    page: Option<&expand::Page<'_>>,
 ) -> Rendered {
     let Some((x, problems)) = page.and_then(|p| cfg.shortcodes.expand(md, p, options(cfg))) else {
         return render_events(md, cfg, base_path, resolve, bundle);
@@ -262,12 +262,12 @@ pub fn render_page(
     }
     r.html = x.restore(&r.html);
     r.summary_html = r.summary_html.map(|h| x.restore(&h));
-    shortcode::strip_markers(&mut r.text);
+    expand::strip_markers(&mut r.text);
     if let Some(lead) = &mut r.lead {
-        shortcode::strip_markers(lead);
+        expand::strip_markers(lead);
     }
     for h in &mut r.toc {
-        shortcode::strip_markers(&mut h.title);
+        expand::strip_markers(&mut h.title);
     }
     r.shortcode_problems = problems;
     r

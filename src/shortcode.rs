@@ -20,6 +20,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde_json::Value as Json;
 use tera::{Kwargs, State, Tera};
 
+use crate::expand::{Expand, Expanded, Page, Problem};
 use crate::fsx;
 
 /// The kind of a shortcode template: its file's extension.
@@ -51,66 +52,6 @@ impl std::fmt::Debug for Shortcodes {
     }
 }
 
-/// Shortcodes serialize as their fingerprint: settings that include them (the key of cached
-/// bodies) change when a shortcode does.
-pub fn serialize_id<S: serde::Serializer>(
-    shortcodes: &std::sync::Arc<Shortcodes>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(shortcodes.id)
-}
-
-/// What a Markdown body is once its shortcodes are expanded.
-#[derive(Debug, Default)]
-pub struct Expanded {
-    /// The Markdown to render: Markdown shortcodes' output in place, HTML shortcodes'
-    /// replaced by placeholders.
-    pub md: String,
-    /// The output of each HTML shortcode, by placeholder number.
-    html: Vec<String>,
-    /// Each replaced span: (start in `md`, end in `md`, start in the source, end in the
-    /// source), in order.
-    edits: Vec<(usize, usize, usize, usize)>,
-}
-
-/// A shortcode that cannot be rendered, at a byte offset of the body.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub offset: usize,
-    pub message: String,
-}
-
-/// What a page gives its shortcodes besides their arguments.
-pub struct Page<'p> {
-    /// The `page` variable (its front matter, path, permalink and language).
-    pub page: &'p Json,
-    pub lang: &'p str,
-    /// The site's base path (`/` or `/blog/`), for the `markdown` filter's links.
-    pub base_path: &'p str,
-    /// The page bundle's folder and the URL its files are published under.
-    pub bundle: Option<(&'p Path, &'p str)>,
-}
-
-/// First and last placeholder characters (Unicode noncharacters: never in text a page
-/// means to show; any in the body are replaced before expanding, so none can be forged).
-const OPEN: char = '\u{FDEF}';
-const DIGIT0: u32 = 0xFDD0;
-
-fn is_marker(c: char) -> bool {
-    ('\u{FDD0}'..='\u{FDEF}').contains(&c)
-}
-
-fn placeholder(n: usize) -> String {
-    let mut s = String::new();
-    s.push(OPEN);
-    for d in format!("{n:x}").chars() {
-        let v = d.to_digit(16).expect("hex digit");
-        s.push(char::from_u32(DIGIT0 + v).expect("noncharacter"));
-    }
-    s.push(OPEN);
-    s
-}
-
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
         &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/shortcodes/", $name)))),*]
@@ -123,21 +64,10 @@ pub const DEFAULT_SHORTCODES: &[(&str, &str)] =
 
 impl Shortcodes {
     /// The default theme's shortcodes, compiled once per process.
-    pub fn shared_default() -> std::sync::Arc<Shortcodes> {
+    pub fn shared_default() -> std::sync::Arc<dyn Expand> {
         static DEFAULT: std::sync::LazyLock<std::sync::Arc<Shortcodes>> =
             std::sync::LazyLock::new(|| std::sync::Arc::new(Shortcodes::embedded()));
         DEFAULT.clone()
-    }
-
-    /// No shortcode at all.
-    pub fn none() -> Shortcodes {
-        Shortcodes {
-            tera: Tera::new(),
-            kinds: BTreeMap::new(),
-            id: 0,
-            md_links: false,
-            strings: crate::strings::Strings::default(),
-        }
     }
 
     /// The default theme's shortcodes alone.
@@ -148,7 +78,7 @@ impl Shortcodes {
                 .map(|(n, s)| (n.to_string(), s.to_string()))
                 .collect(),
             crate::strings::Strings::default(),
-            crate::config::MarkdownConfig::without_shortcodes(),
+            crate::config::MarkdownConfig::default(),
         )
         .expect("the default shortcodes compile")
     }
@@ -254,68 +184,6 @@ impl Shortcodes {
         })
     }
 
-    /// Whether a body calling shortcodes may hold `@/` links once expanded.
-    pub fn may_link(&self) -> bool {
-        self.md_links
-    }
-
-    /// Expands the shortcodes of `md`; `None` when it calls none (nothing to do). Every call
-    /// that cannot be rendered is a [`Problem`]; the others are expanded all the same.
-    pub fn expand(
-        &self,
-        md: &str,
-        page: &Page<'_>,
-        options: pulldown_cmark::Options,
-    ) -> Option<(Expanded, Vec<Problem>)> {
-        if !(md.contains("{{") || md.contains("{%")) {
-            return None;
-        }
-        let calls = scan(md, &code_spans(md, options));
-        if calls.is_empty() {
-            return None;
-        }
-        let mut out = Expanded {
-            md: String::with_capacity(md.len()),
-            ..Expanded::default()
-        };
-        let mut problems = Vec::new();
-        let mut nth: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut at = 0;
-        for call in &calls {
-            let replacement = match &call.what {
-                What::Escaped(text) => Ok(text.clone()),
-                What::Broken(message) => Err(message.clone()),
-                What::Call { name, args, body } => {
-                    let n = nth.entry(name).or_insert(0);
-                    *n += 1;
-                    self.render_call(name, args, *body, *n, page)
-                        .map(|(kind, text)| match kind {
-                            Kind::Markdown => text,
-                            Kind::Html => {
-                                out.html.push(text);
-                                placeholder(out.html.len() - 1)
-                            }
-                        })
-                }
-            };
-            let replacement = replacement.unwrap_or_else(|message| {
-                problems.push(Problem {
-                    offset: call.span.start,
-                    message,
-                });
-                String::new()
-            });
-            push_text(&mut out.md, &md[at..call.span.start]);
-            let start = out.md.len();
-            out.md.push_str(&replacement);
-            out.edits
-                .push((start, out.md.len(), call.span.start, call.span.end));
-            at = call.span.end;
-        }
-        push_text(&mut out.md, &md[at..]);
-        Some((out, problems))
-    }
-
     fn render_call(
         &self,
         name: &str,
@@ -365,82 +233,69 @@ impl Shortcodes {
     }
 }
 
+impl Expand for Shortcodes {
+    /// Every call that cannot be rendered is a [`Problem`]; the others are expanded all the
+    /// same.
+    fn expand(
+        &self,
+        md: &str,
+        page: &Page<'_>,
+        options: pulldown_cmark::Options,
+    ) -> Option<(Expanded, Vec<Problem>)> {
+        if !(md.contains("{{") || md.contains("{%")) {
+            return None;
+        }
+        let calls = scan(md, &code_spans(md, options));
+        if calls.is_empty() {
+            return None;
+        }
+        let mut out = Expanded::with_capacity(md.len());
+        let mut problems = Vec::new();
+        let mut nth: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut at = 0;
+        for call in &calls {
+            out.push_text(&md[at..call.span.start]);
+            at = call.span.end;
+            let rendered = match &call.what {
+                What::Escaped(text) => Ok((Kind::Markdown, text.clone())),
+                What::Broken(message) => Err(message.clone()),
+                What::Call { name, args, body } => {
+                    let n = nth.entry(name).or_insert(0);
+                    *n += 1;
+                    self.render_call(name, args, *body, *n, page)
+                }
+            };
+            match rendered {
+                Ok((Kind::Markdown, text)) => out.push_markdown(call.span.clone(), &text),
+                Ok((Kind::Html, html)) => out.push_html(call.span.clone(), html),
+                Err(message) => {
+                    problems.push(Problem {
+                        offset: call.span.start,
+                        message,
+                    });
+                    out.push_markdown(call.span.clone(), "");
+                }
+            }
+        }
+        out.push_text(&md[at..]);
+        Some((out, problems))
+    }
+
+    fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Whether some Markdown shortcode writes an `@/` link.
+    fn may_link(&self) -> bool {
+        self.md_links
+    }
+}
+
 /// Context keys the `asset` function and the `markdown` filter read (not meant for
 /// templates).
 const BUNDLE_DIR: &str = "__bundle_dir";
 const BASE_PATH: &str = "__base_path";
 const BUNDLE_URL: &str = "__bundle_url";
-
-/// Appends `text`, with any placeholder character replaced (same UTF-8 length, so offsets
-/// into the source stay right).
-fn push_text(out: &mut String, text: &str) {
-    if text.chars().any(is_marker) {
-        out.extend(
-            text.chars()
-                .map(|c| if is_marker(c) { '\u{FFFD}' } else { c }),
-        );
-    } else {
-        out.push_str(text);
-    }
-}
-
-impl Expanded {
-    /// The offset in the source of an offset in [`Expanded::md`]: inside a replaced span,
-    /// the start of the call.
-    pub fn source_offset(&self, offset: usize) -> usize {
-        let i = self.edits.partition_point(|e| e.0 <= offset);
-        if i == 0 {
-            return offset;
-        }
-        let (start, end, src_start, src_end) = self.edits[i - 1];
-        if offset < end || start == end && offset == start {
-            src_start
-        } else {
-            src_end + (offset - end)
-        }
-    }
-
-    /// Puts each HTML shortcode's output where its placeholder is in `html` (a paragraph
-    /// that is only a placeholder becomes the output: a block in a `<p>` is invalid).
-    pub fn restore(&self, html: &str) -> String {
-        if self.html.is_empty() || !html.contains(OPEN) {
-            return html.to_string();
-        }
-        let mut out =
-            String::with_capacity(html.len() + self.html.iter().map(String::len).sum::<usize>());
-        let mut rest = html;
-        while let Some(i) = rest.find(OPEN) {
-            let after = &rest[i + OPEN.len_utf8()..];
-            let Some(j) = after.find(OPEN) else { break };
-            let n = after[..j].chars().try_fold(0usize, |n, c| {
-                let d = (c as u32).checked_sub(DIGIT0).filter(|d| *d < 16)?;
-                Some(n * 16 + d as usize)
-            });
-            let Some(output) = n.and_then(|n| self.html.get(n)) else {
-                out.push_str(&rest[..i + OPEN.len_utf8()]);
-                rest = after;
-                continue;
-            };
-            let mut head = &rest[..i];
-            let mut tail = &after[j + OPEN.len_utf8()..];
-            if let (Some(h), Some(t)) = (head.strip_suffix("<p>"), tail.strip_prefix("</p>")) {
-                (head, tail) = (h, t);
-            }
-            out.push_str(head);
-            out.push_str(output);
-            rest = tail;
-        }
-        out.push_str(rest);
-        out
-    }
-}
-
-/// Removes placeholders from text meant for reading (plain text, headings, the lead).
-pub fn strip_markers(text: &mut String) {
-    if text.chars().any(is_marker) {
-        text.retain(|c| !is_marker(c));
-    }
-}
 
 /// One shortcode-like thing in a body.
 struct Call<'m> {

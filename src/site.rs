@@ -37,6 +37,15 @@ impl From<anyhow::Error> for LoadError {
     }
 }
 
+/// Reads the site's `config.toml` with what `templates/` adds to it: the shortcodes its
+/// pages' bodies call.
+pub fn load_config(root: &Path) -> Result<Config> {
+    let mut config = Config::load(root)?;
+    config.markdown.shortcodes =
+        std::sync::Arc::new(crate::shortcode::Shortcodes::load(root, &config.markdown)?);
+    Ok(config)
+}
+
 /// Loads the config (with an optional base URL override) and the library.
 pub fn load_site(
     root: &Path,
@@ -44,7 +53,7 @@ pub fn load_site(
     drafts: bool,
     sources: library::Sources,
 ) -> Result<(Config, Library), LoadError> {
-    let mut config = Config::load(root)?;
+    let mut config = load_config(root)?;
     if let Some(b) = base_url {
         config.base_url = b.to_string();
     }
@@ -62,7 +71,7 @@ pub fn load_site_cached(
     drafts: bool,
     saved: Option<&[u8]>,
 ) -> Result<(Config, Library, BodyCache), LoadError> {
-    let mut config = Config::load(root)?;
+    let mut config = load_config(root)?;
     if let Some(b) = base_url {
         config.base_url = b.to_string();
     }

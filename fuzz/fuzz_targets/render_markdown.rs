@@ -16,15 +16,19 @@ fuzz_target!(|data: &[u8]| {
         Err(_) => text,
     };
     let page = serde_json::json!({ "title": "Fuzz", "path": "/sub/fuzz/" });
-    let cx = newsroom::shortcode::Page {
+    let cx = newsroom::expand::Page {
         page: &page,
         lang: "en",
         base_path: "/sub/",
         bundle: None,
     };
+    let settings = MarkdownConfig {
+        shortcodes: newsroom::shortcode::Shortcodes::shared_default(),
+        ..MarkdownConfig::default()
+    };
     let rendered = newsroom::markdown::render_page(
         body,
-        &MarkdownConfig::default(),
+        &settings,
         "/sub/",
         None,
         None,

@@ -11,7 +11,6 @@ use rayon::prelude::*;
 
 use crate::cli::CheckArgs;
 use crate::cmd::build;
-use crate::config::Config;
 use crate::content::check::{
     Finding, Severity, attr_values, check_body_links, check_duplicates, check_links, check_metadata,
 };
@@ -131,7 +130,7 @@ fn check_external(
 
 /// Everything `check` finds, sorted: errors first, then by file.
 pub fn findings(root: &Path, args: &CheckArgs) -> Result<Vec<Finding>> {
-    let config = Config::load(root)?;
+    let config = crate::site::load_config(root)?;
     let library = match crate::content::library::load(
         &root.join("content"),
         &config,

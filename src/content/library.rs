@@ -12,6 +12,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::content::bodies::BodyCache;
 use crate::content::page::{Diagnostic, Inherited, Page};
+use crate::content::section::Redirect;
 pub use crate::content::section::{Section, SectionMeta, SortBy, parse_section};
 use crate::slug::slugify;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -114,15 +115,6 @@ fn alias_errors(
             }
         }
     }
-}
-
-/// Where a section's `redirect_to` sends the browser.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Redirect {
-    /// A page of the site, by its site path (`news/a/`, `docs/start.html`).
-    Site(String),
-    /// Another site: the URL as written.
-    External(String),
 }
 
 /// Resolves each section's `redirect_to` (`@/` content path, URL, or path on this site, as

@@ -601,7 +601,7 @@ impl Page {
             return markdown::render_in(body, &settings, &base, resolve, bundle_ref);
         }
         let page = self.shortcode_view(config);
-        let cx = crate::shortcode::Page {
+        let cx = crate::expand::Page {
             page: &page,
             lang: &self.language,
             base_path: &base,

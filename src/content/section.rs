@@ -17,6 +17,15 @@ use crate::diag::{key_line, line_col};
 use crate::slug::slugify;
 
 /// How a section lists its articles (Zola's `sort_by`).
+/// Where a section's `redirect_to` sends the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redirect {
+    /// A page of the site, by its site path (`news/a/`, `docs/start.html`).
+    Site(String),
+    /// Another site: the URL as written.
+    External(String),
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SortBy {
@@ -180,7 +189,7 @@ pub struct Section {
     pub aliases_line: Option<usize>,
     pub redirect_line: Option<usize>,
     /// `redirect_to` resolved by the library.
-    pub redirect: Option<crate::content::library::Redirect>,
+    pub redirect: Option<Redirect>,
 }
 
 impl Section {

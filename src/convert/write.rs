@@ -427,13 +427,16 @@ mod tests {
             "Vue writes {\\{ msg(a=1) }} and Jinja {\\% block(x=1) %}"
         );
         let page = serde_json::json!({});
-        let cx = crate::shortcode::Page {
+        let cx = crate::expand::Page {
             page: &page,
             lang: "en",
             base_path: "/",
             bundle: None,
         };
-        let md_config = crate::config::MarkdownConfig::default();
+        let md_config = crate::config::MarkdownConfig {
+            shortcodes: crate::shortcode::Shortcodes::shared_default(),
+            ..Default::default()
+        };
         let html = crate::markdown::render_page(&md, &md_config, "/", None, None, Some(&cx));
         assert_eq!(html.shortcode_problems, []);
         let html = html.html;

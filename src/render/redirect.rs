@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::{Item, Renderer, Run};
-use crate::content::library::Redirect;
+use crate::content::section::Redirect;
 
 #[derive(Serialize)]
 pub(super) struct RedirectView {
