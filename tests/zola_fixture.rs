@@ -90,7 +90,8 @@ fn the_zola_fixture_has_the_urls_zola_gives_it() {
     let out = tmp.path().join("public");
     assert_ok(&build(&site, &out, &[]));
 
-    let [mut pages, mut assets, mut aliases, mut terms] = <[BTreeSet<String>; 4]>::default();
+    let [mut pages, mut assets, mut aliases, mut terms, mut feeds] =
+        <[BTreeSet<String>; 5]>::default();
     for e in walkdir::WalkDir::new(&out)
         .into_iter()
         .filter_map(Result::ok)
@@ -100,6 +101,10 @@ fn the_zola_fixture_has_the_urls_zola_gives_it() {
         let url = format!("/{}", rel.strip_suffix("index.html").unwrap_or(&rel));
         if rel.ends_with(".png") {
             assets.insert(url);
+            continue;
+        }
+        if rel.ends_with(".xml") && rel != "sitemap.xml" {
+            feeds.insert(url);
             continue;
         }
         if !rel.ends_with(".html") {
@@ -123,6 +128,17 @@ fn the_zola_fixture_has_the_urls_zola_gives_it() {
     assert_eq!(assets, set(ZOLA_ASSETS), "bundle files, beside their page");
     assert_eq!(aliases, set(ZOLA_ALIASES), "aliases");
     assert_eq!(terms, set(ZOLA_TAXONOMIES), "taxonomy pages");
+    // `feed_filenames = ["atom.xml", "rss.xml"]`: Zola writes both for the site and for each
+    // term of `tags` (`feed = true`); `categories` has no feed, and the sections' own
+    // `generate_feeds` is taken out above.
+    let mut zola_feeds = set(&["/atom.xml", "/rss.xml"]);
+    for term in ZOLA_TAXONOMIES.iter().filter(|t| t.len() > "/tags/".len()) {
+        if term.starts_with("/tags/") {
+            zola_feeds.insert(format!("{term}atom.xml"));
+            zola_feeds.insert(format!("{term}rss.xml"));
+        }
+    }
+    assert_eq!(feeds, zola_feeds, "feeds");
     assert!(
         read(&out.join("news/custom-slug-bundle/index.html"))
             .contains(r#"src="/blog/news/custom-slug-bundle/pic.png""#),
