@@ -24,8 +24,14 @@ pub struct Config {
     pub paginate_by: usize,
     /// Entries in each feed.
     pub feed_limit: usize,
-    /// Write `/atom.xml` and `/rss.xml`.
+    /// Write the site's feeds (`/atom.xml` and `/rss.xml`, or those of `feed_filenames`).
     pub generate_feeds: bool,
+    /// Zola's `feed_filenames`: the feeds written for the site, for each term of a taxonomy
+    /// with `feed = true` and for each section with `generate_feeds = true`, each of
+    /// `atom.xml` and `rss.xml` at most once. Unset: the site and sections write both (a
+    /// section RSS only when the site writes its feeds), terms `atom.xml` only.
+    #[serde(deserialize_with = "feed_filenames")]
+    pub feed_filenames: Option<Vec<FeedName>>,
     /// Taxonomies articles are tagged with; `companies` and `topics` by default.
     pub taxonomies: BTreeMap<String, TaxonomyConfig>,
     /// Markdown rendering options.
@@ -103,6 +109,7 @@ impl Default for Config {
             paginate_by: 10,
             feed_limit: 20,
             generate_feeds: true,
+            feed_filenames: None,
             taxonomies,
             markdown: MarkdownConfig::default(),
             reading: ReadingConfig::default(),
@@ -116,6 +123,67 @@ impl Default for Config {
             warnings: Vec::new(),
         }
     }
+}
+
+/// A feed newsroom can write, as `feed_filenames` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FeedName {
+    #[serde(rename = "atom.xml")]
+    Atom,
+    #[serde(rename = "rss.xml")]
+    Rss,
+}
+
+const ATOM: &[&str] = &["atom.xml"];
+const RSS: &[&str] = &["rss.xml"];
+const BOTH: &[&str] = &["atom.xml", "rss.xml"];
+
+impl FeedName {
+    /// The file name, which is also the feed's template.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedName::Atom => "atom.xml",
+            FeedName::Rss => "rss.xml",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FeedName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        match name.as_str() {
+            "atom.xml" => Ok(FeedName::Atom),
+            "rss.xml" => Ok(FeedName::Rss),
+            _ => Err(serde::de::Error::custom(format!(
+                "feed_filenames: `{name}` is not a feed newsroom writes; the names allowed are \
+                 \"atom.xml\" and \"rss.xml\""
+            ))),
+        }
+    }
+}
+
+/// `feed_filenames`: a non-empty list of [`FeedName`]s without repeats.
+fn feed_filenames<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Vec<FeedName>>, D::Error> {
+    use serde::de::Error;
+    let names = Vec::<FeedName>::deserialize(d)?;
+    if names.is_empty() {
+        return Err(D::Error::custom(
+            "feed_filenames is empty: list \"atom.xml\", \"rss.xml\" or both \
+             (`generate_feeds = false` writes no site feed)",
+        ));
+    }
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(D::Error::custom(format!(
+                "feed_filenames lists \"{}\" twice; the names allowed are \"atom.xml\" and \
+                 \"rss.xml\", each once",
+                n.as_str()
+            )));
+        }
+    }
+    Ok(Some(names))
 }
 
 /// `[assets]`: file kinds a site publishes besides the built-in allow-list
@@ -468,6 +536,42 @@ impl Config {
         Ok(())
     }
 
+    /// The feeds of `feed_filenames`, when it is set, as file names in a fixed order.
+    fn feed_list(&self) -> Option<&'static [&'static str]> {
+        let names = self.feed_filenames.as_deref()?;
+        let (atom, rss) = (
+            names.contains(&FeedName::Atom),
+            names.contains(&FeedName::Rss),
+        );
+        Some(match (atom, rss) {
+            (true, true) => BOTH,
+            (true, false) => ATOM,
+            (false, _) => RSS,
+        })
+    }
+
+    /// The site's feeds (at the root): none without `generate_feeds`, else `feed_filenames`,
+    /// else `atom.xml` and `rss.xml`.
+    pub fn site_feeds(&self) -> &'static [&'static str] {
+        if !self.generate_feeds {
+            return &[];
+        }
+        self.feed_list().unwrap_or(BOTH)
+    }
+
+    /// The feeds of each term of a taxonomy with `feed = true`: `feed_filenames`, else
+    /// `atom.xml`.
+    pub fn term_feeds(&self) -> &'static [&'static str] {
+        self.feed_list().unwrap_or(ATOM)
+    }
+
+    /// The feeds of each section with `generate_feeds = true`: `feed_filenames`, else
+    /// `atom.xml`, and `rss.xml` when the site writes its feeds.
+    pub fn section_feeds(&self) -> &'static [&'static str] {
+        self.feed_list()
+            .unwrap_or(if self.generate_feeds { BOTH } else { ATOM })
+    }
+
     /// Base URL always ending with `/`.
     pub fn base_url(&self) -> String {
         let mut b = self.base_url.trim().to_string();
@@ -613,6 +717,54 @@ mod tests {
         assert_eq!(c.link_checker.skip_prefixes, ["http://[2001:db8::]/"]);
         let err = Config::parse("[link_checker]\ninternal_level = \"info\"\n", "c").unwrap_err();
         assert!(err.to_string().contains("info"), "{err}");
+    }
+
+    #[test]
+    fn feed_filenames_are_read_and_checked() {
+        let c = Config::parse("", "config.toml").unwrap();
+        assert_eq!(c.feed_filenames, None);
+        assert_eq!(c.site_feeds(), ["atom.xml", "rss.xml"]);
+        assert_eq!(c.term_feeds(), ["atom.xml"]);
+        assert_eq!(c.section_feeds(), ["atom.xml", "rss.xml"]);
+        let c = Config::parse("generate_feeds = false\n", "config.toml").unwrap();
+        assert!(c.site_feeds().is_empty());
+        assert_eq!(c.section_feeds(), ["atom.xml"]);
+
+        let c = Config::parse("feed_filenames = [\"rss.xml\"]\n", "config.toml").unwrap();
+        assert_eq!(c.feed_filenames, Some(vec![FeedName::Rss]));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        assert_eq!(c.site_feeds(), ["rss.xml"]);
+        assert_eq!(c.term_feeds(), ["rss.xml"]);
+        assert_eq!(c.section_feeds(), ["rss.xml"]);
+        let c = Config::parse("feed_filenames = [\"rss.xml\", \"atom.xml\"]\n", "c").unwrap();
+        assert_eq!(c.term_feeds(), ["atom.xml", "rss.xml"]);
+        let c = Config::parse(
+            "generate_feeds = false\nfeed_filenames = [\"atom.xml\"]\n",
+            "c",
+        )
+        .unwrap();
+        assert!(c.site_feeds().is_empty());
+        assert_eq!(c.section_feeds(), ["atom.xml"]);
+
+        let text = "title = \"x\"\nfeed_filenames = [\"atom.xml\", \"feed.xml\"]\n";
+        let err = Config::parse(text, "config.toml").unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:2:"), "{err}");
+        assert!(err.contains("`feed.xml`"), "{err}");
+        assert!(err.contains("\"atom.xml\" and \"rss.xml\""), "{err}");
+
+        let err = Config::parse("\nfeed_filenames = []\n", "config.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("config.toml:2:"), "{err}");
+        assert!(err.contains("feed_filenames is empty"), "{err}");
+
+        let text = "\n\nfeed_filenames = [\"rss.xml\", \"rss.xml\"]\n";
+        let err = Config::parse(text, "config.toml").unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:3:"), "{err}");
+        assert!(err.contains("\"rss.xml\" twice"), "{err}");
+
+        let err = Config::parse("feed_filenames = \"atom.xml\"\n", "config.toml").unwrap_err();
+        assert!(err.to_string().starts_with("config.toml:1:"), "{err}");
     }
 
     #[test]

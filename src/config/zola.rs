@@ -40,7 +40,6 @@ const ZOLA_IGNORED: &[(&str, &[&str])] = &[
             "ignored_content",
             "ignored_static",
             "exclude_paginated_pages_in_sitemap",
-            "feed_filenames",
             "hard_link_static",
             "author",
             "taxonomy_root",
@@ -130,7 +129,6 @@ const HINTS: &[(&str, &str)] = &[
         "ignored_static",
         "newsroom publishes only the file kinds it allows, see `[assets] extensions`",
     ),
-    ("feed_filenames", "newsroom writes atom.xml and rss.xml"),
 ];
 
 /// The keys of newsroom's struct-typed table `path` (`""`, `markdown`, `taxonomies.*`, …);

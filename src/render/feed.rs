@@ -1,6 +1,8 @@
-//! Feeds: the site's `atom.xml` and `rss.xml`, each term's `atom.xml` (when its taxonomy
-//! has `feed = true`) and each section's (`generate_feeds = true`: `atom.xml`, and `rss.xml`
-//! when the site writes RSS), the first `feed_limit` articles with their content.
+//! Feeds: the site's (`generate_feeds`), each term's (when its taxonomy has `feed = true`)
+//! and each section's (`generate_feeds = true`), the first `feed_limit` articles with their
+//! content. Which of `atom.xml` and `rss.xml` each writes is `feed_filenames`, else newsroom's
+//! default: both for the site, `atom.xml` for terms, `atom.xml` and (when the site writes its
+//! feeds) `rss.xml` for sections; see [`crate::config::Config::site_feeds`].
 
 use std::borrow::Cow;
 
@@ -91,18 +93,18 @@ pub(super) fn emit(r: &Renderer, run: &mut Run) {
         for t in &tax.terms {
             let path = format!("{}/{}/", tax.name, t.slug);
             let title = format!("{} – {}", t.name, cfg.title);
-            specs.push(("atom.xml", title, path, t.pages.as_slice().into()));
+            for &name in cfg.term_feeds() {
+                specs.push((name, title.clone(), path.clone(), t.pages.as_slice().into()));
+            }
         }
     }
-    if cfg.generate_feeds {
-        for name in ["atom.xml", "rss.xml"] {
-            specs.push((
-                name,
-                cfg.title.clone(),
-                String::new(),
-                r.all.as_slice().into(),
-            ));
-        }
+    for &name in cfg.site_feeds() {
+        specs.push((
+            name,
+            cfg.title.clone(),
+            String::new(),
+            r.all.as_slice().into(),
+        ));
     }
     // An in-place update looks at the feeds whose entries hold a changed page.
     let limit = cfg.feed_limit.max(1);

@@ -162,23 +162,23 @@ fn listings<'a>(r: &'a Renderer) -> Vec<Listing<'a>> {
     out
 }
 
-/// The feeds of a section with `generate_feeds = true`: Atom, and RSS when the site writes
-/// RSS (its own feeds are on). Shared with [`super::feed`].
+/// The feeds of a section with `generate_feeds = true` (see [`crate::config::Config::section_feeds`]).
+/// Shared with [`super::feed`].
 pub(super) fn section_feeds(r: &Renderer, meta: &SectionMeta) -> &'static [&'static str] {
-    match (meta.generate_feeds, r.config.generate_feeds) {
-        (false, _) => &[],
-        (true, false) => &["atom.xml"],
-        (true, true) => &["atom.xml", "rss.xml"],
+    if meta.generate_feeds {
+        r.config.section_feeds()
+    } else {
+        &[]
     }
 }
 
 fn section_view<'a>(r: &'a Renderer, path: &str, s: Option<&'a Section>) -> SectionView<'a> {
     let meta = s.map(|s| &s.meta);
     let feeds = meta.map_or(&[][..], |m| section_feeds(r, m));
+    // The front page has no feeds of its own: it links those of the site that are written.
+    let written = |name: &str| !path.is_empty() || r.config.site_feeds().contains(&name);
     let feed = |name: &str| {
-        feeds
-            .contains(&name)
-            .then(|| r.urls.url(&format!("{path}{name}")))
+        (feeds.contains(&name) && written(name)).then(|| r.urls.url(&format!("{path}{name}")))
     };
     let subsections = s.map_or(Vec::new(), |s| {
         s.subsections

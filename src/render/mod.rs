@@ -472,7 +472,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn term_view(&self, tax: &str, t: &crate::content::library::Term, feed: bool) -> TermView {
-        TermView::new(tax, t, &self.urls, feed).with_meta(
+        TermView::new(
+            tax,
+            t,
+            &self.urls,
+            if feed { self.config.term_feeds() } else { &[] },
+        )
+        .with_meta(
             self.rules.vocab.term_meta(tax, &t.name, &t.slug),
             self.config.language.starts_with("zh"),
         )

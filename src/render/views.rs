@@ -56,10 +56,25 @@ pub struct SiteView<'a> {
     /// `source_url`).
     pub repost_canonical: &'a str,
     pub generate_feeds: bool,
+    /// The site's feeds, the files written at the root (none without `generate_feeds`).
+    pub feeds: Vec<FeedLink>,
     /// Search is on: show the search box, link `/search/`.
     pub search_enabled: bool,
     pub taxonomies: Vec<TaxonomyLink>,
     pub extra: &'a toml::Table,
+}
+
+/// One of `config.feeds`.
+#[derive(Debug, Serialize)]
+pub struct FeedLink {
+    /// `atom.xml` or `rss.xml`.
+    pub name: &'static str,
+    /// `Atom` or `RSS`.
+    pub label: &'static str,
+    /// `application/atom+xml` or `application/rss+xml`, for `<link type>`.
+    pub mime: &'static str,
+    pub url: String,
+    pub permalink: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,6 +114,23 @@ impl<'a> SiteView<'a> {
             base_path: urls.base_path.clone(),
             language: &config.language,
             generate_feeds: config.generate_feeds,
+            feeds: config
+                .site_feeds()
+                .iter()
+                .map(|&name| {
+                    let (label, mime) = match name {
+                        "rss.xml" => ("RSS", "application/rss+xml"),
+                        _ => ("Atom", "application/atom+xml"),
+                    };
+                    FeedLink {
+                        name,
+                        label,
+                        mime,
+                        url: urls.url(name),
+                        permalink: urls.permalink(name),
+                    }
+                })
+                .collect(),
             search_enabled: config.search.enabled,
             taxonomies: config
                 .taxonomies
@@ -489,7 +521,11 @@ pub struct TermView {
     pub url: String,
     pub permalink: String,
     pub count: usize,
+    /// The term's Atom feed (its taxonomy has `feed = true` and `atom.xml` is among the
+    /// feeds written), root-relative.
     pub feed_url: Option<String>,
+    /// Its RSS feed (`feed_filenames` lists `rss.xml`).
+    pub rss_url: Option<String>,
     /// From the tagging vocabulary (`rules/companies.toml`, `rules/topics.toml`), when the term
     /// is in it: the Chinese name, a description and the homepage.
     pub zh_name: Option<String>,
@@ -501,15 +537,22 @@ pub struct TermView {
 }
 
 impl TermView {
-    pub fn new(tax: &str, term: &Term, urls: &Urls, feed: bool) -> TermView {
+    /// `feeds`: the file names of the term's feeds (none when its taxonomy has no feed).
+    pub fn new(tax: &str, term: &Term, urls: &Urls, feeds: &[&str]) -> TermView {
         let path = format!("{tax}/{}/", term.slug);
+        let feed = |name: &str| {
+            feeds
+                .contains(&name)
+                .then(|| urls.url(&format!("{path}{name}")))
+        };
         TermView {
             name: term.name.clone(),
             slug: term.slug.clone(),
             url: urls.url(&path),
             permalink: urls.permalink(&path),
             count: term.pages.len(),
-            feed_url: feed.then(|| urls.url(&format!("{path}atom.xml"))),
+            feed_url: feed("atom.xml"),
+            rss_url: feed("rss.xml"),
             zh_name: None,
             label: term.name.clone(),
             description: None,
