@@ -86,12 +86,27 @@ pub fn escape_inline(text: &str, out: &mut String) {
     for (i, c) in text.char_indices() {
         if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~')
             || (c == '&' && starts_reference(&text[i + 1..]))
-            || (matches!(c, '{' | '%') && text[..i].ends_with('{'))
+            || (matches!(c, '{' | '%') && text[..i].ends_with('{') && calls_at(&text[i + 1..]))
         {
             out.push('\\');
         }
         out.push(c);
     }
+}
+
+/// Whether the text after `{{` or `{%` reads as a shortcode call (`name(`, `/* name(`) or
+/// `end`: only then is the pair escaped, so other braces stay as written.
+fn calls_at(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix("/*").unwrap_or(rest).trim_start();
+    let name = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(rest, |n| &rest[..n]);
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let after = rest[name.len()..].trim_start();
+    after.starts_with('(') || name == "end"
 }
 
 /// The Markdown body of an article.
